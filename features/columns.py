@@ -1,0 +1,94 @@
+"""Names of the pair-feature columns, shared by features, ranker and explanations."""
+
+from __future__ import annotations
+
+# Geography, size and economy (features/geo.py)
+DISTANCE_KM = "distance_km"
+LOG_DISTANCE = "log_distance"
+SAME_COUNTRY = "same_country"
+SAME_CONTINENT = "same_continent"
+SAME_WB_REGION = "same_wb_region"
+INCOME_GAP = "income_gap"
+TZ_DIFF_HOURS = "tz_diff_hours"
+LOG_POP_RATIO = "log_pop_ratio"
+QUERY_LOG_POP = "query_log_pop"
+CANDIDATE_LOG_POP = "candidate_log_pop"
+
+GEO_COLUMNS: tuple[str, ...] = (
+    DISTANCE_KM,
+    LOG_DISTANCE,
+    SAME_COUNTRY,
+    SAME_CONTINENT,
+    SAME_WB_REGION,
+    INCOME_GAP,
+    TZ_DIFF_HOURS,
+    LOG_POP_RATIO,
+    QUERY_LOG_POP,
+    CANDIDATE_LOG_POP,
+)
+
+# Graph indices from training links (features/graph.py)
+QUERY_DEGREE = "query_degree"
+CANDIDATE_DEGREE = "candidate_degree"
+COMMON_NEIGHBOURS = "common_neighbours"
+ADAMIC_ADAR = "adamic_adar"
+RESOURCE_ALLOCATION = "resource_allocation"
+PATHS3 = "paths3"
+SHARED_GROUPS = "shared_groups"
+CANDIDATE_GROUPS = "candidate_groups"
+
+GRAPH_COLUMNS: tuple[str, ...] = (
+    QUERY_DEGREE,
+    CANDIDATE_DEGREE,
+    COMMON_NEIGHBOURS,
+    ADAMIC_ADAR,
+    RESOURCE_ALLOCATION,
+    PATHS3,
+    SHARED_GROUPS,
+    CANDIDATE_GROUPS,
+)
+
+# Country and regional affinities from training links (features/graph.py)
+COUNTRY_PAIR_LINKS = "country_pair_links"
+COUNTRY_PAIR_AFFINITY = "country_pair_affinity"
+REGION_PAIR_LINKS = "region_pair_links"
+REGION_PAIR_AFFINITY = "region_pair_affinity"
+LOCAL_PAIR_AFFINITY = "local_pair_affinity"
+CANDIDATE_COUNTRY_SHARE = "candidate_country_share"
+
+AFFINITY_COLUMNS: tuple[str, ...] = (
+    COUNTRY_PAIR_LINKS,
+    COUNTRY_PAIR_AFFINITY,
+    REGION_PAIR_LINKS,
+    REGION_PAIR_AFFINITY,
+    LOCAL_PAIR_AFFINITY,
+    CANDIDATE_COUNTRY_SHARE,
+)
+
+# Text, sectors and role (features/pairs.py)
+NEEDS_TRACK_SIMILARITY = "needs_track_similarity"
+NEEDS_PROFILE_SIMILARITY = "needs_profile_similarity"
+SECTOR_JACCARD = "sector_jaccard"
+ROLE_FIT = "role_fit"
+
+TEXT_COLUMNS: tuple[str, ...] = (
+    NEEDS_TRACK_SIMILARITY,
+    NEEDS_PROFILE_SIMILARITY,
+    SECTOR_JACCARD,
+    ROLE_FIT,
+)
+
+ALL_COLUMNS: tuple[str, ...] = GEO_COLUMNS + GRAPH_COLUMNS + AFFINITY_COLUMNS + TEXT_COLUMNS
+
+# Features a query has only when it is a known city with links; the cold-start
+# model never sees them.
+QUERY_GRAPH_COLUMNS: tuple[str, ...] = (
+    QUERY_DEGREE,
+    COMMON_NEIGHBOURS,
+    ADAMIC_ADAR,
+    RESOURCE_ALLOCATION,
+    PATHS3,
+    SHARED_GROUPS,
+    ROLE_FIT,
+)
+COLD_COLUMNS: tuple[str, ...] = tuple(c for c in ALL_COLUMNS if c not in QUERY_GRAPH_COLUMNS)

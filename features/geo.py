@@ -1,0 +1,276 @@
+"""Geography, size and economy of city pairs, plus the per-city arrays all pair features share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from features import columns as C
+
+EARTH_RADIUS_KM = 6371.0088
+INCOME_LEVELS = {"L": 0.0, "LM": 1.0, "UM": 2.0, "H": 3.0}
+# Grid cells in degrees: "region" ~ 300 km, "local" ~ 100 km; cheap, deterministic
+# and a new city falls into a cell without refitting anything.
+REGION_CELL_DEG = 3.0
+LOCAL_CELL_DEG = 1.0
+REFERENCE_DATE = datetime(2024, 1, 15, 12, 0)
+
+
+def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in kilometres (vectorised, inputs in degrees).
+
+    Examples
+    --------
+    >>> round(float(haversine_km(0.0, 0.0, 0.0, 1.0)), 1)
+    111.2
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+@lru_cache(maxsize=1024)
+def utc_offset_hours(timezone: str | None, when: datetime = REFERENCE_DATE) -> float:
+    """UTC offset of an IANA time zone in hours at ``when`` (NaN if unknown)."""
+    if not isinstance(timezone, str) or not timezone:
+        return float("nan")
+    try:
+        off = ZoneInfo(timezone).utcoffset(when)
+    except (ZoneInfoNotFoundError, ValueError):
+        return float("nan")
+    return off.total_seconds() / 3600.0 if off is not None else float("nan")
+
+
+def grid_cell(lat: np.ndarray, lon: np.ndarray, size_deg: float) -> np.ndarray:
+    """Integer id of the ``size_deg`` lat/lon grid cell of each point."""
+    r = np.floor((np.asarray(lat, dtype=float) + 90.0) / size_deg).astype(np.int64)
+    c = np.floor((np.asarray(lon, dtype=float) + 180.0) / size_deg).astype(np.int64)
+    return r * 10_000 + c
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
+    vocab: dict[str, int] = {}
+    out = np.full(len(values), -1, dtype=np.int64)
+    for k, v in enumerate(values.tolist()):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v == "":
+            continue
+        out[k] = vocab.setdefault(str(v), len(vocab))
+    return out, vocab
+
+
+@dataclass
+class QuerySide:
+    """Per-row attributes of the query city of each scored pair.
+
+    Rows of a known city are gathered from a :class:`CityTable`; a city not
+    in the store is broadcast from its profile. ``removed`` and ``cold`` say
+    which training links of the query are hidden for this row, so features of
+    a training example never see the example's own link.
+    """
+
+    position: np.ndarray
+    latitude: np.ndarray
+    longitude: np.ndarray
+    log_population: np.ndarray
+    tz_offset: np.ndarray
+    income: np.ndarray
+    country: np.ndarray
+    continent: np.ndarray
+    wb_region: np.ndarray
+    region_cell: np.ndarray
+    local_cell: np.ndarray
+    sectors: list[frozenset[str]]
+    embedding: np.ndarray | None = None
+    removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cold: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+
+@dataclass
+class CityTable:
+    """Encoded per-city arrays, built once at fit time so pair features are pure gathers."""
+
+    latitude: np.ndarray
+    longitude: np.ndarray
+    log_population: np.ndarray
+    tz_offset: np.ndarray
+    income: np.ndarray
+    country: np.ndarray
+    continent: np.ndarray
+    wb_region: np.ndarray
+    region_cell: np.ndarray
+    local_cell: np.ndarray
+    sectors: list[frozenset[str]]
+    country_vocab: dict[str, int]
+    continent_vocab: dict[str, int]
+    wb_region_vocab: dict[str, int]
+    region_vocab: dict[int, int]
+    local_vocab: dict[int, int]
+
+    @property
+    def n(self) -> int:
+        """Number of cities."""
+        return len(self.latitude)
+
+    @classmethod
+    def from_frame(cls, cities: pd.DataFrame) -> CityTable:
+        """Encode the cities frame of a :class:`models.dataset.GraphData`."""
+        lat = cities["latitude"].to_numpy(dtype=float)
+        lon = cities["longitude"].to_numpy(dtype=float)
+        pop = cities["population"].to_numpy(dtype=float)
+        country, cv = _codes(cities["country"])
+        continent, ctv = _codes(cities["continent"])
+        wb, wv = _codes(cities["wb_region"])
+        rc_raw, lc_raw = grid_cell(lat, lon, REGION_CELL_DEG), grid_cell(lat, lon, LOCAL_CELL_DEG)
+        rv = {int(c): k for k, c in enumerate(np.unique(rc_raw))}
+        lv = {int(c): k for k, c in enumerate(np.unique(lc_raw))}
+        return cls(
+            latitude=lat,
+            longitude=lon,
+            log_population=np.log10(np.where(pop > 0, pop, np.nan)),
+            tz_offset=np.array([utc_offset_hours(t) for t in cities["timezone"].tolist()]),
+            income=np.array([INCOME_LEVELS.get(v, np.nan) for v in cities["income_group"].tolist()]),
+            country=country,
+            continent=continent,
+            wb_region=wb,
+            region_cell=np.array([rv[int(c)] for c in rc_raw], dtype=np.int64),
+            local_cell=np.array([lv[int(c)] for c in lc_raw], dtype=np.int64),
+            sectors=[frozenset(s or ()) for s in cities["sectors"].tolist()],
+            country_vocab=cv,
+            continent_vocab=ctv,
+            wb_region_vocab=wv,
+            region_vocab=rv,
+            local_vocab=lv,
+        )
+
+    def side(
+        self,
+        positions: np.ndarray,
+        *,
+        removed: np.ndarray | None = None,
+        cold: np.ndarray | None = None,
+        embedding: np.ndarray | None = None,
+    ) -> QuerySide:
+        """Query side for known cities at ``positions``."""
+        p = np.asarray(positions, dtype=np.int64)
+        return QuerySide(
+            position=p,
+            latitude=self.latitude[p],
+            longitude=self.longitude[p],
+            log_population=self.log_population[p],
+            tz_offset=self.tz_offset[p],
+            income=self.income[p],
+            country=self.country[p],
+            continent=self.continent[p],
+            wb_region=self.wb_region[p],
+            region_cell=self.region_cell[p],
+            local_cell=self.local_cell[p],
+            sectors=[self.sectors[k] for k in p],
+            embedding=embedding,
+            removed=np.full(len(p), -1, dtype=np.int64) if removed is None else np.asarray(removed),
+            cold=np.zeros(len(p), dtype=bool) if cold is None else np.asarray(cold, dtype=bool),
+        )
+
+    def profile_side(
+        self,
+        n: int,
+        *,
+        country: str | None,
+        latitude: float,
+        longitude: float,
+        population: float | None = None,
+        timezone: str | None = None,
+        continent: str | None = None,
+        wb_region: str | None = None,
+        income_group: str | None = None,
+        sectors: tuple[str, ...] = (),
+        embedding: np.ndarray | None = None,
+    ) -> QuerySide:
+        """Query side for a city not in the store, broadcast over ``n`` candidate rows."""
+
+        def full(v: float, dtype: type = float) -> np.ndarray:
+            return np.full(n, v, dtype=dtype)
+
+        pop = float(population) if population and population > 0 else float("nan")
+        rc = int(grid_cell(latitude, longitude, REGION_CELL_DEG))
+        lc = int(grid_cell(latitude, longitude, LOCAL_CELL_DEG))
+        return QuerySide(
+            position=full(-1, np.int64),
+            latitude=full(latitude),
+            longitude=full(longitude),
+            log_population=full(np.log10(pop)),
+            tz_offset=full(utc_offset_hours(timezone)),
+            income=full(INCOME_LEVELS.get(income_group or "", np.nan)),
+            country=full(self.country_vocab.get(country or "", -1), np.int64),
+            continent=full(self.continent_vocab.get(continent or "", -1), np.int64),
+            wb_region=full(self.wb_region_vocab.get(wb_region or "", -1), np.int64),
+            region_cell=full(self.region_vocab.get(rc, -1), np.int64),
+            local_cell=full(self.local_vocab.get(lc, -1), np.int64),
+            sectors=[frozenset(sectors)] * n,
+            embedding=embedding,
+            removed=full(-1, np.int64),
+            cold=full(True, bool),
+        )
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # Unknown codes (-1) never match, so "same region" is never claimed without data.
+    return ((a == b) & (a >= 0)).astype(float)
+
+
+class GeoPairFeatures(TransformerMixin, BaseEstimator):
+    """Distance, size, country/continent/region, income and time-zone features of pairs.
+
+    ``X`` is an int array ``(n, 2)`` of (query position, candidate position).
+    None of these features depend on links, so no hold-out logic is needed.
+
+    Attributes
+    ----------
+    table_ : CityTable
+        Encoded city arrays.
+    """
+
+    def fit(self, graph, y=None, *, table: CityTable | None = None) -> GeoPairFeatures:
+        """Encode the cities of ``graph`` (or reuse a prebuilt ``table``)."""
+        self.table_ = table if table is not None else CityTable.from_frame(graph.cities)
+        return self
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Column names, in :data:`features.columns.GEO_COLUMNS` order."""
+        return np.array(C.GEO_COLUMNS, dtype=object)
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Features of position pairs ``X`` as a float array ``(n, 10)``."""
+        check_is_fitted(self, "table_")
+        X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
+        return self.transform_side(self.table_.side(X[:, 0]), X[:, 1])
+
+    def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
+        """Features of ``q`` rows against candidate positions ``cand``."""
+        check_is_fitted(self, "table_")
+        t = self.table_
+        d = haversine_km(q.latitude, q.longitude, t.latitude[cand], t.longitude[cand])
+        return np.column_stack(
+            [
+                d,
+                np.log1p(d),
+                _same(q.country, t.country[cand]),
+                _same(q.continent, t.continent[cand]),
+                _same(q.wb_region, t.wb_region[cand]),
+                np.abs(q.income - t.income[cand]),
+                np.abs(q.tz_offset - t.tz_offset[cand]),
+                q.log_population - t.log_population[cand],
+                q.log_population,
+                t.log_population[cand],
+            ]
+        )

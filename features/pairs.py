@@ -1,0 +1,199 @@
+"""Text, sector and role features, and the composite pair featurizer the ranker uses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from features import columns as C
+from features.geo import CityTable, GeoPairFeatures, QuerySide
+from features.graph import AffinityPairFeatures, GraphPairFeatures, gather
+
+_ROWS = 65_536
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return np.where(n > 0, v / np.maximum(n, 1e-12), 0.0)
+
+
+class TextPairFeatures(TransformerMixin, BaseEstimator):
+    """Query needs/profile vs candidate track record and profile (cosine), sector overlap.
+
+    A city's track record is the mean embedding of its training groups' texts
+    and its training partners' profiles; hiding a link subtracts exactly the
+    partner's profile item, so a held-out link never shapes its own features.
+
+    Attributes
+    ----------
+    track_sum_ : numpy.ndarray
+        Sum of item embeddings per city ``(n, d)``.
+    track_count_ : numpy.ndarray
+        Number of items per city.
+    """
+
+    def fit(
+        self,
+        graph,
+        y=None,
+        *,
+        profile_embeddings: np.ndarray | None = None,
+        group_embeddings: np.ndarray | None = None,
+    ) -> TextPairFeatures:
+        """Build track-record sums from the training links and groups of ``graph``."""
+        n = graph.n_cities
+        prof = np.zeros((n, 1), np.float32) if profile_embeddings is None else profile_embeddings
+        d = prof.shape[1]
+        grp = np.zeros((len(graph.groups), d), np.float32) if group_embeddings is None else group_embeddings
+        if prof.shape[0] != n or grp.shape != (len(graph.groups), d):
+            raise ValueError("profile/group embeddings do not match the graph's cities/groups")
+        self.adjacency_ = graph.adjacency()
+        self.profile_ = np.asarray(prof, dtype=np.float32)
+        self.has_profile_ = (np.abs(self.profile_).sum(axis=1) > 0).astype(float)
+        member = graph.membership()
+        self.track_sum_ = np.asarray(member @ grp + self.adjacency_ @ self.profile_, dtype=np.float32)
+        self.track_count_ = np.asarray(member.sum(axis=1)).ravel() + self.adjacency_ @ self.has_profile_
+        sec = [set(s or ()) for s in graph.cities["sectors"].tolist()]
+        for g in graph.groups:
+            for p in np.asarray(g.members).tolist():
+                sec[p].update(g.sectors)
+        self.sectors_ = [frozenset(s) for s in sec]
+        return self
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Column names (the text columns without role fit)."""
+        return np.array(C.TEXT_COLUMNS[:3], dtype=object)
+
+    def query_embeddings(self, q: QuerySide) -> np.ndarray:
+        """Per-row query vector: given needs, else profile, else (warm only) own track record."""
+        check_is_fitted(self, "track_sum_")
+        n, d = len(q), self.profile_.shape[1]
+        if q.embedding is not None:
+            e = np.asarray(q.embedding, dtype=np.float32)
+            return np.broadcast_to(e, (n, d)) if e.ndim == 1 else e
+        out = np.zeros((n, d), np.float32)
+        known = q.position >= 0
+        p = np.maximum(q.position, 0)
+        own = self.has_profile_[p] > 0
+        out[known & own] = self.profile_[p[known & own]]
+        warm = np.flatnonzero(known & ~own & ~q.cold)
+        if len(warm):
+            t = self.track_sum_[p[warm]].copy()
+            r = q.removed[warm]
+            rr = np.flatnonzero(r >= 0)
+            t[rr] -= self.profile_[r[rr]]
+            out[warm] = t
+        return _unit(out)
+
+    def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
+        """Features of query rows ``q`` against candidate positions ``cand``."""
+        check_is_fitted(self, "track_sum_")
+        cand = np.asarray(cand, dtype=np.int64)
+        out = np.zeros((len(cand), 3))
+        qe_all = self.query_embeddings(q)
+        qp = q.position
+        for s in range(0, len(cand), _ROWS):
+            sl = slice(s, s + _ROWS)
+            c, qe, pos = cand[sl], qe_all[sl], qp[sl]
+            t = self.track_sum_[c].copy()
+            # The candidate's track record must not contain the query's profile through
+            # a link that is hidden for this row.
+            hidden = (pos >= 0) & (c == q.removed[sl])
+            cold = (pos >= 0) & q.cold[sl]
+            if cold.any():
+                k = np.flatnonzero(cold)
+                hidden[k] |= gather(self.adjacency_, pos[k], c[k]) > 0
+            h = np.flatnonzero(hidden)
+            t[h] -= self.profile_[pos[h]]
+            out[sl, 0] = np.einsum("ij,ij->i", qe, _unit(t))
+            out[sl, 1] = np.einsum("ij,ij->i", qe, _unit(self.profile_[c]))
+        if any(q.sectors) and any(self.sectors_):
+            qs, cs = q.sectors, self.sectors_
+            out[:, 2] = [len(a & cs[b]) / len(a | cs[b]) if a and cs[b] else 0.0 for a, b in zip(qs, cand)]
+        return out
+
+
+class PairFeaturizer(TransformerMixin, BaseEstimator):
+    """All pair features of :data:`features.columns.ALL_COLUMNS` for (query, candidate) pairs.
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Smoothing of the country/regional affinities.
+
+    Attributes
+    ----------
+    table_ : CityTable
+    geo_, graph_, affinity_, text_ : fitted component transformers
+    feature_names_out_ : numpy.ndarray
+    """
+
+    def __init__(self, alpha: float = 1.0, beta: float = 1.0):
+        self.alpha = alpha
+        self.beta = beta
+
+    def fit(
+        self,
+        graph,
+        y=None,
+        *,
+        profile_embeddings: np.ndarray | None = None,
+        group_embeddings: np.ndarray | None = None,
+    ) -> PairFeaturizer:
+        """Fit every component on the training graph."""
+        self.table_ = CityTable.from_frame(graph.cities)
+        self.geo_ = GeoPairFeatures().fit(graph, table=self.table_)
+        self.graph_ = GraphPairFeatures().fit(graph)
+        self.affinity_ = AffinityPairFeatures(alpha=self.alpha, beta=self.beta).fit(graph, table=self.table_)
+        self.text_ = TextPairFeatures().fit(
+            graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
+        )
+        self.feature_names_out_ = np.array(C.ALL_COLUMNS, dtype=object)
+        return self
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Column names of :meth:`transform`."""
+        return np.array(C.ALL_COLUMNS, dtype=object)
+
+    def transform(
+        self, X: np.ndarray, *, removed: np.ndarray | None = None, cold: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Features of position pairs ``X`` ``(n, 2)``.
+
+        Parameters
+        ----------
+        X : numpy.ndarray
+            int ``(n, 2)`` of (query position, candidate position).
+        removed : numpy.ndarray, optional
+            Per row, a training partner of the query to treat as unseen (-1: none).
+        cold : numpy.ndarray, optional
+            Per row, treat all training links of the query as unseen.
+        """
+        check_is_fitted(self, "table_")
+        X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
+        return self.transform_side(self.table_.side(X[:, 0], removed=removed, cold=cold), X[:, 1])
+
+    def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
+        """Features of query rows ``q`` (known or new city) against candidate positions."""
+        check_is_fitted(self, "table_")
+        cand = np.asarray(cand, dtype=np.int64)
+        geo = self.geo_.transform_side(q, cand)
+        gr = self.graph_.transform_side(q, cand)
+        aff = self.affinity_.transform_side(q, cand)
+        txt = self.text_.transform_side(q, cand)
+        qi, ci = C.GRAPH_COLUMNS.index(C.QUERY_DEGREE), C.GRAPH_COLUMNS.index(C.CANDIDATE_DEGREE)
+        # Positive when the candidate is more experienced than the query (mentor fit).
+        role = np.log1p(np.maximum(gr[:, ci], 0)) - np.log1p(np.maximum(gr[:, qi], 0))
+        return np.column_stack([geo, gr, aff, txt, role])
+
+    def frame(self, X: np.ndarray, **kwargs) -> pd.DataFrame:
+        """:meth:`transform` as a DataFrame with named columns."""
+        return pd.DataFrame(self.transform(X, **kwargs), columns=list(C.ALL_COLUMNS))
+
+
+def sparse_rows(m: sparse.csr_matrix, rows: np.ndarray) -> list[np.ndarray]:
+    """Column indices of the given rows of a CSR matrix."""
+    return [m.indices[m.indptr[r] : m.indptr[r + 1]] for r in rows]

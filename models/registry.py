@@ -1,0 +1,173 @@
+"""Model registry: versions with metrics, artifacts stored in the database.
+
+The database copy is authoritative so every worker and replica can load any
+version; a local directory caches the bytes with a metadata file beside them.
+Only an explicitly promoted version is served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.tables import ModelVersion
+
+ARTIFACT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PromotedRef:
+    version: str
+    sha256: str
+
+
+def _library_versions() -> dict[str, str]:
+    import lightgbm
+    import numpy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "sklearn": sklearn.__version__,
+        "lightgbm": lightgbm.__version__,
+    }
+
+
+def dump_artifact(obj: Any) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(
+        {"format": ARTIFACT_FORMAT, "libraries": _library_versions(), "model": obj}, buffer, compress=3
+    )
+    return buffer.getvalue()
+
+
+def load_artifact_bytes(data: bytes) -> Any:
+    """Unpickle an artifact written by :func:`dump_artifact` (trusted: it comes from our own store)."""
+    payload = joblib.load(io.BytesIO(data))
+    if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
+        raise ValueError(
+            "artifact format not understood; retrain the model with this version of partnermatch"
+        )
+    return payload["model"]
+
+
+def next_version_name(session: Session, today: dt.date | None = None) -> str:
+    today = today or dt.datetime.now(dt.UTC).date()
+    prefix = today.isoformat()
+    count = session.scalar(select(func.count()).where(ModelVersion.version.like(f"{prefix}-%"))) or 0
+    return f"{prefix}-{count + 1}"
+
+
+def register(
+    session: Session,
+    *,
+    model: Any,
+    metrics: dict[str, Any],
+    params: dict[str, Any],
+    data_hash: str,
+    version: str | None = None,
+) -> ModelVersion:
+    """Store the artifact and a row for it (status ``trained``)."""
+    data = dump_artifact(model)
+    name = version or next_version_name(session)
+    row = ModelVersion(
+        version=name,
+        status="trained",
+        metrics=metrics,
+        params=params,
+        data_hash=data_hash,
+        artifact_uri=f"db://model_versions/{name}",
+        artifact=data,
+        artifact_sha256=hashlib.sha256(data).hexdigest(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_version(session: Session, version: str) -> ModelVersion | None:
+    return session.scalar(select(ModelVersion).where(ModelVersion.version == version))
+
+
+def list_versions(session: Session) -> list[ModelVersion]:
+    return list(
+        session.scalars(select(ModelVersion).order_by(ModelVersion.created_at.desc(), ModelVersion.id.desc()))
+    )
+
+
+def promoted(session: Session) -> PromotedRef | None:
+    """The served version; a cheap query every worker polls."""
+    row = session.execute(
+        select(ModelVersion.version, ModelVersion.artifact_sha256).where(ModelVersion.status == "promoted")
+    ).first()
+    return PromotedRef(row.version, row.artifact_sha256 or "") if row else None
+
+
+def promote(session: Session, version: str) -> ModelVersion:
+    """Make ``version`` the served one; the previously promoted one goes back to ``trained``."""
+    row = get_version(session, version)
+    if row is None:
+        raise LookupError(f"model version {version!r} does not exist")
+    if row.status == "failed":
+        raise ValueError(f"model version {version!r} failed to train and cannot be promoted")
+    session.execute(
+        update(ModelVersion)
+        .where(ModelVersion.status == "promoted", ModelVersion.id != row.id)
+        .values(status="trained")
+    )
+    row.status = "promoted"
+    row.promoted_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    return row
+
+
+def rollback(session: Session) -> ModelVersion:
+    """Promote again the version that was promoted before the current one."""
+    current = session.scalar(select(ModelVersion).where(ModelVersion.status == "promoted"))
+    stmt = select(ModelVersion).where(ModelVersion.promoted_at.is_not(None), ModelVersion.status != "failed")
+    if current is not None:
+        stmt = stmt.where(ModelVersion.id != current.id)
+    previous = session.scalar(stmt.order_by(ModelVersion.promoted_at.desc()).limit(1))
+    if previous is None:
+        raise LookupError("no earlier promoted version to roll back to")
+    return promote(session, previous.version)
+
+
+def load_model(session: Session, version: str, cache_dir: Path | None = None) -> Any:
+    """The fitted model of ``version``, from the local cache when its checksum matches."""
+    row = get_version(session, version)
+    if row is None:
+        raise LookupError(f"model version {version!r} does not exist")
+    cached = cache_dir / version / "model.joblib" if cache_dir else None
+    if cached is not None and cached.is_file():
+        data = cached.read_bytes()
+        if hashlib.sha256(data).hexdigest() == row.artifact_sha256:
+            return load_artifact_bytes(data)
+    data = session.scalar(select(ModelVersion.artifact).where(ModelVersion.id == row.id))
+    if data is None:
+        raise LookupError(f"model version {version!r} has no stored artifact")
+    if hashlib.sha256(data).hexdigest() != row.artifact_sha256:
+        raise ValueError(f"artifact of {version!r} does not match its checksum; retrain it")
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(data)
+        metadata = {
+            "version": version,
+            "sha256": row.artifact_sha256,
+            "metrics": row.metrics,
+            "params": row.params,
+            "data_hash": row.data_hash,
+        }
+        (cached.parent / "metadata.json").write_text(json.dumps(metadata, indent=2, default=str))
+    return load_artifact_bytes(data)

@@ -1,0 +1,81 @@
+"""FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from db.migrate import upgrade
+from db.session import make_engine, make_session_factory
+from service.config import Settings, get_settings
+from service.errors import register_error_handlers
+from service.logs import configure_logging
+from service.metrics import Metrics, install_metrics
+from service.model_holder import ModelHolder
+from service.routes import health, recommendations
+from service.schemas import error_payload
+
+logger = logging.getLogger(__name__)
+
+API_DESCRIPTION = """
+Partner cities, cooperation sectors and funding schemes for a city's needs, each with the
+reasons and past cooperations behind it. Read endpoints are open; write and admin endpoints
+need `Authorization: Bearer <key>` with the right scope (keys: `partnermatch create-api-key`).
+Every error answers `{"error", "message", "details": [{"field", "message"}]}`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        if migrate:
+            upgrade(engine)
+        factory = make_session_factory(engine)
+        holder = ModelHolder(factory, cache_dir=settings.model_dir, poll_seconds=settings.model_poll_seconds)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.session_factory = factory
+        app.state.model_holder = holder
+        holder.start()
+        try:
+            yield
+        finally:
+            holder.stop()
+            engine.dispose()
+
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="partnermatch",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.metrics = Metrics()
+    register_error_handlers(app)
+    install_metrics(app, app.state.metrics)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
+
+    @app.middleware("http")
+    async def _limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > settings.max_body_bytes:
+            message = f"request body of {length} bytes exceeds the limit of {settings.max_body_bytes} bytes"
+            return JSONResponse(error_payload("payload_too_large", message), status_code=413)
+        return await call_next(request)
+
+    app.include_router(health.router)
+    app.include_router(recommendations.router, prefix="/v1")
+    return app

@@ -1,0 +1,80 @@
+"""API keys: shown once, stored as a SHA-256 hash, checked per scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.tables import ApiKey
+from service.deps import SessionDep
+from service.errors import Forbidden, Unauthorized
+
+SCOPES = ("read", "write", "admin")
+KEY_PREFIX = "pm_"
+
+
+def _hash(key: str) -> str:
+    # keys are 32 random bytes, so a fast hash is enough (no dictionary to guess from)
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(session: Session, *, name: str, scopes: list[str]) -> str:
+    token = secrets.token_urlsafe(32)
+    prefix = token[:8]
+    key = f"{KEY_PREFIX}{prefix}.{token[8:]}"
+    session.add(ApiKey(name=name, prefix=prefix, key_hash=_hash(key), scopes=sorted(set(scopes))))
+    session.flush()
+    return key
+
+
+def verify_api_key(session: Session, key: str) -> ApiKey | None:
+    if not key.startswith(KEY_PREFIX) or "." not in key:
+        return None
+    prefix = key[len(KEY_PREFIX) :].split(".", 1)[0]
+    row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)))
+    if row is None or not hmac.compare_digest(row.key_hash, _hash(key)):
+        return None
+    row.last_used_at = dt.datetime.now(dt.UTC)
+    return row
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_scope(scope: str) -> Callable[..., ApiKey | None]:
+    """Dependency: a valid key whose scopes include ``scope`` (admin implies every scope)."""
+
+    def dependency(request: Request, session: SessionDep) -> ApiKey | None:
+        if scope == "read" and not request.app.state.settings.require_api_key_for_reads:
+            return None
+        token = _bearer(request)
+        if token is None:
+            raise Unauthorized(
+                f"this endpoint needs an API key with the '{scope}' scope: send 'Authorization: Bearer <key>'"
+            )
+        key = verify_api_key(session, token)
+        if key is None:
+            raise Unauthorized("the API key is not valid (unknown, revoked or mistyped)")
+        if scope not in key.scopes and "admin" not in key.scopes:
+            raise Forbidden(
+                f"the API key lacks the '{scope}' scope (it has: {', '.join(key.scopes) or 'none'})"
+            )
+        return key
+
+    return dependency
+
+
+ReadKey = Annotated[ApiKey | None, Depends(require_scope("read"))]
+WriteKey = Annotated[ApiKey | None, Depends(require_scope("write"))]
+AdminKey = Annotated[ApiKey | None, Depends(require_scope("admin"))]

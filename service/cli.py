@@ -1,0 +1,228 @@
+"""The ``partnermatch`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from db.migrate import upgrade
+from db.session import make_engine, make_session_factory, session_scope
+from service.config import get_settings
+from service.logs import configure_logging
+
+app = typer.Typer(
+    help="partnermatch: partner cities, sectors and funding schemes for city-to-city cooperation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+logger = logging.getLogger("partnermatch.cli")
+
+
+def _factory():  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return make_session_factory(engine)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command("migrate")
+def migrate_cmd() -> None:
+    """Create or upgrade the database schema."""
+    _factory()
+    typer.echo("schema is up to date")
+
+
+@app.command("import")
+def import_cmd(
+    dataset: Annotated[
+        str, typer.Argument(help="all | curated | worldbank | twins | urbact | interreg")
+    ] = "all",
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files to read instead of the data directory")
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Public data directory (default PARTNERMATCH_DATA_DIR)")
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the import report as JSON here")] = None,
+) -> None:
+    """Import the curated set and public datasets (idempotent; a bad file writes nothing)."""
+    from db.importers.common import ImportFileError
+    from db.importers.runner import DATASETS, import_all, import_dataset
+
+    settings = get_settings()
+    factory = _factory()
+    directory = data_dir or settings.data_dir
+    try:
+        if dataset == "all":
+            reports = import_all(factory, curated_dir=settings.curated_dir, data_dir=directory)
+        elif dataset in DATASETS:
+            reports = [
+                import_dataset(
+                    factory,
+                    dataset,
+                    curated_dir=settings.curated_dir,
+                    data_dir=directory,
+                    paths=list(paths or []),
+                )
+            ]
+        else:
+            _fail(f"unknown dataset {dataset!r}; choose all or one of {', '.join(DATASETS)}")
+            return
+    except ImportFileError as exc:
+        _fail(f"import failed, nothing was written: {exc}")
+        return
+    payload = [r.to_dict() for r in reports]
+    for r in payload:
+        tables = ", ".join(
+            f"{t}: +{c['inserted']} ~{c['updated']} ={c['unchanged']}" for t, c in r["tables"].items()
+        )
+        typer.echo(f"{r['source']}: {tables}")
+        if r["resolution"]:
+            typer.echo(f"  resolution: {json.dumps(r['resolution'])}")
+        for u in r["unresolved_top"][:10]:
+            typer.echo(f"  unresolved: {u['name']} ({u['country']}) ×{u['count']} [{u['status']}]")
+    if report:
+        report.write_text(json.dumps(payload, indent=2))
+
+
+@app.command("train")
+def train_cmd(
+    promote: Annotated[bool, typer.Option(help="Promote the new version after training")] = False,
+    if_none_promoted: Annotated[
+        bool, typer.Option(help="Do nothing when a version is already promoted")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    evaluate: Annotated[bool, typer.Option(help="Evaluate on held-out splits and store the metrics")] = False,
+) -> None:
+    """Train a ranker on the store and register it as a new model version."""
+    from models.train import train_and_register
+
+    from models import registry
+
+    factory = _factory()
+    if if_none_promoted:
+        with factory() as session:
+            current = registry.promoted(session)
+        if current is not None:
+            typer.echo(f"model {current.version} is already promoted; nothing to do")
+            return
+    with session_scope(factory) as session:
+        row = train_and_register(session, seed=seed, evaluate=evaluate, promote=promote)
+        typer.echo(f"registered model {row.version} ({row.status}); data hash {row.data_hash[:12]}")
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    output: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of splits and training")] = 0,
+    max_queries: Annotated[int, typer.Option(help="Queries per setting")] = 1000,
+) -> None:
+    """Evaluate the ranker and the baselines on leave-one-out, cold-start and themed splits."""
+    from models.evaluate import evaluate_all, render_table
+    from models.store import load_graph
+
+    factory = _factory()
+    with factory() as session:
+        graph = load_graph(session)
+    report = evaluate_all(graph, seed=seed, max_queries=max_queries)
+    typer.echo(render_table(report))
+    if output:
+        output.write_text(json.dumps(report, indent=2))
+
+
+@app.command("recommend")
+def recommend_cmd(
+    input: Annotated[Path, typer.Option("--input", help="JSON lines, one recommendation request a line")],
+    output: Annotated[Path, typer.Option("--output", help="JSON lines, one answer a line, in request order")],
+) -> None:
+    """Answer a file of recommendation requests with the promoted model."""
+    from service.batch import run_batch
+
+    factory = _factory()
+    settings = get_settings()
+    try:
+        count = run_batch(factory, settings, input, output)
+    except ValueError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"wrote {count} answers to {output}")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (2 suits a 2-core machine)")] = 1,
+) -> None:
+    """Serve the HTTP API (uvicorn)."""
+    import uvicorn
+
+    _factory()  # migrate once before workers start
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@app.command("create-api-key")
+def create_api_key_cmd(
+    name: Annotated[str, typer.Option(help="Who the key is for")],
+    scopes: Annotated[str, typer.Option(help="Comma-separated: read, write, admin")] = "write",
+) -> None:
+    """Create an API key; it is shown once and stored hashed."""
+    from service.auth import SCOPES, create_api_key
+
+    wanted = [s.strip() for s in scopes.split(",") if s.strip()]
+    bad = set(wanted) - set(SCOPES)
+    if bad:
+        _fail(f"unknown scope(s) {sorted(bad)}; allowed: {', '.join(SCOPES)}")
+    with session_scope(_factory()) as session:
+        key = create_api_key(session, name=name, scopes=wanted)
+    typer.echo(key)
+
+
+@app.command("promote")
+def promote_cmd(version: Annotated[str, typer.Argument(help="Version to serve")]) -> None:
+    """Promote a model version (every worker picks it up within seconds)."""
+    from models import registry
+
+    try:
+        with session_scope(_factory()) as session:
+            registry.promote(session, version)
+    except (LookupError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(f"promoted {version}")
+
+
+@app.command("models")
+def models_cmd() -> None:
+    """List model versions with their status and headline metrics."""
+    from models import registry
+
+    with _factory()() as session:
+        for row in registry.list_versions(session):
+            typer.echo(f"{row.version}\t{row.status}\t{json.dumps(row.metrics.get('summary', {}))}")
+
+
+def main() -> None:  # pragma: no cover
+    app(prog_name="partnermatch")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

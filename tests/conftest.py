@@ -1,0 +1,112 @@
+"""Shared fixtures: a real database per backend (SQLite file, PostgreSQL schema), data paths."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.migrate import upgrade
+from db.session import make_engine, make_session_factory
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+CURATED = REPO / "data" / "curated"
+PG_URL = os.environ.get("PARTNERMATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_or_skip(available: bool, message: str) -> None:
+    """Skip on a developer's machine; under CI=true a missing service is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: this must run, not skip)")
+    pytest.skip(message)
+
+
+def _postgres_error() -> str | None:
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure means "not available here"
+        return f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+
+
+def postgres_schema_url(schema: str) -> str:
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def postgres_available() -> bool:
+    error = _postgres_error()
+    require_or_skip(
+        error is None,
+        f"PostgreSQL not reachable at {PG_URL} ({error}); start a server or set "
+        "PARTNERMATCH_TEST_POSTGRES_URL to run the PostgreSQL tests",
+    )
+    return True
+
+
+def make_test_database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh empty database URL for ``backend``; PostgreSQL gets its own schema, dropped afterwards."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    request.getfixturevalue("postgres_available")
+    schema = f"pm_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return postgres_schema_url(schema)
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return make_test_database(request.param, tmp_path, request)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture(scope="session")
+def public_data_dir() -> Path:
+    from service.config import Settings
+
+    directory = Settings().data_dir
+    require_or_skip(
+        directory is not None and (directory / "twin_cities.csv").is_file(),
+        "public datasets not found; set PARTNERMATCH_DATA_DIR to the folder with twin_cities.csv etc.",
+    )
+    assert directory is not None
+    return directory
