@@ -25,19 +25,20 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from db.countries import normalise_country  # noqa: E402
-from db.gazetteer import Gazetteer, Resolution, fold_name, load_gazetteer, normalise_name  # noqa: E402
+from db.gazetteer import Gazetteer, Resolution, fold_name, load_gazetteer  # noqa: E402
 from db.importers.twins_source import TwinRow, read_twin_pairs  # noqa: E402
 
 DEFAULT_DATA_DIR = Path(os.environ.get("PARTNERMATCH_DATA_DIR", "/work/shared/data/public"))
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "resolve_twins.json"
 _RANK = {"resolved": 0, "ambiguous": 1, "unresolved": 2}
 
-End = tuple[str, str]  # (normalised name, ISO2 or folded raw country)
+End = tuple[str, str]  # (folded name, ISO2 or folded raw country)
 RawEnd = tuple[str, str, float | None, float | None]
 
 
 def end_key(name: str, country: str) -> End:
-    return normalise_name(name), normalise_country(country) or fold_name(country)
+    # Qualifiers stay: "Tarnów" and "Tarnów (rural gmina)" are different partners.
+    return fold_name(name), normalise_country(country) or fold_name(country)
 
 
 def group_pairs(rows: list[TwinRow]) -> dict[tuple[End, End], list[tuple[RawEnd, RawEnd]]]:

@@ -112,6 +112,7 @@ _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _TOKEN = re.compile(r"[^\W_]+")
 _PAREN = re.compile(r"\(([^)]*)\)")
 _SPACED_DASH = re.compile(r"\s+[-–—]\s+")
+_HINT_SEPARATORS = re.compile(r"[/,;]")
 # Any letter outside Latin scripts: such alternate names can never match a
 # Latin-script query after folding, so they are kept for display but not indexed.
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u0300-\u036f\u1e00-\u1eff\u2000-\u206f]")
@@ -386,7 +387,9 @@ class Gazetteer:
                 if pos == 0 or not primary:
                     primary = key
                 _post(self._exact, key, idx)
-                if len(tokens) > 1 and (tokens[-1] in _TRAILING_QUALIFIERS or tokens[0] in _LEADING_QUALIFIERS):
+                if len(tokens) > 1 and (
+                    tokens[-1] in _TRAILING_QUALIFIERS or tokens[0] in _LEADING_QUALIFIERS
+                ):
                     stripped = "".join(_strip_qualifier_tokens(tokens))
                     if stripped != key:
                         _post(self._stripped, stripped, idx)
@@ -508,7 +511,7 @@ class Gazetteer:
             ctx.admin1_hints.add((match.iso2, match.admin1))
         elif match is not None and match.region:
             hints.append(match.region)
-        for hint in hints:
+        for hint in _hint_parts(hints):
             state = self._us_states.get(fold_name(hint))
             if state and (ctx.countries is None or "US" in ctx.countries):
                 ctx.admin1_hints.add(("US", state))
@@ -566,7 +569,8 @@ class Gazetteer:
 
     def _by_point(self, pool: list[int], ctx: _Context, how: str) -> Resolution | None:
         lat, lon = ctx.lat, ctx.lon
-        assert lat is not None and lon is not None
+        if lat is None or lon is None:
+            return None
         dists = sorted(
             (haversine_km(lat, lon, self._cities[i].latitude, self._cities[i].longitude), i) for i in pool
         )
@@ -578,7 +582,9 @@ class Gazetteer:
             return self._resolved(idx, pool, f"{how} match nearest the given point ({d:.1f} km)")
         if best_d <= ROUGH_KM and (len(dists) == 1 or dists[1][0] >= ROUGH_RATIO * best_d):
             # Prefecture-level places are often geocoded at their area's centroid.
-            return self._resolved(dists[0][1], pool, f"{how} match clearly nearest the given point ({best_d:.0f} km)")
+            return self._resolved(
+                dists[0][1], pool, f"{how} match clearly nearest the given point ({best_d:.0f} km)"
+            )
         return None
 
     def _apply_admin_hints(self, found: list[int], ctx: _Context) -> list[int]:
@@ -589,7 +595,13 @@ class Gazetteer:
 
     def _nearest_to_hints(self, pool: list[int], points: list[tuple[float, float]]) -> int | None:
         scored = sorted(
-            (min(haversine_km(la, lo, self._cities[i].latitude, self._cities[i].longitude) for la, lo in points), i)
+            (
+                min(
+                    haversine_km(la, lo, self._cities[i].latitude, self._cities[i].longitude)
+                    for la, lo in points
+                ),
+                i,
+            )
             for i in pool
         )
         if scored[0][0] <= NEAR_KM and (len(scored) == 1 or scored[1][0] > NEAR_KM):
@@ -606,7 +618,9 @@ class Gazetteer:
             return self._resolved(ranked[0], pool, f"unique {how} match{note}")
         runner_up = self._cities[ranked[1]]
         if top.population >= DOMINANCE * max(runner_up.population, 100):
-            return self._resolved(ranked[0], pool, f"most populous {how} match (≥{DOMINANCE:g}× the next){note}")
+            return self._resolved(
+                ranked[0], pool, f"most populous {how} match (≥{DOMINANCE:g}× the next){note}"
+            )
         if all(self._distance(ranked[0], i) <= CLUSTER_KM for i in ranked[1:]):
             return self._resolved(ranked[0], pool, f"{how} matches within {CLUSTER_KM:g} km: one place{note}")
         cands = tuple(self._cities[i] for i in ranked)
@@ -620,12 +634,12 @@ class Gazetteer:
 
     def _by_similar_name_nearby(self, ctx: _Context) -> Resolution | None:
         """A place near the point, in the country, whose name is a near-spelling of the query."""
-        if not ctx.has_point:
+        if ctx.lat is None or ctx.lon is None:
             return None
         q = ctx.query
         targets = [k for k in q.exact_keys + q.stripped_keys + q.part_keys if len(k) >= 3]
         best: tuple[float, float, int] | None = None
-        for dist, idx in self._within(ctx.lat, ctx.lon, SIMILAR_NAME_KM, True):  # type: ignore[arg-type]
+        for dist, idx in self._within(ctx.lat, ctx.lon, SIMILAR_NAME_KM, True):
             if not ctx.in_scope(self._cities[idx].country):
                 continue
             close = dist <= SIMILAR_CLOSE_KM
@@ -648,7 +662,11 @@ class Gazetteer:
             keys = tuple(
                 _unique(
                     k
-                    for k in (name_key(n) for n in (city.name, city.ascii_name, *city.alternate_names) if n.isascii())
+                    for k in (
+                        name_key(n)
+                        for n in (city.name, city.ascii_name, *city.alternate_names)
+                        if n.isascii()
+                    )
                     if k
                 )
             )
@@ -667,10 +685,10 @@ class Gazetteer:
 
     def _by_area_point(self, ctx: _Context) -> Resolution | None:
         """A district or county with a point: the nearest populated place stands for it."""
-        if not ctx.has_point:
+        if ctx.lat is None or ctx.lon is None:
             return None
         radius = AREA_KM if ctx.query.is_area else PARENT_AREA_KM if ctx.query.parent_names else 0.0
-        for dist, idx in self._within(ctx.lat, ctx.lon, radius, False):  # type: ignore[arg-type]
+        for dist, idx in self._within(ctx.lat, ctx.lon, radius, False):
             if ctx.in_scope(self._cities[idx].country):
                 return self._resolved(idx, [idx], f"area name; nearest populated place ({dist:.1f} km)")
         return None
@@ -679,7 +697,9 @@ class Gazetteer:
         ca, cb = self._cities[a], self._cities[b]
         return haversine_km(ca.latitude, ca.longitude, cb.latitude, cb.longitude)
 
-    def _within(self, lat: float, lon: float, radius_km: float, include_secondary: bool) -> list[tuple[float, int]]:
+    def _within(
+        self, lat: float, lon: float, radius_km: float, include_secondary: bool
+    ) -> list[tuple[float, int]]:
         if radius_km <= 0:
             return []
         dlat = int(math.ceil(radius_km / 111.0 / _GRID_DEG))
@@ -701,6 +721,18 @@ class Gazetteer:
 
 # ---------------------------------------------------------------------------
 # Helpers
+
+
+def _hint_parts(hints: Iterable[str]) -> list[str]:
+    """Hints plus their parts: NUTS labels such as "ITH57  / Ravenna" or "DEG01 / Erfurt, Kreisfreie
+    Stadt" name the place after the code."""
+    parts: list[str] = []
+    for hint in hints:
+        parts.append(hint)
+        pieces = [p.strip() for p in _HINT_SEPARATORS.split(hint)]
+        if len(pieces) > 1:
+            parts.extend(p for p in pieces if p and not any(ch.isdigit() for ch in p))
+    return _unique(parts)
 
 
 def _similarity(query: str, place: str, needed: float, close: bool) -> float:
@@ -750,7 +782,9 @@ def _ascii(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_LETTERS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+    return (
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+    )
 
 
 def _to_city(rec: dict[str, Any]) -> GeoCity:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.gazetteer import normalise_name
@@ -21,8 +22,10 @@ from db.tables import (
     CooperationSector,
     Country,
     Embedding,
+    Feedback,
     FundingScheme,
     Sector,
+    TrainingJob,
 )
 
 
@@ -97,6 +100,7 @@ def cooperation_rows(session: Session) -> list[dict[str, Any]]:
         Cooperation.start_year,
         Cooperation.source,
         Cooperation.parent_id,
+        Cooperation.success,
     ).order_by(Cooperation.id)
     return [
         {
@@ -107,6 +111,7 @@ def cooperation_rows(session: Session) -> list[dict[str, Any]]:
             "start_year": r.start_year,
             "source": r.source,
             "parent_id": r.parent_id,
+            "success": r.success,
             "members": members.get(r.id, []),
             "sectors": tuple(sectors.get(r.id, [])),
         }
@@ -227,3 +232,174 @@ class EmbeddingCache:
                 )
             )
         self.session.flush()
+
+
+# --------------------------------------------------------------------------- API reads (keyword-only)
+
+
+def _cooperation_options() -> list[Any]:
+    return [
+        selectinload(Cooperation.members).selectinload(CooperationMember.city),
+        selectinload(Cooperation.sector_links),
+    ]
+
+
+def list_cooperations(
+    session: Session,
+    *,
+    city_id: int | None = None,
+    sector: str | None = None,
+    scheme: str | None = None,
+    kind: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    limit: int,
+    offset: int = 0,
+    after_id: int | None = None,
+) -> tuple[list[Cooperation], int]:
+    """Cooperations matching every given filter, by id; ``after_id`` pages by keyset instead of offset.
+
+    The total counts every match, whatever the page.
+    """
+    stmt = select(Cooperation)
+    if city_id is not None:
+        stmt = stmt.where(
+            Cooperation.id.in_(
+                select(CooperationMember.cooperation_id).where(CooperationMember.city_id == city_id)
+            )
+        )
+    if sector is not None:
+        stmt = stmt.where(
+            Cooperation.id.in_(
+                select(CooperationSector.cooperation_id).where(CooperationSector.sector_id == sector)
+            )
+        )
+    if scheme is not None:
+        # scheme ids are slugs, so the quoted id inside the JSON text is an exact element match
+        # on both backends without JSON operators that SQLite and PostgreSQL spell differently
+        scheme_text = cast(Cooperation.funding_scheme_ids, String)
+        stmt = stmt.where(scheme_text.contains(f'"{scheme}"', autoescape=True))
+    if kind is not None:
+        stmt = stmt.where(Cooperation.kind == kind)
+    if year_from is not None:
+        stmt = stmt.where(Cooperation.start_year >= year_from)
+    if year_to is not None:
+        stmt = stmt.where(Cooperation.start_year <= year_to)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    if after_id is not None:
+        stmt = stmt.where(Cooperation.id > after_id)
+    else:
+        stmt = stmt.offset(offset)
+    stmt = stmt.order_by(Cooperation.id).limit(limit).options(*_cooperation_options())
+    return list(session.scalars(stmt)), total
+
+
+def get_cooperation(session: Session, *, cooperation_id: int) -> Cooperation | None:
+    return session.get(Cooperation, cooperation_id, options=_cooperation_options())
+
+
+def count_cooperations_of_city(session: Session, *, city_id: int) -> int:
+    stmt = select(func.count()).where(CooperationMember.city_id == city_id)
+    return session.scalar(stmt) or 0
+
+
+def city_alias_names(session: Session, *, city_id: int) -> list[str]:
+    stmt = select(CityAlias.name).where(CityAlias.city_id == city_id).order_by(CityAlias.id)
+    return list(session.scalars(stmt))
+
+
+def get_sector(session: Session, *, sector_id: str) -> Sector | None:
+    return session.get(Sector, sector_id)
+
+
+def get_funding_scheme(session: Session, *, scheme_id: str) -> FundingScheme | None:
+    return session.get(FundingScheme, scheme_id)
+
+
+def unknown_ids(session: Session, *, column: Any, values: Iterable[Any]) -> list[Any]:
+    """The values with no row whose ``column`` equals them, in the order given."""
+    wanted = list(dict.fromkeys(values))
+    if not wanted:
+        return []
+    known = set(session.scalars(select(column).where(column.in_(wanted))))
+    return [v for v in wanted if v not in known]
+
+
+def list_feedback(
+    session: Session,
+    *,
+    kind: str | None = None,
+    partner_city_id: int | None = None,
+    query_city_id: int | None = None,
+    model_version: str | None = None,
+    limit: int,
+    offset: int = 0,
+) -> tuple[list[Feedback], int]:
+    """Feedback rows, newest first, with the total of matches."""
+    stmt = select(Feedback)
+    if kind is not None:
+        stmt = stmt.where(Feedback.kind == kind)
+    if partner_city_id is not None:
+        stmt = stmt.where(Feedback.partner_city_id == partner_city_id)
+    if query_city_id is not None:
+        stmt = stmt.where(Feedback.query_city_id == query_city_id)
+    if model_version is not None:
+        stmt = stmt.where(Feedback.model_version == model_version)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt = stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(stmt)), total
+
+
+def feedback_since(session: Session, *, client: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """How many feedback rows ``client`` stored since ``since``, and the oldest of them."""
+    stmt = select(func.count(), func.min(Feedback.created_at)).where(
+        Feedback.client == client, Feedback.created_at >= since
+    )
+    count, oldest = session.execute(stmt).one()
+    return int(count or 0), oldest
+
+
+def get_training_job(session: Session, *, job_id: str) -> TrainingJob | None:
+    return session.get(TrainingJob, job_id)
+
+
+def active_training_job(session: Session, *, since: dt.datetime) -> TrainingJob | None:
+    """A queued or running job created after ``since`` (older ones are presumed dead with their worker)."""
+    stmt = (
+        select(TrainingJob)
+        .where(TrainingJob.status.in_(("queued", "running")), TrainingJob.created_at >= since)
+        .order_by(TrainingJob.created_at.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def funded_cooperation_rows(session: Session) -> list[dict[str, Any]]:
+    """Cooperations that name funding schemes, with member countries and sectors."""
+    stmt = select(Cooperation.id, Cooperation.funding_scheme_ids).where(Cooperation.funding_scheme_id.is_not(None))
+    coops: dict[int, dict[str, Any]] = {
+        r.id: {"id": r.id, "scheme_ids": tuple(r.funding_scheme_ids or ()), "countries": set(), "sectors": set()}
+        for r in session.execute(stmt)
+    }
+    if not coops:
+        return []
+    members = select(CooperationMember.cooperation_id, City.country).join(
+        City, City.id == CooperationMember.city_id
+    )
+    for coop_id, country in session.execute(members):
+        if coop_id in coops:
+            coops[coop_id]["countries"].add(country)
+    sectors = select(CooperationSector.cooperation_id, CooperationSector.sector_id)
+    for coop_id, sector_id in session.execute(sectors):
+        if coop_id in coops:
+            coops[coop_id]["sectors"].add(sector_id)
+    return list(coops.values())
+
+
+def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
+    """Changes when sectors, schemes or cooperations are added (edits are caught by a TTL)."""
+    return (
+        session.scalar(select(func.count()).select_from(FundingScheme)),
+        session.scalar(select(func.count()).select_from(Sector)),
+        session.scalar(select(func.max(Cooperation.id))),
+    )

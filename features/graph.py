@@ -186,7 +186,7 @@ class _PairCounter:
             valid = (rc >= 0) & (qc[one] >= 0)
             cnt[one] -= valid & (cc[one] == rc)
             ends_q[one] -= valid * (1.0 + (qc[one] == rc))
-            ends_c[one] -= valid * ((cc[one] == qc[one]) + (cc[one] == rc))
+            ends_c[one] -= valid * ((cc[one] == qc[one]).astype(float) + (cc[one] == rc))
             m[one] -= valid
         allq = np.flatnonzero(q.cold & (q.position >= 0))
         if len(allq):

@@ -112,7 +112,8 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
             out[sl, 1] = np.einsum("ij,ij->i", qe, _unit(self.profile_[c]))
         if any(q.sectors) and any(self.sectors_):
             qs, cs = q.sectors, self.sectors_
-            out[:, 2] = [len(a & cs[b]) / len(a | cs[b]) if a and cs[b] else 0.0 for a, b in zip(qs, cand)]
+            pairs = zip(qs, cand, strict=True)
+            out[:, 2] = [len(a & cs[b]) / len(a | cs[b]) if a and cs[b] else 0.0 for a, b in pairs]
         return out
 
 

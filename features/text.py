@@ -60,7 +60,9 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
 
         path = self.model_name or default_model_path()
         self.encoder_ = SentenceTransformer(path, device="cpu", local_files_only=True)
-        self.dim_ = int(self.encoder_.get_sentence_embedding_dimension())
+        enc = self.encoder_
+        get_dim = getattr(enc, "get_embedding_dimension", None) or enc.get_sentence_embedding_dimension
+        self.dim_ = int(get_dim())
         return self
 
     @property

@@ -60,25 +60,37 @@ class AdamicAdarBaseline(_Baseline):
 
 
 class CountryDistancePrior(_Baseline):
-    """``log country-pair affinity - log(1 + km / scale)``, plus a little popularity.
+    """P(candidate country | query country) x P(city | its country) x distance discount.
+
+    ``score = log share(cq -> cc) + log popularity within cc - distance_weight * log(1 + km / scale_km)``
+    where the share of the query country's links going to each country and the
+    within-country popularity (degree) are additively smoothed.
 
     Parameters
     ----------
     scale_km : float
         Distance at which the geographic discount starts to bite.
-    popularity_weight : float
-        Weight of ``log(1 + degree)`` of the candidate.
+    distance_weight : float
+        Weight of the distance discount.
+    smoothing : float
+        Additive smoothing of country shares and city degrees.
     """
 
-    def __init__(self, scale_km: float = 100.0, popularity_weight: float = 0.5):
+    def __init__(self, scale_km: float = 100.0, distance_weight: float = 0.6, smoothing: float = 0.5):
         self.scale_km = scale_km
-        self.popularity_weight = popularity_weight
+        self.distance_weight = distance_weight
+        self.smoothing = smoothing
 
     def fit(self, graph, y=None, *, table: CityTable | None = None):
         """Count country-pair links of the training graph."""
         super().fit(graph)
         self.table_ = table if table is not None else CityTable.from_frame(graph.cities)
         self.affinity_ = AffinityPairFeatures().fit(graph, table=self.table_)
+        cnt = self.affinity_.country_
+        cc = np.maximum(self.table_.country, 0)
+        n_city = np.bincount(cc, minlength=int(cnt.k)).astype(float)
+        a = self.smoothing
+        self.within_ = np.log((self.degree_ + a) / (cnt.ends[cc] + a * n_city[cc]))
         return self
 
     def scores(self, q: QuerySide) -> np.ndarray:
@@ -86,16 +98,13 @@ class CountryDistancePrior(_Baseline):
         check_is_fitted(self, "affinity_")
         t, cnt = self.table_, self.affinity_.country_
         n_codes = int(cnt.k)
-        # Affinity per candidate country, computed once per query and gathered per city.
-        one = QuerySide(**{f: getattr(q, f) for f in q.__dataclass_fields__})
-        rep = _repeat(one, n_codes)
-        _, aff, _ = cnt.features(rep, rep.country, np.arange(n_codes), 1.0, 1.0)
-        base = np.where(t.country >= 0, aff[np.maximum(t.country, 0)], 0.0)
+        # Country shares computed once per query, then gathered per city.
+        rep = _repeat(q, n_codes)
+        links, _, _ = cnt.features(rep, rep.country, np.arange(n_codes), 1.0, 1.0)
+        share = np.log((links + 0.1) / (links.sum() + 0.1 * n_codes))
+        base = np.where(t.country >= 0, share[np.maximum(t.country, 0)], share.min())
         d = haversine_km(q.latitude[0], q.longitude[0], t.latitude, t.longitude)
-        deg = self.degree_.copy()
-        if q.position[0] >= 0 and q.cold[0]:
-            deg = deg - np.asarray(self.adjacency_[int(q.position[0])].todense()).ravel()
-        return base - np.log1p(d / self.scale_km) + self.popularity_weight * np.log1p(deg)
+        return base + self.within_ - self.distance_weight * np.log1p(d / self.scale_km)
 
 
 def _repeat(q: QuerySide, n: int) -> QuerySide:

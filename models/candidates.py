@@ -26,7 +26,7 @@ class CandidateGenerator(BaseEstimator):
         best-affinity countries" and nearby popular cities).
     """
 
-    def __init__(self, n_graph: int = 150, n_embedding: int = 50, n_nearest: int = 50, n_prior: int = 300):
+    def __init__(self, n_graph: int = 150, n_embedding: int = 50, n_nearest: int = 50, n_prior: int = 600):
         self.n_graph = n_graph
         self.n_embedding = n_embedding
         self.n_nearest = n_nearest

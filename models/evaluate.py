@@ -175,7 +175,8 @@ def run_evaluation(
     seed: int = 0,
 ) -> dict:
     """Run the requested settings; returns a JSON-serialisable report."""
-    report: dict = {"seed": seed, "n_cities": graph.n_cities, "n_links": int(len(graph.links)), "settings": {}}
+    report: dict = {"seed": seed, "n_cities": graph.n_cities, "n_links": int(len(graph.links))}
+    report["settings"] = {}
     splits = {
         "leave_one_out": lambda: leave_one_out_split(graph, n_queries=n_queries, seed=seed),
         "cold_start": lambda: cold_start_split(graph, n_queries=max(n_queries // 2, 1), seed=seed),

@@ -87,7 +87,7 @@ class PartnerRanker(BaseEstimator):
         n_graph: int = 150,
         n_embedding: int = 50,
         n_nearest: int = 50,
-        n_prior: int = 300,
+        n_prior: int = 600,
         embedder=None,
         n_jobs: int = 2,
         random_state: int = 0,
@@ -161,13 +161,15 @@ class PartnerRanker(BaseEstimator):
             _unit_xyz(t.latitude, t.longitude), k=k_near + 1
         )
         self._near = np.atleast_2d(near)[:, 1:]
-        self._by_country = pd.Series(np.arange(graph.n_cities)).groupby(t.country).apply(np.asarray).to_dict()
+        by_country = pd.Series(np.arange(graph.n_cities)).groupby(t.country)
+        self._by_country = by_country.apply(np.asarray).to_dict()
         self.warm_model_ = self._fit_model(*self._warm_rows())
         Xc, yc, wc = self._cold_rows()
         self.cold_model_ = self._fit_model(Xc[:, _COLD_IDX], yc, wc)
         self.theme_model_ = None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
-            self.theme_model_ = self._fit_model(*self._theme_rows(graph, profile_embeddings, group_embeddings))
+            rows = self._theme_rows(graph, profile_embeddings, group_embeddings)
+            self.theme_model_ = self._fit_model(*rows)
         del self._near, self._by_country, self.rng_
         return self
 
@@ -281,14 +283,15 @@ class PartnerRanker(BaseEstimator):
         t = self.featurizer_.table_
         if query.position is not None:
             if not 0 <= query.position < self.n_cities_:
-                raise ValueError(f"city position {query.position} is not in the store (0..{self.n_cities_ - 1})")
+                raise ValueError(f"city position {query.position} is not in the store (0..{self.n_cities_ - 1})")  # noqa: E501
             return t.side(np.array([query.position]), cold=np.array([query.cold]), embedding=emb)
         lat, lon = query.latitude, query.longitude
         if lat is None or lon is None:
             code = t.country_vocab.get(query.country or "", -1)
             if code < 0:
                 raise ValueError("a new city needs latitude/longitude or a country known to the store")
-            lat, lon = float(t.latitude[t.country == code].mean()), float(t.longitude[t.country == code].mean())
+            in_country = t.country == code
+            lat, lon = float(t.latitude[in_country].mean()), float(t.longitude[in_country].mean())
         return t.profile_side(
             1, country=query.country, latitude=lat, longitude=lon, population=query.population,
             timezone=query.timezone, continent=query.continent, wb_region=query.wb_region,

@@ -12,12 +12,13 @@ from fastapi.responses import JSONResponse
 
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
+from service.catalogue import CatalogueHolder
 from service.config import Settings, get_settings
 from service.errors import register_error_handlers
 from service.logs import configure_logging
 from service.metrics import Metrics, install_metrics
 from service.model_holder import ModelHolder
-from service.routes import health, recommendations
+from service.routes import catalogue, cities, cooperations, feedback, health, models_admin, recommendations
 from service.schemas import error_payload
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.engine = engine
         app.state.session_factory = factory
         app.state.model_holder = holder
+        app.state.catalogue = CatalogueHolder(settings.curated_dir / "regions.json")
         holder.start()
         try:
             yield
@@ -78,4 +80,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
     app.include_router(health.router)
     app.include_router(recommendations.router, prefix="/v1")
+    app.include_router(cities.router, prefix="/v1")
+    app.include_router(cooperations.router, prefix="/v1")
+    app.include_router(catalogue.router, prefix="/v1")
+    app.include_router(feedback.router, prefix="/v1")
+    app.include_router(models_admin.router, prefix="/v1")
     return app

@@ -96,6 +96,32 @@ def import_cmd(
         report.write_text(json.dumps(payload, indent=2))
 
 
+@app.command("import-schemes")
+def import_schemes_cmd(
+    file: Annotated[Path, typer.Argument(help="JSON or YAML (.yaml/.yml) list of funding-scheme records")],
+) -> None:
+    """Add or replace funding schemes from a file, validated like the admin API; all or nothing."""
+    from models.scheme_import import import_schemes, read_scheme_file
+
+    settings = get_settings()
+    if not file.is_file():
+        _fail(f"{file} not found")
+    try:
+        records = read_scheme_file(file)
+        with session_scope(_factory()) as session:
+            result = import_schemes(
+                session,
+                records=records,
+                source_name=file.name,
+                source="file",
+                curated_dir=settings.curated_dir,
+            )
+    except ValueError as exc:
+        _fail(f"import failed, nothing was written:\n{exc}")
+        return
+    typer.echo(f"funding schemes: {len(result.inserted)} added, {len(result.updated)} replaced")
+
+
 @app.command("train")
 def train_cmd(
     promote: Annotated[bool, typer.Option(help="Promote the new version after training")] = False,
@@ -106,9 +132,8 @@ def train_cmd(
     evaluate: Annotated[bool, typer.Option(help="Evaluate on held-out splits and store the metrics")] = False,
 ) -> None:
     """Train a ranker on the store and register it as a new model version."""
-    from models.train import train_and_register
-
     from models import registry
+    from models.train import train_and_register
 
     factory = _factory()
     if if_none_promoted:

@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64_000
     max_needs_chars: int = 4000
     model_poll_seconds: float = 2.0
+    trusted_proxy_hops: int = Field(
+        default=0,
+        ge=0,
+        description="Reverse proxies in front of the API that append to X-Forwarded-For; 0 ignores "
+        "the header (clients could forge it), 1 takes the address the one proxy saw, and so on.",
+    )
+    retrain_stale_after_seconds: float = Field(
+        default=6 * 3600,
+        description="A queued or running training job older than this is presumed dead with its worker "
+        "and no longer blocks a new retrain.",
+    )
 
     @field_validator("data_dir", "curated_dir", "model_dir", mode="after")
     @classmethod

@@ -11,10 +11,13 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
-__all__ = ["RAW_COLUMNS", "GEOCODED_COLUMNS", "TwinRow", "read_twin_pairs", "pair_key"]
+from db.countries import normalise_country
+
+__all__ = ["GEOCODED_COLUMNS", "RAW_COLUMNS", "TwinRow", "read_twin_pairs"]
 
 RAW_COLUMNS = ("city1", "country1", "city2", "country2")
 GEOCODED_COLUMNS = ("city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2")
@@ -22,7 +25,7 @@ GEOCODED_COLUMNS = ("city1", "country1", "lat1", "lng1", "city2", "country2", "l
 
 class TwinRow(TypedDict):
     line: int  # physical line in the raw file where the record ends (header is line 1)
-    geocoded_line: int | None  # line of the joined geocoded row, None if coordinates were borrowed or absent
+    geocoded_line: int | None  # line of the joined geocoded row; None if points were borrowed or absent
     city1: str
     country1: str
     lat1: float | None
@@ -96,45 +99,63 @@ def _point(row: dict[str, str], n: int, path: Path, line: int) -> _Point | None:
     return (lat, lng) if lat is not None and lng is not None else None
 
 
-def _read_geocoded(
-    path: Path,
-) -> tuple[dict[_Key, tuple[int, _Point | None, _Point | None]], dict[tuple[str, str], _Point]]:
-    by_row: dict[_Key, tuple[int, _Point | None, _Point | None]] = {}
-    by_end: dict[tuple[str, str], _Point] = {}
+@dataclass
+class _Geocoded:
+    by_row: dict[_Key, tuple[int, _Point | None, _Point | None]] = field(default_factory=dict)
+    by_end: dict[tuple[str, str], _Point] = field(default_factory=dict)
+    # Same city under another spelling of its country ("Scotland" vs "Scotland, United Kingdom").
+    by_end_iso: dict[tuple[str, str], _Point] = field(default_factory=dict)
+
+    def points(self, c1: str, k1: str, c2: str, k2: str) -> tuple[int | None, _Point | None, _Point | None]:
+        joined = self.by_row.get((c1, k1, c2, k2))
+        if joined is not None:
+            return joined
+        reverse = self.by_row.get((c2, k2, c1, k1))
+        if reverse is not None:
+            return reverse[0], reverse[2], reverse[1]
+        return None, self._end(c1, k1), self._end(c2, k2)
+
+    def _end(self, city: str, country: str) -> _Point | None:
+        point = self.by_end.get((city, country))
+        if point is None:
+            point = self.by_end_iso.get((city, normalise_country(country) or country))
+        return point
+
+
+def _read_geocoded(path: Path) -> _Geocoded:
+    geo = _Geocoded()
     for line, row in _records(path, GEOCODED_COLUMNS):
         p1, p2 = _point(row, 1, path, line), _point(row, 2, path, line)
         key = (row["city1"], row["country1"], row["city2"], row["country2"])
-        by_row.setdefault(key, (line, p1, p2))
-        for end, point in (((row["city1"], row["country1"]), p1), ((row["city2"], row["country2"]), p2)):
+        geo.by_row.setdefault(key, (line, p1, p2))
+        for city, country, point in (
+            (row["city1"], row["country1"], p1),
+            (row["city2"], row["country2"], p2),
+        ):
             if point is not None:
-                by_end.setdefault(end, point)
-    return by_row, by_end
+                geo.by_end.setdefault((city, country), point)
+                geo.by_end_iso.setdefault((city, normalise_country(country) or country), point)
+    return geo
 
 
 def read_twin_pairs(path_raw: str | Path, path_geocoded: str | Path | None = None) -> list[TwinRow]:
     """Rows of the raw twin file with coordinates joined from the geocoded file.
 
-    Coordinates come from the geocoded row with the same four strings; when that
-    row is missing, each end borrows the point geocoded for the same
-    (city, country) strings elsewhere in the file. Raises ValueError naming the
+    Coordinates come from the geocoded row with the same four strings (or the
+    same pair listed the other way round); when there is none, each end borrows
+    the point geocoded for the same city elsewhere in the file, matching the
+    country as written or, failing that, as an ISO code. Raises ValueError naming the
     file and line for a malformed row, a missing header column or an
     unparseable coordinate. Rows are returned in file order, duplicates kept.
     """
     raw = Path(path_raw)
-    by_row: dict[_Key, tuple[int, _Point | None, _Point | None]] = {}
-    by_end: dict[tuple[str, str], _Point] = {}
-    if path_geocoded is not None:
-        by_row, by_end = _read_geocoded(Path(path_geocoded))
+    geo = _read_geocoded(Path(path_geocoded)) if path_geocoded is not None else _Geocoded()
     rows: list[TwinRow] = []
     for line, row in _records(raw, RAW_COLUMNS):
         c1, k1, c2, k2 = row["city1"], row["country1"], row["city2"], row["country2"]
         if not c1 or not c2:
             raise ValueError(f"{raw}:{line}: empty city name")
-        joined = by_row.get((c1, k1, c2, k2))
-        if joined is not None:
-            geo_line, p1, p2 = joined
-        else:
-            geo_line, p1, p2 = None, by_end.get((c1, k1)), by_end.get((c2, k2))
+        geo_line, p1, p2 = geo.points(c1, k1, c2, k2)
         rows.append(
             TwinRow(
                 line=line,
@@ -150,9 +171,3 @@ def read_twin_pairs(path_raw: str | Path, path_geocoded: str | Path | None = Non
             )
         )
     return rows
-
-
-def pair_key(name1: str, country1: str, name2: str, country2: str) -> tuple[tuple[str, str], tuple[str, str]]:
-    """Order-independent key for an undirected pair of (name, country) ends."""
-    a, b = (name1, country1), (name2, country2)
-    return (a, b) if a <= b else (b, a)

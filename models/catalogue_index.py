@@ -1,0 +1,71 @@
+"""Sectors and funding schemes of the store with their embeddings, ready for the recommenders."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from db import repositories
+from db.repositories import EmbeddingCache
+from features.text import SentenceEmbedder, embed_texts
+from models.funding import RegionResolver, sector_parents_from
+from models.schemes import FundedCooperation
+from models.sectors import SectorInfo
+
+
+@dataclass(frozen=True)
+class CatalogueIndex:
+    fingerprint: tuple[Any, ...]
+    built_at: float
+    sectors: list[SectorInfo]
+    sector_embeddings: np.ndarray
+    schemes: list[dict[str, Any]]
+    scheme_embeddings: np.ndarray
+    funded: list[FundedCooperation]
+    regions: RegionResolver
+    sector_parents: dict[str, str | None]
+
+
+def scheme_text(record: dict[str, Any]) -> str:
+    sectors = ", ".join(record.get("sectors") or [])
+    return f"{record['name']}. {record.get('description') or ''} Sectors: {sectors}"
+
+
+def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path) -> CatalogueIndex:
+    sector_rows = repositories.list_sectors(session)
+    sectors = [SectorInfo(s.id, s.name, s.parent_id) for s in sector_rows]
+    schemes = [
+        {
+            **(s.record or {}),
+            "id": s.id,
+            "name": s.name,
+            "eligibility": s.eligibility,
+            "sectors": s.sectors,
+            "description": s.description,
+        }
+        for s in repositories.list_funding_schemes(session)
+    ]
+    cache = EmbeddingCache(session)
+    sector_texts = [f"{s.name}. {s.description} {' '.join(s.aliases or [])}" for s in sector_rows]
+    countries = repositories.countries_by_iso2(session)
+    return CatalogueIndex(
+        fingerprint=repositories.catalogue_fingerprint(session),
+        built_at=time.monotonic(),
+        sectors=sectors,
+        sector_embeddings=embed_texts(sector_texts, embedder=embedder, cache=cache),
+        schemes=schemes,
+        scheme_embeddings=embed_texts([scheme_text(s) for s in schemes], embedder=embedder, cache=cache),
+        funded=[
+            FundedCooperation(r["id"], r["scheme_ids"], frozenset(r["countries"]), frozenset(r["sectors"]))
+            for r in repositories.funded_cooperation_rows(session)
+        ],
+        regions=RegionResolver.from_file(
+            regions_path, income_groups={c.iso2: c.income_group for c in countries.values() if c.income_group}
+        ),
+        sector_parents=sector_parents_from([{"id": s.id, "parent": s.parent} for s in sectors]),
+    )

@@ -1,0 +1,81 @@
+"""Human-readable reasons for a recommended partner, from its pair-feature values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from features import columns as C
+
+
+def _get(row: Mapping[str, float], key: str) -> float:
+    v = row.get(key, np.nan)
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def reasons(
+    feature_row: Mapping[str, float],
+    query_name: str,
+    candidate_name: str,
+    *,
+    query_country: str | None = None,
+    candidate_country: str | None = None,
+    max_reasons: int = 4,
+) -> list[str]:
+    """Pick the features that drove a score and phrase them, strongest first.
+
+    Parameters
+    ----------
+    feature_row : mapping
+        One row of :meth:`models.ranker.PartnerRanker.rank` (feature name -> value).
+    query_name, candidate_name : str
+    query_country, candidate_country : str, optional
+        ISO2 codes, used to name the country pair.
+    max_reasons : int
+
+    Returns
+    -------
+    list of str
+        E.g. ``["Shares 2 partners with Takeo (Adamic–Adar 1.4)", "Same country", "412 km away"]``.
+    """
+    out: list[tuple[float, str]] = []
+    cn, aa = _get(feature_row, C.COMMON_NEIGHBOURS), _get(feature_row, C.ADAMIC_ADAR)
+    if cn >= 1:
+        noun = "partner" if cn == 1 else "partners"
+        out.append((10 + cn, f"Shares {cn:.0f} {noun} with {query_name} (Adamic–Adar {aa:.1f})"))
+    elif _get(feature_row, C.PATHS3) >= 1:
+        out.append((5, f"Linked to {query_name} through partners of partners"))
+    groups = _get(feature_row, C.SHARED_GROUPS)
+    if groups >= 1:
+        out.append((9 + groups, f"Already cooperates with {query_name} in {groups:.0f} network(s)"))
+    sim = _get(feature_row, C.NEEDS_TRACK_SIMILARITY)
+    if sim >= 0.35:
+        out.append((8 + sim, f"Track record matches the needs (similarity {sim:.2f})"))
+    sec = _get(feature_row, C.SECTOR_JACCARD)
+    if sec > 0:
+        out.append((7 + sec, f"Overlapping sectors ({sec:.0%})"))
+    if _get(feature_row, C.SAME_COUNTRY) == 1:
+        out.append((6, "Same country"))
+    links = _get(feature_row, C.COUNTRY_PAIR_LINKS)
+    if links >= 3 and _get(feature_row, C.SAME_COUNTRY) != 1:
+        known = query_country and candidate_country
+        pair = f"{query_country}–{candidate_country}" if known else "the two countries"
+        out.append((4 + min(np.log1p(links), 5), f"Country pair {pair} has {links:.0f} twinnings"))
+    d = _get(feature_row, C.DISTANCE_KM)
+    if np.isfinite(d):
+        out.append((3 + (1 if d < 500 else 0), f"{d:,.0f} km away"))
+    deg = _get(feature_row, C.CANDIDATE_DEGREE)
+    if deg >= 5:
+        out.append((3.5, f"{candidate_name} is an experienced partner ({deg:.0f} cooperations)"))
+    gap = _get(feature_row, C.LOG_POP_RATIO)
+    if np.isfinite(gap) and abs(gap) < 0.3:
+        out.append((2, "Similar population size"))
+    tz = _get(feature_row, C.TZ_DIFF_HOURS)
+    if np.isfinite(tz) and tz <= 1 and _get(feature_row, C.SAME_COUNTRY) != 1:
+        out.append((1, "Same or adjacent time zone"))
+    out.sort(key=lambda t: -t[0])
+    return [text for _, text in out[:max_reasons]]

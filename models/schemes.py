@@ -1,0 +1,138 @@
+"""Funding recommender: eligibility from the rules engine, then thematic fit and precedent.
+
+Schemes are ranked by eligibility (eligible, then unknown, then not eligible), and
+within each tier by a fit score mixing the needs text against the scheme's
+description, the overlap of the suggested sectors with the scheme's sectors, and
+precedent: cooperations the scheme funded between cities of the same countries or
+in the same sectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.funding import Eligibility, Party, RegionResolver, check_scheme
+
+TEXT_WEIGHT = 0.45
+SECTOR_WEIGHT = 0.35
+PRECEDENT_WEIGHT = 0.2
+TIER = {True: 2, None: 1, False: 0}
+
+
+@dataclass(frozen=True)
+class FundedCooperation:
+    """What the precedent signal needs to know about one funded cooperation."""
+
+    cooperation_id: int
+    scheme_ids: tuple[str, ...]
+    countries: frozenset[str]
+    sectors: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SchemeSuggestion:
+    scheme_id: str
+    name: str
+    score: float
+    eligibility: Eligibility
+    partner_city_id: int | None
+    reasons: tuple[str, ...]
+
+
+def _precedent(
+    scheme_id: str, countries: frozenset[str], sectors: frozenset[str], funded: Sequence[FundedCooperation]
+) -> tuple[float, str | None]:
+    same_countries = same_sectors = 0
+    for coop in funded:
+        if scheme_id not in coop.scheme_ids:
+            continue
+        if countries and countries <= coop.countries:
+            same_countries += 1
+        if sectors & coop.sectors:
+            same_sectors += 1
+    if not same_countries and not same_sectors:
+        return 0.0, None
+    value = min(1.0, 0.6 * min(same_countries, 3) / 3 + 0.4 * min(same_sectors, 5) / 5)
+    parts = []
+    if same_countries:
+        parts.append(
+            f"funded {same_countries} cooperation{'s' if same_countries > 1 else ''} between these countries"
+        )
+    if same_sectors:
+        parts.append(f"{same_sectors} in these sectors")
+    return value, "Precedent: " + ", ".join(parts)
+
+
+def suggest_schemes(
+    schemes: Sequence[Mapping[str, object]],
+    scheme_embeddings: np.ndarray,
+    *,
+    city: Party,
+    partners: Sequence[tuple[int, Party]],
+    sectors: Sequence[str],
+    needs_embedding: np.ndarray | None,
+    funded: Sequence[FundedCooperation],
+    regions: RegionResolver,
+    sector_parents: Mapping[str, str | None] | None = None,
+    year: int | None = None,
+    limit: int = 5,
+) -> list[SchemeSuggestion]:
+    """The best-fitting schemes for the city with any of the suggested ``partners``.
+
+    Each scheme is checked for every partner; the best pair (eligibility first, then
+    fit) stands for the scheme. ``sectors`` feed the fit and the precedent, not the
+    eligibility verdict (a scheme's listed sectors describe what it funded so far).
+    """
+    wanted = frozenset(sectors)
+    sims = (
+        scheme_embeddings @ needs_embedding
+        if needs_embedding is not None and np.any(needs_embedding)
+        else None
+    )
+    out: list[SchemeSuggestion] = []
+    for k, scheme in enumerate(schemes):
+        scheme_sectors = frozenset(scheme.get("sectors") or ())  # type: ignore[arg-type]
+        # cosine of the two sector sets: a scheme for water alone fits a water request better
+        # than a budget line that funds all 27 sectors
+        shared_count = len(wanted & scheme_sectors)
+        overlap = shared_count / np.sqrt(len(wanted) * len(scheme_sectors)) if shared_count else 0.0
+        text = float(np.clip(sims[k], 0, 1)) if sims is not None else 0.0
+        best: SchemeSuggestion | None = None
+        for partner_id, partner in partners or [(None, Party(country=None))]:
+            elig = check_scheme(
+                scheme,
+                city=city,
+                partner=partner,
+                sectors=(),
+                year=year,
+                regions=regions,
+                sector_parents=sector_parents,
+            )
+            countries = frozenset(c for c in (city.country, partner.country) if c)
+            prec, prec_reason = _precedent(str(scheme["id"]), countries, wanted, funded)
+            fit = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap + PRECEDENT_WEIGHT * prec
+            reasons = []
+            if overlap:
+                shared = ", ".join(sorted(wanted & scheme_sectors))
+                reasons.append(f"Funds {shared}")
+            if text >= 0.35:
+                reasons.append("Its description matches your needs")
+            if prec_reason:
+                reasons.append(prec_reason)
+            candidate = SchemeSuggestion(
+                scheme_id=str(scheme["id"]),
+                name=str(scheme["name"]),
+                score=round(TIER[elig.eligible] + fit, 4),
+                eligibility=elig,
+                partner_city_id=partner_id,
+                reasons=tuple(reasons),
+            )
+            if best is None or candidate.score > best.score:
+                best = candidate
+        assert best is not None
+        out.append(best)
+    out.sort(key=lambda s: (-s.score, s.scheme_id))
+    return out[:limit]

@@ -1,0 +1,73 @@
+"""Train a partner ranker on the store and register it as a model version."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from db.repositories import EmbeddingCache, data_snapshot_hash
+from db.tables import ModelVersion
+from features.text import SentenceEmbedder
+from models import registry
+from models.ranker import PartnerRanker
+from models.store import load_graph
+
+logger = logging.getLogger(__name__)
+
+
+def build_ranker(*, seed: int = 0, embedding_model: str | None = None, **params: Any) -> PartnerRanker:
+    """An unfitted ranker with the production defaults, overridable by ``params``."""
+    return PartnerRanker(embedder=SentenceEmbedder(model_name=embedding_model), random_state=seed, **params)
+
+
+def train_and_register(
+    session: Session,
+    *,
+    seed: int = 0,
+    evaluate: bool = False,
+    promote: bool = False,
+    embedding_model: str | None = None,
+    params: dict[str, Any] | None = None,
+    max_queries: int = 1000,
+) -> ModelVersion:
+    """Fit on everything in the store, optionally evaluate on held-out splits, register (and promote).
+
+    Embeddings go through the store's cache, so a retrain embeds only texts that changed.
+    """
+    params = dict(params or {})
+    start = time.perf_counter()
+    graph = load_graph(session)
+    data_hash = data_snapshot_hash(session)
+    ranker = build_ranker(seed=seed, embedding_model=embedding_model, **params)
+    ranker.fit(graph, cache=EmbeddingCache(session))
+    fit_seconds = time.perf_counter() - start
+    metrics: dict[str, Any] = {
+        "train": {
+            "cities": graph.n_cities,
+            "links": int(len(graph.links)),
+            "groups": len(graph.groups),
+            "fit_seconds": round(fit_seconds, 1),
+        },
+    }
+    if evaluate:
+        from models.evaluate import run_evaluation
+
+        def factory() -> PartnerRanker:
+            return build_ranker(seed=seed, embedding_model=embedding_model, **params)
+
+        report = run_evaluation(
+            graph, ranker_factory=factory, seed=seed, n_queries=max_queries, cache=EmbeddingCache(session)
+        )
+        metrics["evaluation"] = report
+        metrics["summary"] = report.get("summary", {})
+    stored_params = {**ranker.get_params(deep=False), "seed": seed}
+    stored_params.pop("embedder", None)
+    stored_params["embedding_model"] = embedding_model or "all-MiniLM-L6-v2 (packaged)"
+    row = registry.register(session, model=ranker, metrics=metrics, params=stored_params, data_hash=data_hash)
+    logger.info("trained model", extra={"fields": {"version": row.version, **metrics["train"]}})
+    if promote:
+        registry.promote(session, row.version)
+    return row

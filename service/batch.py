@@ -1,0 +1,59 @@
+"""Batch recommendations: one JSON request a line in, one answer a line out, same order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.catalogue import CatalogueHolder
+from service.config import Settings
+from service.errors import ServiceError
+from service.model_holder import ModelHolder
+from service.recommendations import recommend
+from service.schemas import RecommendationRequest, error_payload
+
+
+def run_batch(factory: sessionmaker[Session], settings: Settings, source: Path, target: Path) -> int:
+    """Answer every line; a bad line gets an error object in its place, so order is kept."""
+    holder = ModelHolder(factory, cache_dir=settings.model_dir, poll_seconds=0)
+    holder.refresh()
+    if holder.current is None:
+        raise ValueError("no model is promoted; run `partnermatch train --promote` first")
+    if not source.is_file():
+        raise ValueError(f"{source}: file not found")
+    count = 0
+    regions = settings.curated_dir / "regions.json"
+    catalogue = CatalogueHolder(regions)
+    with source.open(encoding="utf-8") as fin, target.open("w", encoding="utf-8") as fout:
+        for line_no, line in enumerate(fin, start=1):
+            if not line.strip():
+                continue
+            try:
+                request = RecommendationRequest.model_validate_json(line)
+                with factory() as session:
+                    answer = recommend(
+                        session,
+                        loaded=holder.current,
+                        request=request,
+                        regions_path=regions,
+                        catalogue=catalogue,
+                    )
+                out = answer.model_dump(mode="json")
+            except ValidationError as exc:
+                details = [
+                    {"field": ".".join(str(p) for p in e["loc"]) or "line", "message": e["msg"]}
+                    for e in exc.errors()
+                ]
+                out = error_payload("invalid_input", f"{source}:{line_no}: invalid request", details)
+            except ServiceError as exc:
+                out = error_payload(
+                    exc.error,
+                    f"{source}:{line_no}: {exc.message}",
+                    [{"field": exc.field, "message": exc.message}] if exc.field else None,
+                )
+            fout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            count += 1
+    return count

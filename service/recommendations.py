@@ -1,0 +1,315 @@
+"""Answer a recommendation request: ranked partners with reasons and precedents.
+
+Shared by the HTTP route, the batch CLI and the notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db import repositories
+from db.tables import City, Cooperation
+from features import columns as C
+from models.dataset import CityQuery
+from models.explain import reasons as explain_reasons
+from models.funding import Party
+from models.schemes import suggest_schemes
+from models.sectors import TrackRecord, suggest_sectors
+from service.catalogue import CatalogueHolder
+from service.errors import InvalidInput, NotFound
+from service.model_holder import LoadedModel
+from service.schemas import (
+    CitySummary,
+    FundingSuggestion,
+    PartnerSuggestion,
+    Precedent,
+    QueryEcho,
+    RecommendationRequest,
+    RecommendationResponse,
+    RuleCheck,
+    SectorSuggestion,
+)
+
+# how much a desired country/region or a fitting role lifts a score (a boost, not a filter)
+DESIRED_BOOST = 0.5
+ROLE_BOOST = 0.25
+PRECEDENTS_PER_PARTNER = 3
+# funding is checked against the best few partners (a scheme needs one eligible pair)
+FUNDING_PARTNERS = 3
+SUGGESTED_SECTORS = 5
+SUGGESTED_SCHEMES = 5
+
+
+@lru_cache(maxsize=4)
+def load_regions(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def city_summary(city: City) -> CitySummary:
+    return CitySummary(
+        id=city.id,
+        name=city.name,
+        ascii_name=city.ascii_name,
+        country=city.country,
+        geonames_id=city.geonames_id,
+        latitude=city.latitude,
+        longitude=city.longitude,
+        population=city.population,
+    )
+
+
+def _validate(session: Session, request: RecommendationRequest, regions: dict[str, Any]) -> None:
+    countries = repositories.countries_by_iso2(session)
+    if request.city is not None and request.city.country not in countries:
+        raise InvalidInput(
+            f"unknown country code {request.city.country!r}; use an ISO 3166-1 alpha-2 code",
+            field="city.country",
+        )
+    bad = [c for c in request.desired_countries if c not in countries]
+    if bad:
+        raise InvalidInput(
+            f"unknown country code(s) {bad}; use ISO 3166-1 alpha-2 codes", field="desired_countries"
+        )
+    sectors = {s.id for s in repositories.list_sectors(session)}
+    bad = [s for s in request.sectors if s not in sectors]
+    if bad:
+        raise InvalidInput(f"unknown sector(s) {bad}; see GET /v1/sectors for the ids", field="sectors")
+    bad = [r for r in request.desired_regions if r not in regions]
+    if bad:
+        raise InvalidInput(
+            f"unknown region code(s) {bad}; allowed: {', '.join(sorted(regions))}", field="desired_regions"
+        )
+
+
+def _query(session: Session, request: RecommendationRequest, model: Any) -> tuple[City | None, CityQuery]:
+    """The ranker's query: a city it was trained with (by position) or a profile."""
+    sectors = tuple(request.sectors)
+    if request.city_id is not None:
+        city = repositories.get_city(session, request.city_id)
+        if city is None:
+            raise NotFound(
+                f"city {request.city_id} does not exist; find ids with GET /v1/cities?q=...", field="city_id"
+            )
+        position = _position(model, city.id)
+        if position is not None:
+            return city, CityQuery(position=position, name=city.name, needs=request.needs, sectors=sectors)
+        spec = {
+            "name": city.name,
+            "country": city.country,
+            "latitude": city.latitude,
+            "longitude": city.longitude,
+            "population": city.population,
+            "timezone": city.timezone,
+        }
+        needs = request.needs or (city.profile.needs_text if city.profile else "")
+    else:
+        assert request.city is not None
+        city = None
+        spec = request.city.model_dump()
+        spec["timezone"] = None
+        needs = request.needs
+    country = repositories.countries_by_iso2(session)[spec["country"]]
+    return city, CityQuery(
+        name=spec["name"],
+        country=spec["country"],
+        latitude=spec["latitude"],
+        longitude=spec["longitude"],
+        population=float(spec["population"]) if spec.get("population") else None,
+        timezone=spec["timezone"],
+        continent=country.continent,
+        wb_region=country.wb_region,
+        income_group=country.income_group,
+        needs=needs,
+        sectors=sectors,
+    )
+
+
+def _position(model: Any, city_id: int) -> int | None:
+    index = getattr(model, "_position_index", None)
+    if index is None:
+        index = {int(c): p for p, c in enumerate(model.cities_["city_id"].tolist())}
+        model._position_index = index  # built once per loaded model
+    return index.get(int(city_id))
+
+
+def _preferences(
+    frame: pd.DataFrame, request: RecommendationRequest, regions: dict[str, Any]
+) -> pd.DataFrame:
+    """Boost (or with ``strict`` keep only) desired countries and regions; lean towards the role."""
+    wanted: set[str] = set(request.desired_countries)
+    for code in request.desired_regions:
+        wanted |= set(regions[code].get("members") or [])
+    score = frame["score"].to_numpy(dtype=float).copy()
+    desired = frame["country"].isin(wanted).to_numpy() if wanted else np.zeros(len(frame), dtype=bool)
+    if wanted and request.strict:
+        frame, score, desired = frame[desired], score[desired], desired[desired]
+    elif wanted:
+        score = score * np.where(desired, 1 + DESIRED_BOOST, 1.0)
+    if request.role and len(frame) and C.CANDIDATE_DEGREE in frame:
+        experience = np.log1p(frame[C.CANDIDATE_DEGREE].to_numpy(dtype=float))
+        spread = experience.max() - experience.min()
+        rel = (experience - experience.min()) / spread if spread > 0 else np.zeros(len(frame))
+        # a learner wants experienced partners, a mentor cities that can learn, a peer neither
+        lean = {"learner": rel, "mentor": 1 - rel, "peer": np.zeros(len(frame))}[request.role]
+        score = score * (1 + ROLE_BOOST * lean)
+    frame = frame.assign(score=score, desired=desired)
+    return frame.sort_values("score", ascending=False, kind="stable")
+
+
+def _precedent_score(coop: Cooperation, sectors: set[str]) -> float:
+    overlap = len(sectors & {s.sector_id for s in coop.sector_links})
+    documented = coop.outcome_summary is not None or coop.kind != "twinning"
+    success = {"high": 2.0, "medium": 1.0}.get(coop.success or "", 0.0)
+    return 3.0 * overlap + 2.0 * documented + success + (coop.start_year or 0) / 10_000
+
+
+def precedents_for(
+    history: dict[int, list[Cooperation]],
+    partner_ids: list[int],
+    sectors: set[str],
+    *,
+    limit: int = PRECEDENTS_PER_PARTNER,
+) -> dict[int, list[Precedent]]:
+    """Past cooperations of each partner that back the suggestion, documented outcomes first."""
+    out: dict[int, list[Precedent]] = {}
+    for pid in partner_ids:
+        coops = sorted(history.get(pid, []), key=lambda c: -_precedent_score(c, sectors))[:limit]
+        out[pid] = [
+            Precedent(
+                cooperation_id=c.id,
+                title=c.title,
+                cities=[m.city.name for m in c.members][:12],
+                sectors=sorted(s.sector_id for s in c.sector_links),
+                success=c.success,
+                outcome_summary=c.outcome_summary,
+                kind=c.kind,
+                start_year=c.start_year,
+            )
+            for c in coops
+        ]
+    return out
+
+
+def _track_record(name: str, coops: list[Cooperation]) -> TrackRecord:
+    record = TrackRecord(name)
+    for coop in coops:
+        record.add([s.sector_id for s in coop.sector_links], coop.success)
+    return record
+
+
+def _needs_embedding(model: Any, text: str) -> np.ndarray | None:
+    if not text.strip() or model.embedder is None:
+        return None
+    if not hasattr(model.embedder, "encoder_"):
+        model.embedder.fit()
+    return model.embedder.transform([text])[0]
+
+
+def recommend(
+    session: Session,
+    *,
+    loaded: LoadedModel,
+    request: RecommendationRequest,
+    regions_path: Path,
+    catalogue: CatalogueHolder,
+) -> RecommendationResponse:
+    regions = load_regions(regions_path)
+    _validate(session, request, regions)
+    model = loaded.model
+    query_city, query = _query(session, request, model)
+    needs_embedding = _needs_embedding(model, query.needs)
+    wants_more = bool(request.desired_countries or request.desired_regions or request.role)
+    k = model.n_cities_ if request.strict else max(request.limit * (4 if wants_more else 1), request.limit)
+    frame = model.rank(query, k=k, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding)
+    if query_city is not None:
+        frame = frame[frame["city_id"] != query_city.id]
+    frame = _preferences(frame, request, regions).head(request.limit)
+
+    ids = [int(i) for i in frame["city_id"]]
+    cities = repositories.cities_by_ids(session, ids)
+    history = repositories.cooperations_of_cities(session, ids + ([query_city.id] if query_city else []))
+    sectors = set(request.sectors)
+    precedents = precedents_for(history, ids, sectors)
+    query_name = query_city.name if query_city is not None else query.name
+    partners = []
+    for rank, (_, row) in enumerate(frame.iterrows(), start=1):
+        city = cities[int(row["city_id"])]
+        why = explain_reasons(row, query_name, city.name)
+        if row.get("desired"):
+            why.append(f"In a country you asked for ({city.country})")
+        score = float(row["score"])
+        partners.append(
+            PartnerSuggestion(
+                city=city_summary(city),
+                score=round(score, 4) if math.isfinite(score) else 0.0,
+                rank=rank,
+                reasons=why,
+                precedents=precedents.get(city.id, []),
+            )
+        )
+
+    index = catalogue.get(session, model.embedder)
+    own = _track_record(query_name, history.get(query_city.id, [])) if query_city is not None else None
+    partner_records = [_track_record(cities[i].name, history.get(i, [])) for i in ids]
+    sector_suggestions = suggest_sectors(
+        index.sectors,
+        index.sector_embeddings,
+        needs_embedding=needs_embedding,
+        requested=request.sectors,
+        own=own,
+        partners=partner_records,
+        limit=SUGGESTED_SECTORS,
+    )
+    countries = repositories.countries_by_iso2(session)
+
+    def party(country: str, population: int | None) -> Party:
+        info = countries.get(country)
+        return Party(country=country, population=population, income_group=info.income_group if info else None)
+
+    population = int(query.population) if query.population else None
+    scheme_sectors = request.sectors or [s.id for s in sector_suggestions[:3]]
+    scheme_suggestions = suggest_schemes(
+        index.schemes,
+        index.scheme_embeddings,
+        city=party(query.country or (query_city.country if query_city else ""), population),
+        partners=[(i, party(cities[i].country, cities[i].population)) for i in ids[:FUNDING_PARTNERS]],
+        sectors=scheme_sectors,
+        needs_embedding=needs_embedding,
+        funded=index.funded,
+        regions=index.regions,
+        sector_parents=index.sector_parents,
+        limit=SUGGESTED_SCHEMES,
+    )
+    echo_city = city_summary(query_city) if query_city is not None else None
+    return RecommendationResponse(
+        model_version=loaded.version,
+        query=QueryEcho(city=echo_city, needs=request.needs),
+        partners=partners,
+        sectors=[
+            SectorSuggestion(id=s.id, name=s.name, score=s.score, reasons=list(s.reasons))
+            for s in sector_suggestions
+        ],
+        funding_schemes=[
+            FundingSuggestion(
+                id=s.scheme_id,
+                name=s.name,
+                score=s.score,
+                eligible=s.eligibility.eligible,
+                checks=[
+                    RuleCheck(rule=c.rule, status=c.status, detail=c.detail) for c in s.eligibility.checks
+                ],
+                to_confirm=list(s.eligibility.to_confirm),
+                partner_city_id=s.partner_city_id,
+                reasons=list(s.reasons),
+            )
+            for s in scheme_suggestions
+        ],
+    )

@@ -1,0 +1,36 @@
+"""POST /v1/recommendations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from service.auth import ReadKey
+from service.deps import ModelDep, SessionDep, SettingsDep
+from service.recommendations import recommend
+from service.schemas import ErrorResponse, RecommendationRequest, RecommendationResponse
+
+router = APIRouter(tags=["recommendations"])
+
+
+@router.post(
+    "/recommendations",
+    response_model=RecommendationResponse,
+    summary="Rank partner cities, sectors and funding schemes for a city's needs",
+    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+)
+def create_recommendations(
+    body: RecommendationRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    loaded: ModelDep,
+    _: ReadKey,
+) -> RecommendationResponse:
+    """Partners carry reasons and precedents; give exactly one of `city_id` or `city`."""
+    return recommend(
+        session,
+        loaded=loaded,
+        request=body,
+        regions_path=settings.curated_dir / "regions.json",
+        catalogue=request.app.state.catalogue,
+    )

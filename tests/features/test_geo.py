@@ -1,0 +1,49 @@
+import numpy as np
+import pytest
+
+from features import columns as C
+from features.geo import CityTable, GeoPairFeatures, haversine_km, utc_offset_hours
+from tests.features._tiny import tiny_graph
+
+
+def test_haversine_one_degree_on_equator():
+    assert haversine_km(0.0, 0.0, 0.0, 1.0) == pytest.approx(111.195, abs=0.01)
+    assert haversine_km(10.0, 20.0, 10.0, 20.0) == 0.0
+
+
+def test_utc_offsets():
+    assert utc_offset_hours("Europe/Berlin") == 1.0
+    assert utc_offset_hours("Asia/Tokyo") == 9.0
+    assert np.isnan(utc_offset_hours(None))
+    assert np.isnan(utc_offset_hours("Not/AZone"))
+
+
+def test_geo_features_by_hand():
+    g = tiny_graph()
+    f = GeoPairFeatures().fit(g)
+    X = np.array([[0, 1], [0, 2], [0, 5], [1, 2]])
+    out = dict(zip(C.GEO_COLUMNS, f.transform(X).T, strict=True))
+    assert out[C.DISTANCE_KM][0] == pytest.approx(111.195, abs=0.01)
+    assert out[C.LOG_DISTANCE][0] == pytest.approx(np.log1p(111.195), abs=1e-3)
+    assert out[C.SAME_COUNTRY].tolist() == [1, 0, 0, 0]
+    assert out[C.SAME_CONTINENT].tolist() == [1, 1, 0, 1]
+    assert out[C.SAME_WB_REGION].tolist() == [1, 1, 0, 1]  # unknown region never matches
+    assert out[C.INCOME_GAP].tolist() == [0, 1, 3, 1]
+    assert out[C.TZ_DIFF_HOURS].tolist() == [0, 0, 8, 0]
+    assert out[C.LOG_POP_RATIO][0] == pytest.approx(-2.0)  # 1e3 vs 1e5
+    assert np.isnan(out[C.LOG_POP_RATIO][1])  # unknown population stays NaN for the trees
+    assert out[C.QUERY_LOG_POP][0] == pytest.approx(3.0)
+
+
+def test_new_city_profile_side_matches_known_city():
+    g = tiny_graph()
+    table = CityTable.from_frame(g.cities)
+    f = GeoPairFeatures().fit(g, table=table)
+    cand = np.array([1, 2, 5])
+    known = f.transform_side(table.side(np.zeros(3, dtype=np.int64)), cand)
+    new = f.transform_side(
+        table.profile_side(3, country="DE", latitude=0.0, longitude=0.0, population=1000,
+                           timezone="Europe/Berlin", continent="EU", wb_region="ECA", income_group="H"),
+        cand,
+    )  # fmt: skip
+    np.testing.assert_allclose(known, new)

@@ -1,0 +1,36 @@
+import numpy as np
+import pytest
+
+from features import columns as C
+from features.pairs import PairFeaturizer, TextPairFeatures
+from tests.features._tiny import tiny_graph
+
+
+def test_track_record_similarity_and_sectors_by_hand():
+    g = tiny_graph()
+    prof = np.zeros((6, 2), np.float32)
+    prof[1] = [1, 0]  # B has a profile
+    prof[3] = [0, 1]  # D has a profile
+    grp = np.array([[1, 1]], np.float32)
+    f = TextPairFeatures().fit(g, profile_embeddings=prof, group_embeddings=grp)
+    # Track record of 0: group g1 [1,1] + partner profiles B [1,0] + D [0,1] = [2,2].
+    np.testing.assert_allclose(f.track_sum_[0], [2, 2])
+    assert f.track_count_[0] == 3
+    from features.geo import CityTable
+
+    t = CityTable.from_frame(g.cities)
+    side = t.side(np.array([4, 4]), embedding=np.array([1.0, 0.0]))
+    out = f.transform_side(side, np.array([0, 1]))
+    assert out[0, 0] == pytest.approx(1 / np.sqrt(2))  # needs [1,0] vs track [2,2]
+    assert out[1, 1] == pytest.approx(1.0)  # needs vs B's own profile
+    # Sectors: city 0 {water} + group {waste} vs city 3 {waste}: Jaccard 1/2.
+    side = t.side(np.array([3]))
+    assert f.transform_side(side, np.array([0]))[0, 2] == pytest.approx(0.5)
+
+
+def test_featurizer_columns_and_role_fit():
+    g = tiny_graph()
+    f = PairFeaturizer().fit(g)
+    df = f.frame(np.array([[4, 1], [1, 4]]))
+    assert list(df.columns) == list(C.ALL_COLUMNS)
+    assert df[C.ROLE_FIT].tolist() == pytest.approx([np.log1p(2) - 0, 0 - np.log1p(2)])

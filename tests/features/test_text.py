@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+
+from features.text import (
+    InMemoryEmbeddingCache,
+    SentenceEmbedder,
+    embed_texts,
+    profile_text,
+    text_hash,
+    track_record_items,
+)
+from tests.features._tiny import tiny_graph
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return SentenceEmbedder(batch_size=8).fit()
+
+
+def test_embedder_similarity(embedder):
+    e = embedder.transform(["drinking water supply", "water utility leakage", "jazz festival"])
+    assert e.shape == (3, embedder.dim_)
+    np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-5)
+    assert e[0] @ e[1] > e[0] @ e[2]
+
+
+def test_embed_texts_uses_cache(embedder):
+    cache = InMemoryEmbeddingCache()
+    first = embed_texts(["waste composting", ""], embedder=embedder, cache=cache)
+    assert np.all(first[1] == 0)  # empty text carries no information
+    assert len(cache.store) == 1
+
+    class Exploding(SentenceEmbedder):
+        def transform(self, X):
+            raise AssertionError("cached text re-embedded")
+
+    cached_only = Exploding()
+    cached_only.encoder_, cached_only.dim_ = embedder.encoder_, embedder.dim_
+    again = embed_texts(["waste composting"], embedder=cached_only, cache=cache)
+    np.testing.assert_allclose(again[0], first[0])
+
+
+def test_embedder_is_a_sklearn_estimator():
+    from sklearn.base import clone
+
+    e = SentenceEmbedder(model_name="x", batch_size=3, normalize=False)
+    assert clone(e).get_params() == {"model_name": "x", "batch_size": 3, "normalize": False}
+
+
+def test_text_hash_and_profile_text():
+    assert text_hash("a") == "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+    assert profile_text("Takeo") == ""
+    assert profile_text("Takeo", needs="water", sectors=["water-supply"]) == (
+        "Takeo. Needs: water Sectors: water supply"
+    )
+
+
+def test_track_record_comes_from_the_given_graph_only():
+    g = tiny_graph()
+    expected = ["circular economy Sectors: waste", "water utility", "waste composting"]
+    assert track_record_items(g, 0) == expected
+    held_out = g.without_pairs(np.array([[0, 3]]))
+    assert track_record_items(held_out, 0) == ["circular economy Sectors: waste", "water utility"]

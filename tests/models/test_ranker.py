@@ -1,0 +1,119 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from features import columns as C
+from models.baselines import AdamicAdarBaseline, CountryDistancePrior, PopularityBaseline
+from models.dataset import CityQuery, GraphData, Group
+from models.evaluate import format_report, run_evaluation
+from models.explain import reasons
+from models.ranker import PartnerRanker
+
+
+def synthetic_graph(n: int = 120, seed: int = 0) -> GraphData:
+    """Cities in four countries; links favour nearby cities and one country pair."""
+    rng = np.random.default_rng(seed)
+    country = np.array(["DE", "PL", "FR", "JP"])[rng.integers(0, 4, n)]
+    lat = rng.uniform(40, 55, n) + (country == "JP") * -5
+    lon = rng.uniform(0, 25, n) + (country == "JP") * 110
+    cities = pd.DataFrame({
+        "city_id": np.arange(n) + 1, "name": [f"c{k}" for k in range(n)], "country": country,
+        "latitude": lat, "longitude": lon, "population": rng.lognormal(10, 1, n),
+        "timezone": np.where(country == "JP", "Asia/Tokyo", "Europe/Berlin"),
+        "continent": np.where(country == "JP", "AS", "EU"), "wb_region": "X", "income_group": "H",
+        "profile_text": "", "sectors": [()] * n,
+    })  # fmt: skip
+    links = set()
+    while len(links) < 2 * n:
+        i, j = rng.integers(0, n, 2)
+        close = abs(lat[i] - lat[j]) + abs(lon[i] - lon[j]) < 8
+        pair = {country[i], country[j]} == {"DE", "PL"}
+        if i != j and (close or pair or rng.random() < 0.05):
+            links.add((min(i, j), max(i, j)))
+    groups = [Group(id=f"g{k}", kind="urbact", members=rng.choice(n, 6, replace=False), text=f"topic {k}",
+                    start_year=2000 + k) for k in range(10)]  # fmt: skip
+    return GraphData(cities=cities, links=np.array(sorted(links)), groups=groups).validate()
+
+
+SMALL = dict(n_estimators=30, num_leaves=7, min_child_samples=5, n_cold_queries=50, theme_folds=2, n_jobs=1)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    g = synthetic_graph()
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
+    r = PartnerRanker(**SMALL).fit(g, profile_embeddings=np.zeros((g.n_cities, 8), np.float32),
+                                   group_embeddings=emb)  # fmt: skip
+    return g, r
+
+
+def test_estimator_contract():
+    r = PartnerRanker(n_estimators=7, random_state=3)
+    assert r.get_params()["n_estimators"] == 7
+    r.set_params(num_leaves=5)
+    c = clone(r)
+    assert c.get_params() == r.get_params() and c is not r
+    with pytest.raises(NotFittedError):
+        r.predict(np.array([[0, 1]]))
+    with pytest.raises(TypeError):
+        r.fit("not a graph")
+
+
+def test_rank_excludes_existing_partners(fitted):
+    g, r = fitted
+    nb = g.neighbours()
+    q = int(np.argmax(g.degrees()))
+    top = r.rank(q, k=30)
+    assert len(top) == 30 and q not in top.position.tolist()
+    assert not set(top.position) & set(nb[q].tolist())
+    assert top.score.is_monotonic_decreasing
+    assert set(C.ALL_COLUMNS) <= set(top.columns)
+    with_existing = r.rank(q, k=g.n_cities, exclude_existing=False)
+    assert set(nb[q].tolist()) <= set(with_existing.position)
+
+
+def test_new_city_and_predict(fitted):
+    g, r = fitted
+    top = r.rank(CityQuery(name="Neu", country="DE", latitude=50.0, longitude=10.0, population=5e4), k=5)
+    assert len(top) == 5
+    top = r.rank(CityQuery(name="Neu", country="PL"), k=5, needs_embedding=np.ones(8, np.float32))
+    assert len(top) == 5
+    s = r.predict(np.array([[0, 1], [2, 3]]))
+    assert s.shape == (2,) and np.all((s >= 0) & (s <= 1))
+    order = r.rank_all(0)
+    assert len(order) == g.n_cities - 1 - len(g.neighbours()[0])
+
+
+def test_baselines_rank_all_cities(fitted):
+    g, r = fitted
+    side = r.featurizer_.table_.side(np.array([0]))
+    for b in (PopularityBaseline(), AdamicAdarBaseline(), CountryDistancePrior()):
+        order = b.fit(g).rank_all(side)
+        assert sorted(order.tolist()) == list(range(g.n_cities)) and order[-1] == 0
+
+
+def test_reasons_are_readable(fitted):
+    g, r = fitted
+    row = {C.COMMON_NEIGHBOURS: 2, C.ADAMIC_ADAR: 1.44, C.SAME_COUNTRY: 0, C.COUNTRY_PAIR_LINKS: 310,
+           C.DISTANCE_KM: 412.3}  # fmt: skip
+    out = reasons(row, "Takeo", "Kitakyushu", query_country="DE", candidate_country="PL")
+    assert out[0] == "Shares 2 partners with Takeo (Adamic–Adar 1.4)"
+    assert "Country pair DE–PL has 310 twinnings" in out and "412 km away" in out
+    top = r.rank(0, k=1).iloc[0].to_dict()
+    assert reasons(top, "c0", top["name"])
+
+
+def test_evaluation_report_runs(fitted):
+    g, _ = fitted
+    rep = run_evaluation(g, make_ranker=lambda: PartnerRanker(**SMALL), n_queries=20,
+                         settings=("leave_one_out", "cold_start"), seed=0)  # fmt: skip
+    loo = rep["settings"]["leave_one_out"]["models"]
+    assert set(loo) == {"ranker", "popularity", "adamic_adar", "country_distance_prior"}
+    assert 0 <= loo["ranker"]["HR@10"]["value"] <= 1
+    assert "leave_one_out" in format_report(rep)
+    import json
+
+    json.dumps(rep)

@@ -1,0 +1,98 @@
+"""Funding recommender: eligibility tier first, then thematic fit and precedent."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from models.funding import Party, RegionResolver
+from models.schemes import FundedCooperation, suggest_schemes
+from tests.conftest import CURATED
+
+SCHEMES = json.loads((CURATED / "funding_schemes.json").read_text())
+REGIONS = RegionResolver.from_file(CURATED / "regions.json")
+ZERO = np.zeros((len(SCHEMES), 4), dtype=np.float32)
+CASES = json.loads((CURATED / "cooperation_cases.json").read_text())
+FUNDED = [
+    FundedCooperation(
+        k,
+        tuple(c["funding_scheme_ids"]),
+        frozenset(m["country"] for m in c["cities"]),
+        frozenset(c["sectors"]),
+    )
+    for k, c in enumerate(CASES)
+    if c["funding_scheme_ids"]
+]
+
+
+def _ids(out):
+    return [s.scheme_id for s in out]
+
+
+def test_japan_cambodia_water_ranks_an_eligible_jica_scheme_first():
+    out = suggest_schemes(
+        SCHEMES,
+        ZERO,
+        city=Party("JP", 960_000, income_group="H"),
+        partners=[(2, Party("KH", income_group="LM"))],
+        sectors=["water-supply"],
+        needs_embedding=None,
+        funded=FUNDED,
+        regions=REGIONS,
+        limit=10,
+    )
+    assert out[0].eligibility.eligible is True
+    assert "jica-partnership-program" in _ids(out[:5])
+    # eligibility tiers are never interleaved
+    tiers = [{True: 2, None: 1, False: 0}[s.eligibility.eligible] for s in out]
+    assert tiers == sorted(tiers, reverse=True)
+
+
+def test_two_eu_cities_get_no_japanese_oda_scheme_as_eligible():
+    out = suggest_schemes(
+        SCHEMES,
+        ZERO,
+        city=Party("DE", 580_000, income_group="H"),
+        partners=[(2, Party("FR", income_group="H"))],
+        sectors=["tourism-culture"],
+        needs_embedding=None,
+        funded=[],
+        regions=REGIONS,
+        limit=len(SCHEMES),
+    )
+    eligible = {s.scheme_id for s in out if s.eligibility.eligible}
+    assert "eu-cerv-town-twinning" in eligible
+    assert not eligible & {"jica-partnership-program", "oda-yen-loan", "japan-grant-aid"}
+
+
+def test_precedent_lifts_a_scheme_within_its_tier_and_says_why():
+    funded = [FundedCooperation(1, ("eu-iurc",), frozenset({"DE", "JP"}), frozenset({"hydrogen"}))]
+    args = dict(
+        city=Party("DE", income_group="H"),
+        partners=[(2, Party("JP", income_group="H"))],
+        sectors=["hydrogen"],
+        needs_embedding=None,
+        regions=REGIONS,
+        limit=len(SCHEMES),
+    )
+    without = {s.scheme_id: s for s in suggest_schemes(SCHEMES, ZERO, funded=[], **args)}
+    with_prec = {s.scheme_id: s for s in suggest_schemes(SCHEMES, ZERO, funded=funded, **args)}
+    assert with_prec["eu-iurc"].score > without["eu-iurc"].score
+    assert any("between these countries" in r for r in with_prec["eu-iurc"].reasons)
+
+
+def test_best_partner_stands_for_the_scheme():
+    out = suggest_schemes(
+        SCHEMES,
+        ZERO,
+        city=Party("JP", income_group="H"),
+        partners=[(7, Party("KR", income_group="H")), (8, Party("KH", income_group="LM"))],
+        sectors=["water-supply"],
+        needs_embedding=None,
+        funded=[],
+        regions=REGIONS,
+        limit=len(SCHEMES),
+    )
+    jica = next(s for s in out if s.scheme_id == "jica-partnership-program")
+    assert jica.partner_city_id == 8 and jica.eligibility.eligible is True

@@ -1,0 +1,43 @@
+"""Helpers the API tests share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.tables import City
+from service.config import Settings
+
+
+@dataclass
+class Api:
+    client: TestClient
+    factory: sessionmaker[Session]
+    settings: Settings
+    keys: dict[str, str]
+
+    def auth(self, scope: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[scope]}"}
+
+    def city_id(self, name: str) -> int:
+        with self.factory() as session:
+            city = session.scalar(select(City).where(City.name == name).order_by(City.id).limit(1))
+            assert city is not None, name
+            return city.id
+
+
+def assert_error(response: Any, status: int, error: str, field: str | None = None) -> dict[str, Any]:
+    """The one error shape; ``field`` must be named in ``details``."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "message", "details"}, body
+    assert body["error"] == error, body
+    assert body["message"], body
+    if field is not None:
+        fields = [d["field"] for d in body["details"]]
+        assert field in fields, body
+    return body
