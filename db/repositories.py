@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -359,6 +360,25 @@ def feedback_since(session: Session, *, client: str, since: dt.datetime) -> tupl
     return int(count or 0), oldest
 
 
+def feedback_retry_after(
+    session: Session, *, client: str, limit: int, window_seconds: float, now: dt.datetime
+) -> int | None:
+    """Seconds ``client`` must wait before its next feedback, or None while under ``limit`` per window.
+
+    Counted in the database so every worker and replica sees the same window. Count and
+    insert are not atomic: simultaneous requests may overshoot by a few, which is fine
+    for a limit meant to stop floods, not to meter.
+    """
+    if limit <= 0:
+        return None
+    count, oldest = feedback_since(session, client=client, since=now - dt.timedelta(seconds=window_seconds))
+    if count < limit or oldest is None:
+        return None
+    if oldest.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
+        oldest = oldest.replace(tzinfo=dt.UTC)
+    return max(1, math.ceil(window_seconds - (now - oldest).total_seconds()))
+
+
 def get_training_job(session: Session, *, job_id: str) -> TrainingJob | None:
     return session.get(TrainingJob, job_id)
 
@@ -376,9 +396,16 @@ def active_training_job(session: Session, *, since: dt.datetime) -> TrainingJob 
 
 def funded_cooperation_rows(session: Session) -> list[dict[str, Any]]:
     """Cooperations that name funding schemes, with member countries and sectors."""
-    stmt = select(Cooperation.id, Cooperation.funding_scheme_ids).where(Cooperation.funding_scheme_id.is_not(None))
+    stmt = select(Cooperation.id, Cooperation.funding_scheme_ids).where(
+        Cooperation.funding_scheme_id.is_not(None)
+    )
     coops: dict[int, dict[str, Any]] = {
-        r.id: {"id": r.id, "scheme_ids": tuple(r.funding_scheme_ids or ()), "countries": set(), "sectors": set()}
+        r.id: {
+            "id": r.id,
+            "scheme_ids": tuple(r.funding_scheme_ids or ()),
+            "countries": set(),
+            "sectors": set(),
+        }
         for r in session.execute(stmt)
     }
     if not coops:
@@ -403,3 +430,62 @@ def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
         session.scalar(select(func.count()).select_from(Sector)),
         session.scalar(select(func.max(Cooperation.id))),
     )
+
+
+def cooperation_summaries(session: Session, city_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Light rows of every cooperation of each city (no ORM objects: hubs have hundreds)."""
+    if not city_ids:
+        return {}
+    stmt = (
+        select(
+            CooperationMember.city_id,
+            Cooperation.id,
+            Cooperation.kind,
+            Cooperation.title,
+            Cooperation.success,
+            Cooperation.outcome_summary,
+            Cooperation.start_year,
+        )
+        .join(Cooperation, Cooperation.id == CooperationMember.cooperation_id)
+        .where(CooperationMember.city_id.in_(list(city_ids)))
+    )
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = session.execute(stmt).all()
+    coop_ids = list({r.id for r in rows})
+    sectors: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(coop_ids), 900):  # stay under SQLite's bound-parameter limit
+        chunk = coop_ids[start : start + 900]
+        stmt_s = select(CooperationSector.cooperation_id, CooperationSector.sector_id).where(
+            CooperationSector.cooperation_id.in_(chunk)
+        )
+        for coop_id, sector_id in session.execute(stmt_s):
+            sectors[coop_id].append(sector_id)
+    for r in rows:
+        out[r.city_id].append(
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "title": r.title,
+                "success": r.success,
+                "outcome_summary": r.outcome_summary,
+                "start_year": r.start_year,
+                "sectors": sorted(sectors.get(r.id, [])),
+            }
+        )
+    return out
+
+
+def member_names(session: Session, cooperation_ids: Sequence[int]) -> dict[int, list[str]]:
+    """City names of each cooperation's members."""
+    if not cooperation_ids:
+        return {}
+    stmt = (
+        select(CooperationMember.cooperation_id, City.name)
+        .join(City, City.id == CooperationMember.city_id)
+        .where(CooperationMember.cooperation_id.in_(list(cooperation_ids)))
+        .order_by(CooperationMember.cooperation_id, City.id)
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for coop_id, name in session.execute(stmt):
+        out[coop_id].append(name)
+    return out

@@ -8,7 +8,6 @@ and never commit: the caller owns the transaction.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
@@ -311,13 +310,6 @@ def add_feedback(
     session.add(row)
     session.flush()
     return row
-
-
-def seconds_until(oldest: dt.datetime, *, window_seconds: float, now: dt.datetime) -> int:
-    """Whole seconds until ``oldest`` leaves a sliding window (at least 1)."""
-    if oldest.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
-        oldest = oldest.replace(tzinfo=dt.UTC)
-    return max(1, math.ceil(window_seconds - (now - oldest).total_seconds()))
 
 
 def create_training_job(session: Session, *, params: dict[str, Any]) -> TrainingJob:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,15 @@ from db import repositories
 from db.repositories import EmbeddingCache
 from features.text import SentenceEmbedder, embed_texts
 from models.funding import RegionResolver, sector_parents_from
-from models.schemes import FundedCooperation
+from models.schemes import FundedCooperation, group_by_scheme
 from models.sectors import SectorInfo
+
+
+@dataclass(frozen=True)
+class CountryFacts:
+    continent: str | None
+    wb_region: str | None
+    income_group: str | None
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,11 @@ class CatalogueIndex:
     funded: list[FundedCooperation]
     regions: RegionResolver
     sector_parents: dict[str, str | None]
+    countries: dict[str, CountryFacts]
+    # scheme id -> funded cooperations that name it (the precedent signal)
+    funded_by_scheme: dict[str, list[FundedCooperation]]
+    # eligibility verdicts by (scheme, parties, year): valid as long as this index
+    eligibility_cache: dict[tuple, Any] = field(default_factory=dict)
 
 
 def scheme_text(record: dict[str, Any]) -> str:
@@ -53,6 +65,10 @@ def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path
     cache = EmbeddingCache(session)
     sector_texts = [f"{s.name}. {s.description} {' '.join(s.aliases or [])}" for s in sector_rows]
     countries = repositories.countries_by_iso2(session)
+    funded = [
+        FundedCooperation(r["id"], r["scheme_ids"], frozenset(r["countries"]), frozenset(r["sectors"]))
+        for r in repositories.funded_cooperation_rows(session)
+    ]
     return CatalogueIndex(
         fingerprint=repositories.catalogue_fingerprint(session),
         built_at=time.monotonic(),
@@ -60,10 +76,11 @@ def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path
         sector_embeddings=embed_texts(sector_texts, embedder=embedder, cache=cache),
         schemes=schemes,
         scheme_embeddings=embed_texts([scheme_text(s) for s in schemes], embedder=embedder, cache=cache),
-        funded=[
-            FundedCooperation(r["id"], r["scheme_ids"], frozenset(r["countries"]), frozenset(r["sectors"]))
-            for r in repositories.funded_cooperation_rows(session)
-        ],
+        funded=funded,
+        funded_by_scheme=group_by_scheme(funded),
+        countries={
+            c.iso2: CountryFacts(c.continent, c.wb_region, c.income_group) for c in countries.values()
+        },
         regions=RegionResolver.from_file(
             regions_path, income_groups={c.iso2: c.income_group for c in countries.values() if c.income_group}
         ),

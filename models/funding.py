@@ -72,7 +72,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -481,6 +481,8 @@ def _type_alternatives(base: str) -> list[str]:
     return out
 
 
+# catalogue texts repeat on every request: parse each once
+@lru_cache(maxsize=4096)
 def _categories(text: str) -> frozenset[str]:
     cats: set[str] = set()
     for alt in _type_alternatives(text.casefold()):
@@ -491,6 +493,8 @@ def _categories(text: str) -> frozenset[str]:
     return frozenset(cats)
 
 
+# catalogue texts repeat on every request: parse each once
+@lru_cache(maxsize=4096)
 def _parse_type(text: str) -> _TypeEntry:
     m = re.match(r"^(.*?)\s*\((.*)\)\s*$", text.strip())
     base, qualifier = (m.group(1), m.group(2).strip()) if m else (text.strip(), None)
@@ -725,6 +729,8 @@ class ActivePeriod:
         return f"{start}–{end}"
 
 
+# catalogue texts repeat on every request: parse each once
+@lru_cache(maxsize=4096)
 def parse_active_years(text: str | None) -> ActivePeriod | None:
     """Parse a free-text ``active_years`` into an :class:`ActivePeriod`.
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from models.funding import Party, RegionResolver
-from models.schemes import FundedCooperation, suggest_schemes
+from models.schemes import FundedCooperation, group_by_scheme, suggest_schemes
 from models.sectors import SectorInfo, suggest_sectors, track_records
 
 TOP = 3
@@ -101,7 +101,7 @@ def evaluate_cases(
             partners=[records[q.partner_id]],
             limit=TOP,
         )
-        evidence = [f for f in funded if f.cooperation_id not in q.cooperation_ids]
+        evidence = group_by_scheme(f for f in funded if f.cooperation_id not in q.cooperation_ids)
         top_schemes = suggest_schemes(
             schemes,
             scheme_embeddings,
@@ -109,7 +109,7 @@ def evaluate_cases(
             partners=[(q.partner_id, parties[q.partner_id])],
             sectors=[s.id for s in top_sectors],
             needs_embedding=emb,
-            funded=evidence,
+            funded_by_scheme=evidence,
             regions=regions,
             sector_parents=sector_parents,
             year=q.year,

@@ -283,7 +283,9 @@ class PartnerRanker(BaseEstimator):
         t = self.featurizer_.table_
         if query.position is not None:
             if not 0 <= query.position < self.n_cities_:
-                raise ValueError(f"city position {query.position} is not in the store (0..{self.n_cities_ - 1})")  # noqa: E501
+                raise ValueError(
+                    f"city position {query.position} is not in the store (0..{self.n_cities_ - 1})"
+                )  # noqa: E501
             return t.side(np.array([query.position]), cold=np.array([query.cold]), embedding=emb)
         lat, lon = query.latitude, query.longitude
         if lat is None or lon is None:

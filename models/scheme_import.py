@@ -19,13 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import writes
-from db.tables import Sector
+from db.tables import FundingScheme, Sector
 from models.catalogue import validate_schemes
 from models.funding import RegionResolver
 
 __all__ = [
     "SchemeImport",
     "covers_country",
+    "filter_schemes",
     "import_schemes",
     "load_regions",
     "parse_schemes",
@@ -107,3 +108,15 @@ def covers_country(eligibility: Mapping[str, Any], iso2: str, regions: RegionRes
         eligibility.get("jcm_partner_countries"),
     )
     return any(regions.contains(code, iso2) is True for codes in sides if codes for code in codes)
+
+
+def filter_schemes(
+    rows: Sequence[FundingScheme], *, sector: str | None, country: str | None, regions: RegionResolver
+) -> list[FundingScheme]:
+    """Schemes funding ``sector`` and naming ``country`` (see :func:`covers_country`); None skips a filter."""
+    return [
+        r
+        for r in rows
+        if (sector is None or sector in (r.sectors or []))
+        and (country is None or covers_country(r.eligibility or {}, country, regions))
+    ]

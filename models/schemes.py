@@ -9,8 +9,8 @@ in the same sectors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,13 +42,20 @@ class SchemeSuggestion:
     reasons: tuple[str, ...]
 
 
+def group_by_scheme(funded: Iterable[FundedCooperation]) -> dict[str, list[FundedCooperation]]:
+    """Funded cooperations listed under each scheme they name."""
+    out: dict[str, list[FundedCooperation]] = {}
+    for coop in funded:
+        for scheme_id in coop.scheme_ids:
+            out.setdefault(scheme_id, []).append(coop)
+    return out
+
+
 def _precedent(
-    scheme_id: str, countries: frozenset[str], sectors: frozenset[str], funded: Sequence[FundedCooperation]
+    countries: frozenset[str], sectors: frozenset[str], funded: Sequence[FundedCooperation]
 ) -> tuple[float, str | None]:
     same_countries = same_sectors = 0
     for coop in funded:
-        if scheme_id not in coop.scheme_ids:
-            continue
         if countries and countries <= coop.countries:
             same_countries += 1
         if sectors & coop.sectors:
@@ -74,17 +81,20 @@ def suggest_schemes(
     partners: Sequence[tuple[int, Party]],
     sectors: Sequence[str],
     needs_embedding: np.ndarray | None,
-    funded: Sequence[FundedCooperation],
+    funded_by_scheme: Mapping[str, Sequence[FundedCooperation]],
     regions: RegionResolver,
     sector_parents: Mapping[str, str | None] | None = None,
     year: int | None = None,
     limit: int = 5,
+    cache: MutableMapping[tuple, Eligibility] | None = None,
 ) -> list[SchemeSuggestion]:
     """The best-fitting schemes for the city with any of the suggested ``partners``.
 
     Each scheme is checked for every partner; the best pair (eligibility first, then
     fit) stands for the scheme. ``sectors`` feed the fit and the precedent, not the
     eligibility verdict (a scheme's listed sectors describe what it funded so far).
+    ``cache`` keeps verdicts across calls: they depend only on the scheme, the two
+    parties and the year.
     """
     wanted = frozenset(sectors)
     sims = (
@@ -102,17 +112,9 @@ def suggest_schemes(
         text = float(np.clip(sims[k], 0, 1)) if sims is not None else 0.0
         best: SchemeSuggestion | None = None
         for partner_id, partner in partners or [(None, Party(country=None))]:
-            elig = check_scheme(
-                scheme,
-                city=city,
-                partner=partner,
-                sectors=(),
-                year=year,
-                regions=regions,
-                sector_parents=sector_parents,
-            )
+            elig = _eligibility(scheme, city, partner, year, regions, sector_parents, cache)
             countries = frozenset(c for c in (city.country, partner.country) if c)
-            prec, prec_reason = _precedent(str(scheme["id"]), countries, wanted, funded)
+            prec, prec_reason = _precedent(countries, wanted, funded_by_scheme.get(str(scheme["id"]), ()))
             fit = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap + PRECEDENT_WEIGHT * prec
             reasons = []
             if overlap:
@@ -136,3 +138,30 @@ def suggest_schemes(
         out.append(best)
     out.sort(key=lambda s: (-s.score, s.scheme_id))
     return out[:limit]
+
+
+def _eligibility(
+    scheme: Mapping[str, object],
+    city: Party,
+    partner: Party,
+    year: int | None,
+    regions: RegionResolver,
+    sector_parents: Mapping[str, str | None] | None,
+    cache: MutableMapping[tuple, Eligibility] | None,
+) -> Eligibility:
+    if cache is None:
+        return check_scheme(
+            scheme, city=city, partner=partner, year=year, regions=regions, sector_parents=sector_parents
+        )
+    rules = scheme.get("eligibility") or {}
+    if not rules.get("min_population"):  # type: ignore[union-attr]
+        # population only matters to a population threshold; leaving it out lets pairs share entries
+        city, partner = replace(city, population=None), replace(partner, population=None)
+    key = (scheme["id"], city, partner, year)
+    found = cache.get(key)
+    if found is None:
+        found = check_scheme(
+            scheme, city=city, partner=partner, year=year, regions=regions, sector_parents=sector_parents
+        )
+        cache[key] = found
+    return found

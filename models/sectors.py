@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 REQUESTED_WEIGHT = 1.0
-TEXT_WEIGHT = 1.0
+TEXT_WEIGHT = 2.0
 OWN_WEIGHT = 0.35
 PARTNER_WEIGHT = 0.5
 # cosine similarities of MiniLM embeddings below this carry little meaning

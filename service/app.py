@@ -36,6 +36,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import torch
+
+        torch.set_num_threads(settings.torch_threads)
         engine = make_engine(settings.database_url)
         if migrate:
             upgrade(engine)

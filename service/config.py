@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64_000
     max_needs_chars: int = 4000
     model_poll_seconds: float = 2.0
+    torch_threads: int = Field(default=1, description="PyTorch threads per worker process")
     trusted_proxy_hops: int = Field(
         default=0,
         ge=0,

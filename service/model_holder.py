@@ -49,6 +49,7 @@ class ModelHolder:
                 if ref is None or (self.current and self.current.sha256 == ref.sha256):
                     return False
                 model = registry.load_model(session, ref.version, self._cache_dir)
+            _prepare_for_serving(model)
             previous = self.current.version if self.current else None
             self.current = LoadedModel(ref.version, ref.sha256, model)  # one reference assignment: atomic
             self.last_error = None
@@ -78,3 +79,14 @@ class ModelHolder:
                 logger.exception(
                     "model refresh failed; still serving %s", self.current.version if self.current else None
                 )
+
+
+def _prepare_for_serving(model: Any) -> None:
+    """One thread per request: workers already use the cores, and small batches gain nothing."""
+    for name in ("warm_model_", "cold_model_", "theme_model_"):
+        booster = getattr(model, name, None)
+        if booster is not None:
+            booster.set_params(n_jobs=1)
+    embedder = getattr(model, "embedder", None)
+    if embedder is not None and not hasattr(embedder, "encoder_"):
+        embedder.fit()  # load the encoder now rather than on the first request

@@ -5,6 +5,7 @@ Shared by the HTTP route, the batch CLI and the notebooks.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from functools import lru_cache
@@ -16,13 +17,15 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db import repositories
-from db.tables import City, Cooperation
+from db.tables import City
 from features import columns as C
+from models.catalogue_index import CatalogueIndex
 from models.dataset import CityQuery
 from models.explain import reasons as explain_reasons
 from models.funding import Party
+from models.precedents import select_precedents, track_record
 from models.schemes import suggest_schemes
-from models.sectors import TrackRecord, suggest_sectors
+from models.sectors import suggest_sectors
 from service.catalogue import CatalogueHolder
 from service.errors import InvalidInput, NotFound
 from service.model_holder import LoadedModel
@@ -66,20 +69,19 @@ def city_summary(city: City) -> CitySummary:
     )
 
 
-def _validate(session: Session, request: RecommendationRequest, regions: dict[str, Any]) -> None:
-    countries = repositories.countries_by_iso2(session)
-    if request.city is not None and request.city.country not in countries:
+def _validate(request: RecommendationRequest, index: CatalogueIndex, regions: dict[str, Any]) -> None:
+    if request.city is not None and request.city.country not in index.countries:
         raise InvalidInput(
             f"unknown country code {request.city.country!r}; use an ISO 3166-1 alpha-2 code",
             field="city.country",
         )
-    bad = [c for c in request.desired_countries if c not in countries]
+    bad = [c for c in request.desired_countries if c not in index.countries]
     if bad:
         raise InvalidInput(
             f"unknown country code(s) {bad}; use ISO 3166-1 alpha-2 codes", field="desired_countries"
         )
-    sectors = {s.id for s in repositories.list_sectors(session)}
-    bad = [s for s in request.sectors if s not in sectors]
+    known = {s.id for s in index.sectors}
+    bad = [s for s in request.sectors if s not in known]
     if bad:
         raise InvalidInput(f"unknown sector(s) {bad}; see GET /v1/sectors for the ids", field="sectors")
     bad = [r for r in request.desired_regions if r not in regions]
@@ -89,7 +91,9 @@ def _validate(session: Session, request: RecommendationRequest, regions: dict[st
         )
 
 
-def _query(session: Session, request: RecommendationRequest, model: Any) -> tuple[City | None, CityQuery]:
+def _query(
+    session: Session, request: RecommendationRequest, model: Any, index: CatalogueIndex
+) -> tuple[City | None, CityQuery]:
     """The ranker's query: a city it was trained with (by position) or a profile."""
     sectors = tuple(request.sectors)
     if request.city_id is not None:
@@ -101,6 +105,7 @@ def _query(session: Session, request: RecommendationRequest, model: Any) -> tupl
         position = _position(model, city.id)
         if position is not None:
             return city, CityQuery(position=position, name=city.name, needs=request.needs, sectors=sectors)
+        # a city added after the model was trained is scored from its profile
         spec = {
             "name": city.name,
             "country": city.country,
@@ -113,10 +118,9 @@ def _query(session: Session, request: RecommendationRequest, model: Any) -> tupl
     else:
         assert request.city is not None
         city = None
-        spec = request.city.model_dump()
-        spec["timezone"] = None
+        spec = {**request.city.model_dump(), "timezone": None}
         needs = request.needs
-    country = repositories.countries_by_iso2(session)[spec["country"]]
+    facts = index.countries[spec["country"]]
     return city, CityQuery(
         name=spec["name"],
         country=spec["country"],
@@ -124,9 +128,9 @@ def _query(session: Session, request: RecommendationRequest, model: Any) -> tupl
         longitude=spec["longitude"],
         population=float(spec["population"]) if spec.get("population") else None,
         timezone=spec["timezone"],
-        continent=country.continent,
-        wb_region=country.wb_region,
-        income_group=country.income_group,
+        continent=facts.continent,
+        wb_region=facts.wb_region,
+        income_group=facts.income_group,
         needs=needs,
         sectors=sectors,
     )
@@ -164,47 +168,6 @@ def _preferences(
     return frame.sort_values("score", ascending=False, kind="stable")
 
 
-def _precedent_score(coop: Cooperation, sectors: set[str]) -> float:
-    overlap = len(sectors & {s.sector_id for s in coop.sector_links})
-    documented = coop.outcome_summary is not None or coop.kind != "twinning"
-    success = {"high": 2.0, "medium": 1.0}.get(coop.success or "", 0.0)
-    return 3.0 * overlap + 2.0 * documented + success + (coop.start_year or 0) / 10_000
-
-
-def precedents_for(
-    history: dict[int, list[Cooperation]],
-    partner_ids: list[int],
-    sectors: set[str],
-    *,
-    limit: int = PRECEDENTS_PER_PARTNER,
-) -> dict[int, list[Precedent]]:
-    """Past cooperations of each partner that back the suggestion, documented outcomes first."""
-    out: dict[int, list[Precedent]] = {}
-    for pid in partner_ids:
-        coops = sorted(history.get(pid, []), key=lambda c: -_precedent_score(c, sectors))[:limit]
-        out[pid] = [
-            Precedent(
-                cooperation_id=c.id,
-                title=c.title,
-                cities=[m.city.name for m in c.members][:12],
-                sectors=sorted(s.sector_id for s in c.sector_links),
-                success=c.success,
-                outcome_summary=c.outcome_summary,
-                kind=c.kind,
-                start_year=c.start_year,
-            )
-            for c in coops
-        ]
-    return out
-
-
-def _track_record(name: str, coops: list[Cooperation]) -> TrackRecord:
-    record = TrackRecord(name)
-    for coop in coops:
-        record.add([s.sector_id for s in coop.sector_links], coop.success)
-    return record
-
-
 def _needs_embedding(model: Any, text: str) -> np.ndarray | None:
     if not text.strip() or model.embedder is None:
         return None
@@ -222,27 +185,35 @@ def recommend(
     catalogue: CatalogueHolder,
 ) -> RecommendationResponse:
     regions = load_regions(regions_path)
-    _validate(session, request, regions)
     model = loaded.model
-    query_city, query = _query(session, request, model)
+    index = catalogue.get(session, model.embedder)
+    _validate(request, index, regions)
+    query_city, query = _query(session, request, model, index)
     needs_embedding = _needs_embedding(model, query.needs)
     wants_more = bool(request.desired_countries or request.desired_regions or request.role)
-    k = model.n_cities_ if request.strict else max(request.limit * (4 if wants_more else 1), request.limit)
-    frame = model.rank(query, k=k, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding)
+    k = model.n_cities_ if request.strict else request.limit * (4 if wants_more else 1)
+    frame = model.rank(
+        query, k=k + 1, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding
+    )
     if query_city is not None:
         frame = frame[frame["city_id"] != query_city.id]
     frame = _preferences(frame, request, regions).head(request.limit)
 
     ids = [int(i) for i in frame["city_id"]]
     cities = repositories.cities_by_ids(session, ids)
-    history = repositories.cooperations_of_cities(session, ids + ([query_city.id] if query_city else []))
-    sectors = set(request.sectors)
-    precedents = precedents_for(history, ids, sectors)
+    history = repositories.cooperation_summaries(session, ids + ([query_city.id] if query_city else []))
+    chosen = {
+        pid: select_precedents(history.get(pid, []), request.sectors, PRECEDENTS_PER_PARTNER) for pid in ids
+    }
+    names = repositories.member_names(session, [c["id"] for cs in chosen.values() for c in cs])
     query_name = query_city.name if query_city is not None else query.name
+    query_country = query_city.country if query_city is not None else query.country
     partners = []
     for rank, (_, row) in enumerate(frame.iterrows(), start=1):
         city = cities[int(row["city_id"])]
-        why = explain_reasons(row, query_name, city.name)
+        why = explain_reasons(
+            row, query_name, city.name, query_country=query_country, candidate_country=city.country
+        )
         if row.get("desired"):
             why.append(f"In a country you asked for ({city.country})")
         score = float(row["score"])
@@ -252,46 +223,58 @@ def recommend(
                 score=round(score, 4) if math.isfinite(score) else 0.0,
                 rank=rank,
                 reasons=why,
-                precedents=precedents.get(city.id, []),
+                precedents=[
+                    Precedent(
+                        cooperation_id=c["id"],
+                        title=c["title"],
+                        cities=names.get(c["id"], [])[:12],
+                        sectors=c["sectors"],
+                        success=c["success"],
+                        outcome_summary=c["outcome_summary"],
+                        kind=c["kind"],
+                        start_year=c["start_year"],
+                    )
+                    for c in chosen[city.id]
+                ],
             )
         )
 
-    index = catalogue.get(session, model.embedder)
-    own = _track_record(query_name, history.get(query_city.id, [])) if query_city is not None else None
-    partner_records = [_track_record(cities[i].name, history.get(i, [])) for i in ids]
+    own = track_record(query_name, history.get(query_city.id, [])) if query_city is not None else None
     sector_suggestions = suggest_sectors(
         index.sectors,
         index.sector_embeddings,
         needs_embedding=needs_embedding,
         requested=request.sectors,
         own=own,
-        partners=partner_records,
+        partners=[track_record(cities[i].name, history.get(i, [])) for i in ids],
         limit=SUGGESTED_SECTORS,
     )
-    countries = repositories.countries_by_iso2(session)
 
-    def party(country: str, population: int | None) -> Party:
-        info = countries.get(country)
-        return Party(country=country, population=population, income_group=info.income_group if info else None)
+    def party(country: str | None, population: int | None) -> Party:
+        facts = index.countries.get(country or "")
+        return Party(
+            country=country, population=population, income_group=facts.income_group if facts else None
+        )
 
-    population = int(query.population) if query.population else None
-    scheme_sectors = request.sectors or [s.id for s in sector_suggestions[:3]]
     scheme_suggestions = suggest_schemes(
         index.schemes,
         index.scheme_embeddings,
-        city=party(query.country or (query_city.country if query_city else ""), population),
+        city=party(query_country, int(query.population) if query.population else None),
         partners=[(i, party(cities[i].country, cities[i].population)) for i in ids[:FUNDING_PARTNERS]],
-        sectors=scheme_sectors,
+        sectors=request.sectors or [s.id for s in sector_suggestions[:3]],
         needs_embedding=needs_embedding,
-        funded=index.funded,
+        funded_by_scheme=index.funded_by_scheme,
         regions=index.regions,
         sector_parents=index.sector_parents,
+        year=dt.date.today().year,
         limit=SUGGESTED_SCHEMES,
+        cache=index.eligibility_cache,
     )
-    echo_city = city_summary(query_city) if query_city is not None else None
     return RecommendationResponse(
         model_version=loaded.version,
-        query=QueryEcho(city=echo_city, needs=request.needs),
+        query=QueryEcho(
+            city=city_summary(query_city) if query_city is not None else None, needs=request.needs
+        ),
         partners=partners,
         sectors=[
             SectorSuggestion(id=s.id, name=s.name, score=s.score, reasons=list(s.reasons))

@@ -10,7 +10,7 @@ from db import repositories, writes
 from db.tables import FundingScheme
 from models.catalogue import scheme_json_schema
 from models.funding import RegionResolver
-from models.scheme_import import covers_country, import_schemes, load_regions, parse_schemes
+from models.scheme_import import filter_schemes, import_schemes, load_regions, parse_schemes
 from service.auth import AdminKey, ReadKey
 from service.deps import SessionDep, SettingsDep
 from service.errors import InvalidInput, NotFound
@@ -142,12 +142,12 @@ def list_funding_schemes(
         if country is not None:
             country = country.upper()
             writes.check_countries(session, countries=country, field="country")
-    rows = repositories.list_funding_schemes(session)
-    if sector is not None:
-        rows = [r for r in rows if sector in (r.sectors or [])]
-    if country is not None:
-        regions = RegionResolver(load_regions(settings.curated_dir))
-        rows = [r for r in rows if covers_country(r.eligibility or {}, country, regions)]
+    rows = filter_schemes(
+        repositories.list_funding_schemes(session),
+        sector=sector,
+        country=country,
+        regions=RegionResolver(load_regions(settings.curated_dir)),
+    )
     return FundingSchemePage(
         items=[scheme_read(r) for r in rows[offset : offset + limit]],
         total=len(rows),

@@ -23,7 +23,7 @@ WINDOW_SECONDS = 60.0
 
 
 def client_id(request: Request, session: Session, settings: Settings) -> str:
-    """Who to count: the API key when one is sent, else the client address.
+    """Who to count: the API key when one is sent, else the client address (unless reads need a key).
 
     X-Forwarded-For is read only when ``trusted_proxy_hops`` says proxies add to it, and
     then from the right: entries further left come from the client and can be forged.
@@ -36,6 +36,8 @@ def client_id(request: Request, session: Session, settings: Settings) -> str:
                 "the API key is not valid (unknown, revoked or mistyped); send none or a valid one"
             )
         return f"key:{key.prefix}"
+    if settings.require_api_key_for_reads:
+        raise Unauthorized("this endpoint needs an API key: send 'Authorization: Bearer <key>'")
     address = request.client.host if request.client else "unknown"
     hops = settings.trusted_proxy_hops
     forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",") if a.strip()]
@@ -58,20 +60,17 @@ def create_feedback(
     across workers and replicas; over it, 429 with `Retry-After`."""
     client = client_id(request, session, settings)
     limit = settings.feedback_rate_limit_per_minute
-    now = dt.datetime.now(dt.UTC)
-    if limit > 0:
-        count, oldest = repositories.feedback_since(
-            session, client=client, since=now - dt.timedelta(seconds=WINDOW_SECONDS)
+    retry = repositories.feedback_retry_after(
+        session, client=client, limit=limit, window_seconds=WINDOW_SECONDS, now=dt.datetime.now(dt.UTC)
+    )
+    if retry is not None:
+        message = f"at most {limit} feedback answers a minute per client; retry in {retry} s"
+        # the shared error handler sets no headers, so this answer is built here to carry Retry-After
+        return JSONResponse(
+            error_payload(TooManyRequests.error, message),
+            status_code=TooManyRequests.status_code,
+            headers={"Retry-After": str(retry)},
         )
-        if count >= limit and oldest is not None:
-            retry = writes.seconds_until(oldest, window_seconds=WINDOW_SECONDS, now=now)
-            message = f"at most {limit} feedback answers a minute per client; retry in {retry} s"
-            # the shared error handler sets no headers, so this answer is built here to carry Retry-After
-            return JSONResponse(
-                error_payload(TooManyRequests.error, message),
-                status_code=TooManyRequests.status_code,
-                headers={"Retry-After": str(retry)},
-            )
     # a query by city id names the city, so feedback on it counts for that city too
     query_city_id = body.query_city_id or (body.query.city_id if body.query else None)
     with domain_errors():

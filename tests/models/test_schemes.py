@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from models.funding import Party, RegionResolver
-from models.schemes import FundedCooperation, suggest_schemes
+from models.schemes import FundedCooperation, group_by_scheme, suggest_schemes
 from tests.conftest import CURATED
 
 SCHEMES = json.loads((CURATED / "funding_schemes.json").read_text())
@@ -38,7 +38,7 @@ def test_japan_cambodia_water_ranks_an_eligible_jica_scheme_first():
         partners=[(2, Party("KH", income_group="LM"))],
         sectors=["water-supply"],
         needs_embedding=None,
-        funded=FUNDED,
+        funded_by_scheme=group_by_scheme(FUNDED),
         regions=REGIONS,
         limit=10,
     )
@@ -57,7 +57,7 @@ def test_two_eu_cities_get_no_japanese_oda_scheme_as_eligible():
         partners=[(2, Party("FR", income_group="H"))],
         sectors=["tourism-culture"],
         needs_embedding=None,
-        funded=[],
+        funded_by_scheme={},
         regions=REGIONS,
         limit=len(SCHEMES),
     )
@@ -76,8 +76,11 @@ def test_precedent_lifts_a_scheme_within_its_tier_and_says_why():
         regions=REGIONS,
         limit=len(SCHEMES),
     )
-    without = {s.scheme_id: s for s in suggest_schemes(SCHEMES, ZERO, funded=[], **args)}
-    with_prec = {s.scheme_id: s for s in suggest_schemes(SCHEMES, ZERO, funded=funded, **args)}
+    without = {s.scheme_id: s for s in suggest_schemes(SCHEMES, ZERO, funded_by_scheme={}, **args)}
+    with_prec = {
+        s.scheme_id: s
+        for s in suggest_schemes(SCHEMES, ZERO, funded_by_scheme=group_by_scheme(funded), **args)
+    }
     assert with_prec["eu-iurc"].score > without["eu-iurc"].score
     assert any("between these countries" in r for r in with_prec["eu-iurc"].reasons)
 
@@ -90,7 +93,7 @@ def test_best_partner_stands_for_the_scheme():
         partners=[(7, Party("KR", income_group="H")), (8, Party("KH", income_group="LM"))],
         sectors=["water-supply"],
         needs_embedding=None,
-        funded=[],
+        funded_by_scheme={},
         regions=REGIONS,
         limit=len(SCHEMES),
     )

@@ -38,7 +38,7 @@ def test_child_of_requested_sector_gets_half():
 
 def test_needs_text_similarity_scores_the_matching_sector():
     out = suggest_sectors(SECTORS, EMB, needs_embedding=np.array([0, 0, 1], dtype=np.float32))
-    assert out[0].id == "hydrogen" and out[0].score == pytest.approx(1.0)
+    assert out[0].id == "hydrogen" and out[0].score == pytest.approx(2.0)
     assert out[0].reasons == ("Your needs text matches “Hydrogen”",)
     assert len(out) == 1  # the others have no signal at all
 

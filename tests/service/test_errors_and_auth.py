@@ -106,3 +106,14 @@ def test_openapi_documents_errors_and_examples(api: Api) -> None:
     for name in ("CityPage", "CooperationPage", "FeedbackPage", "ModelVersionPage", "FundingSchemePage"):
         assert {"items", "total", "next"} <= set(schemas[name]["properties"]), name
     assert "application/yaml" in spec["paths"]["/v1/funding-schemes/import"]["post"]["requestBody"]["content"]
+
+
+def test_schema_vocabularies_match_the_tables() -> None:
+    from typing import get_args
+
+    from db.tables import COOPERATION_KINDS, FEEDBACK_KINDS, SUCCESS_LABELS
+    from service.schemas import CooperationKind, FeedbackKind, SuccessLabel
+
+    assert get_args(CooperationKind) == COOPERATION_KINDS
+    assert get_args(SuccessLabel) == SUCCESS_LABELS
+    assert get_args(FeedbackKind) == FEEDBACK_KINDS
