@@ -12,6 +12,8 @@ from db.repositories import EmbeddingCache, data_snapshot_hash
 from db.tables import ModelVersion
 from features.text import SentenceEmbedder
 from models import registry
+from models.dataset import GraphData
+from models.evaluate import run_evaluation
 from models.ranker import PartnerRanker
 from models.store import load_graph
 
@@ -71,3 +73,42 @@ def train_and_register(
     if promote:
         registry.promote(session, row.version)
     return row
+
+
+def evaluate_graph(
+    graph: GraphData,
+    *,
+    session: Session | None = None,
+    seed: int = 0,
+    embedding_model: str | None = None,
+    params: dict[str, Any] | None = None,
+    n_queries: int = 1000,
+    settings: tuple[str, ...] = ("leave_one_out", "cold_start", "themed"),
+) -> dict[str, Any]:
+    """Held-out evaluation of the production ranker and the baselines (same seed, same numbers)."""
+    embedder = SentenceEmbedder(model_name=embedding_model).fit()
+    return run_evaluation(
+        graph,
+        make_ranker=lambda: build_ranker(seed=seed, embedding_model=embedding_model, **(params or {})),
+        embedder=embedder,
+        cache=EmbeddingCache(session) if session is not None else None,
+        settings=settings,
+        n_queries=n_queries,
+        seed=seed,
+    )
+
+
+def evaluate_store(session: Session, **kwargs: Any) -> dict[str, Any]:
+    """:func:`evaluate_graph` on everything in the store."""
+    return evaluate_graph(load_graph(session), session=session, **kwargs)
+
+
+def summarise(report: dict[str, Any]) -> dict[str, float]:
+    """Headline numbers of the ranker per setting (for the model list)."""
+    out = {}
+    for setting, result in report.get("settings", {}).items():
+        ranker = result["models"].get("ranker", {})
+        for metric in ("HR@10", "HR@50", "MRR"):
+            if metric in ranker:
+                out[f"{setting}.{metric}"] = round(ranker[metric]["value"], 4)
+    return out

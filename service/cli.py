@@ -143,7 +143,13 @@ def train_cmd(
             typer.echo(f"model {current.version} is already promoted; nothing to do")
             return
     with session_scope(factory) as session:
-        row = train_and_register(session, seed=seed, evaluate=evaluate, promote=promote)
+        row = train_and_register(
+            session,
+            seed=seed,
+            evaluate=evaluate,
+            promote=promote,
+            embedding_model=get_settings().embedding_model,
+        )
         typer.echo(f"registered model {row.version} ({row.status}); data hash {row.data_hash[:12]}")
 
 
@@ -151,17 +157,29 @@ def train_cmd(
 def evaluate_cmd(
     output: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of splits and training")] = 0,
-    max_queries: Annotated[int, typer.Option(help="Queries per setting")] = 1000,
+    queries: Annotated[int, typer.Option(help="Queries per setting (cold start uses half)")] = 1000,
+    setting: Annotated[
+        list[str] | None, typer.Option(help="leave_one_out, cold_start, themed (default: all three)")
+    ] = None,
 ) -> None:
     """Evaluate the ranker and the baselines on leave-one-out, cold-start and themed splits."""
-    from models.evaluate import evaluate_all, render_table
-    from models.store import load_graph
+    from models.evaluate import format_report
+    from models.train import evaluate_store
 
-    factory = _factory()
-    with factory() as session:
-        graph = load_graph(session)
-    report = evaluate_all(graph, seed=seed, max_queries=max_queries)
-    typer.echo(render_table(report))
+    settings = tuple(setting or ("leave_one_out", "cold_start", "themed"))
+    unknown = set(settings) - {"leave_one_out", "cold_start", "themed"}
+    if unknown:
+        _fail(f"unknown setting(s) {sorted(unknown)}; choose leave_one_out, cold_start or themed")
+    with _factory()() as session:
+        report = evaluate_store(
+            session,
+            seed=seed,
+            n_queries=queries,
+            settings=settings,
+            embedding_model=get_settings().embedding_model,
+        )
+        session.commit()  # embeddings computed on the way are cached for the next run
+    typer.echo(format_report(report))
     if output:
         output.write_text(json.dumps(report, indent=2))
 

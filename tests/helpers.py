@@ -44,3 +44,17 @@ def public_sample(public: Path, dst: Path, *, twins: int = 1500, interreg: int =
     ):
         shutil.copy(public / name, dst / name)
     return dst
+
+
+# a real ranker, fitted quickly: tests need a trained model, not a good one
+SMALL_RANKER_PARAMS = {"n_estimators": 40, "n_cold_queries": 100}
+
+
+def train_small_model(factory: sessionmaker[Session], *, seed: int = 0, promote: bool = True) -> str:
+    """Train, register (and promote) a small real model on what the store holds; its version."""
+    from db.session import session_scope
+    from models.train import train_and_register
+
+    with session_scope(factory) as session:
+        row = train_and_register(session, seed=seed, promote=promote, params=SMALL_RANKER_PARAMS)
+        return row.version

@@ -1,0 +1,205 @@
+"""POST /v1/recommendations through HTTP with a real trained model, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.tables import City, Cooperation, CooperationMember
+from service.batch import run_batch
+from service.recommendations import load_regions
+from tests.helpers import train_small_model
+from tests.service.helpers import Api, assert_error
+
+
+@pytest.fixture(scope="module")
+def served(api: Api) -> str:
+    """A promoted model, picked up by the app's model holder."""
+    version = train_small_model(api.factory)
+    deadline = time.monotonic() + 30
+    while api.client.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "the app never loaded the promoted model"
+        time.sleep(0.2)
+    return version
+
+
+def _partners_of(api: Api, city_id: int) -> set[int]:
+    with api.factory() as session:
+        coop_ids = select(CooperationMember.cooperation_id).where(CooperationMember.city_id == city_id)
+        rows = session.scalars(
+            select(CooperationMember.city_id)
+            .join(Cooperation, Cooperation.id == CooperationMember.cooperation_id)
+            .where(CooperationMember.cooperation_id.in_(coop_ids), Cooperation.kind != "thematic-network")
+        ).all()
+    return set(rows) - {city_id}
+
+
+def test_known_city_gets_partners_with_reasons_precedents_sectors_and_funding(api: Api, served: str):
+    kitakyushu = api.city_id("Kitakyushu")
+    r = api.client.post(
+        "/v1/recommendations", json={"city_id": kitakyushu, "needs": "water leakage", "limit": 5}
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["model_version"] == served
+    assert body["query"]["city"]["id"] == kitakyushu
+    partners = body["partners"]
+    assert 1 <= len(partners) <= 5
+    assert [p["rank"] for p in partners] == list(range(1, len(partners) + 1))
+    scores = [p["score"] for p in partners]
+    assert scores == sorted(scores, reverse=True)
+    assert all(p["reasons"] for p in partners)
+    ids = {p["city"]["id"] for p in partners}
+    assert kitakyushu not in ids
+    assert not ids & _partners_of(api, kitakyushu), "existing partners must be excluded"
+    for precedent in (x for p in partners for x in p["precedents"]):
+        assert set(precedent) >= {
+            "cooperation_id",
+            "title",
+            "cities",
+            "sectors",
+            "success",
+            "outcome_summary",
+        }
+    assert body["sectors"] and all(s["reasons"] for s in body["sectors"])
+    schemes = body["funding_schemes"]
+    assert schemes and all(s["eligible"] in (True, False, None) and s["checks"] for s in schemes)
+    tiers = [{True: 2, None: 1, False: 0}[s["eligible"]] for s in schemes]
+    assert tiers == sorted(tiers, reverse=True)
+
+
+def test_new_city_by_profile_with_strict_countries(api: Api, served: str):
+    r = api.client.post(
+        "/v1/recommendations",
+        json={
+            "city": {
+                "name": "Takeo",
+                "country": "kh",
+                "latitude": 10.99,
+                "longitude": 104.78,
+                "population": 40000,
+            },
+            "needs": "reduce non-revenue water and improve drinking water quality",
+            "sectors": ["water-supply"],
+            "desired_countries": ["JP"],
+            "strict": True,
+            "limit": 3,
+        },
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["query"]["city"] is None
+    assert body["partners"] and all(p["city"]["country"] == "JP" for p in body["partners"])
+    assert body["sectors"][0]["id"] == "water-supply"
+    eligible = {s["id"] for s in body["funding_schemes"] if s["eligible"]}
+    assert eligible, body["funding_schemes"]
+
+
+def test_desired_region_boost_and_role(api: Api, served: str):
+    regions = load_regions(api.settings.curated_dir / "regions.json")
+    eu = set(regions["EU27"]["members"])
+    r = api.client.post(
+        "/v1/recommendations",
+        json={
+            "city_id": api.city_id("Koriyama"),
+            "needs": "hydrogen",
+            "desired_regions": ["EU27"],
+            "role": "learner",
+            "limit": 5,
+        },
+    )
+    assert r.status_code == 200, r.text
+    partners = r.json()["partners"]
+    assert partners and partners[0]["city"]["country"] in eu
+
+
+@pytest.mark.parametrize(
+    "body, status, error, field",
+    [
+        ({"city_id": 999999, "limit": 5}, 404, "not_found", "city_id"),
+        ({"limit": 5}, 422, "invalid_input", "body"),
+        ({"city_id": 1, "city": {"name": "X", "country": "JP"}, "needs": "x"}, 422, "invalid_input", "body"),
+        ({"city": {"name": "X", "country": "ZZ"}, "needs": "water"}, 422, "invalid_input", "city.country"),
+        ({"city": {"name": "X", "country": "Japan"}, "needs": "water"}, 422, "invalid_input", "city.country"),
+        ({"city": {"name": "X", "country": "JP"}, "needs": "  "}, 422, "invalid_input", "body"),
+        ({"city_id": 1, "needs": "x" * 4001}, 422, "invalid_input", "needs"),
+        ({"city_id": 1, "limit": 0}, 422, "invalid_input", "limit"),
+        ({"city_id": 1, "limit": 101}, 422, "invalid_input", "limit"),
+        ({"city_id": 1, "limit": "ten"}, 422, "invalid_input", "limit"),
+        ({"city_id": 1, "sectors": ["space-travel"]}, 422, "invalid_input", "sectors"),
+        ({"city_id": 1, "desired_countries": ["XX"]}, 422, "invalid_input", "desired_countries"),
+        ({"city_id": 1, "desired_regions": ["Atlantis"]}, 422, "invalid_input", "desired_regions"),
+        ({"city_id": 1, "role": "boss"}, 422, "invalid_input", "role"),
+        ({"city_id": 1, "colour": "blue"}, 422, "invalid_input", "colour"),
+        (
+            {"city": {"name": "X", "country": "JP", "latitude": 95}, "needs": "x"},
+            422,
+            "invalid_input",
+            "city.latitude",
+        ),
+    ],
+)
+def test_bad_requests_get_a_4xx_naming_the_field(api: Api, served: str, body, status, error, field):
+    assert_error(api.client.post("/v1/recommendations", json=body), status, error, field)
+
+
+def test_malformed_and_oversized_bodies(api: Api, served: str):
+    r = api.client.post(
+        "/v1/recommendations", content=b'{"city_id": 1,', headers={"Content-Type": "application/json"}
+    )
+    body = assert_error(r, 422, "invalid_input")
+    assert "JSON" in body["message"]
+    big = json.dumps({"city_id": 1, "needs": "x" * 100_000})
+    assert_error(
+        api.client.post("/v1/recommendations", content=big, headers={"Content-Type": "application/json"}),
+        413,
+        "payload_too_large",
+    )
+
+
+def test_batch_answers_every_line_in_order(api: Api, served: str, tmp_path: Path):
+    requests = tmp_path / "q.jsonl"
+    answers = tmp_path / "a.jsonl"
+    kitakyushu = api.city_id("Kitakyushu")
+    requests.write_text(
+        json.dumps({"city_id": kitakyushu, "limit": 3})
+        + "\n"
+        + json.dumps({"city": {"name": "Takeo", "country": "ZZ"}, "needs": "water"})
+        + "\n"
+        + "{not json\n"
+        + json.dumps({"city": {"name": "Takeo", "country": "KH"}, "needs": "water", "limit": 2})
+        + "\n"
+    )
+    assert run_batch(api.factory, api.settings, requests, answers) == 4
+    lines = [json.loads(x) for x in answers.read_text().splitlines()]
+    assert lines[0]["query"]["city"]["id"] == kitakyushu and len(lines[0]["partners"]) == 3
+    assert lines[1]["error"] == "invalid_input" and "q.jsonl:2" in lines[1]["message"]
+    assert lines[1]["details"][0]["field"] == "city.country"
+    assert lines[2]["error"] == "invalid_input" and "q.jsonl:3" in lines[2]["message"]
+    assert len(lines[3]["partners"]) == 2
+
+
+def test_city_added_after_training_is_scored_from_its_profile(api: Api, served: str):
+    created = api.client.post(
+        "/v1/cities",
+        headers=api.auth("write"),
+        json={
+            "name": "Newtown Recs",
+            "country": "DE",
+            "latitude": 51.0,
+            "longitude": 7.0,
+            "population": 20000,
+        },
+    )
+    assert created.status_code == 201, created.text
+    r = api.client.post(
+        "/v1/recommendations", json={"city_id": created.json()["id"], "needs": "energy", "limit": 3}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["partners"]
+    with api.factory() as session:
+        assert session.get(City, created.json()["id"]) is not None
