@@ -489,3 +489,14 @@ def member_names(session: Session, cooperation_ids: Sequence[int]) -> dict[int, 
     for coop_id, name in session.execute(stmt):
         out[coop_id].append(name)
     return out
+
+
+def current_partner_ids(session: Session, city_id: int, kinds: Sequence[str]) -> set[int]:
+    """Cities that share a cooperation of these kinds with ``city_id`` now (not at training time)."""
+    mine = select(CooperationMember.cooperation_id).where(CooperationMember.city_id == city_id)
+    stmt = (
+        select(CooperationMember.city_id)
+        .join(Cooperation, Cooperation.id == CooperationMember.cooperation_id)
+        .where(CooperationMember.cooperation_id.in_(mine), Cooperation.kind.in_(list(kinds)))
+    )
+    return set(session.scalars(stmt)) - {city_id}

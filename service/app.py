@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
@@ -18,7 +19,16 @@ from service.errors import register_error_handlers
 from service.logs import configure_logging
 from service.metrics import Metrics, install_metrics
 from service.model_holder import ModelHolder
-from service.routes import catalogue, cities, cooperations, feedback, health, models_admin, recommendations
+from service.routes import (
+    catalogue,
+    cities,
+    cooperations,
+    feedback,
+    health,
+    models_admin,
+    pages,
+    recommendations,
+)
 from service.schemas import error_payload
 
 logger = logging.getLogger(__name__)
@@ -76,8 +86,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     @app.middleware("http")
     async def _limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > settings.max_body_bytes:
-            message = f"request body of {length} bytes exceeds the limit of {settings.max_body_bytes} bytes"
+        limit = settings.max_import_bytes if request.url.path.endswith("/import") else settings.max_body_bytes
+        if length is not None and length.isdigit() and int(length) > limit:
+            message = f"request body of {length} bytes exceeds the limit of {limit} bytes"
             return JSONResponse(error_payload("payload_too_large", message), status_code=413)
         return await call_next(request)
 
@@ -88,4 +99,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(catalogue.router, prefix="/v1")
     app.include_router(feedback.router, prefix="/v1")
     app.include_router(models_admin.router, prefix="/v1")
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

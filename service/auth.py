@@ -46,7 +46,7 @@ def verify_api_key(session: Session, key: str) -> ApiKey | None:
     return row
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -58,7 +58,7 @@ def require_scope(scope: str) -> Callable[..., ApiKey | None]:
     def dependency(request: Request, session: SessionDep) -> ApiKey | None:
         if scope == "read" and not request.app.state.settings.require_api_key_for_reads:
             return None
-        token = _bearer(request)
+        token = bearer_token(request)
         if token is None:
             raise Unauthorized(
                 f"this endpoint needs an API key with the '{scope}' scope: send 'Authorization: Bearer <key>'"

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     feedback_rate_limit_per_minute: int = 30
     max_body_bytes: int = 64_000
+    # scheme catalogues run to a few hundred kilobytes
+    max_import_bytes: int = 2_000_000
     max_needs_chars: int = 4000
     model_poll_seconds: float = 2.0
     torch_threads: int = Field(default=1, description="PyTorch threads per worker process")

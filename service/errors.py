@@ -19,10 +19,13 @@ class ServiceError(Exception):
     status_code = 400
     error = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.headers = headers
 
 
 class NotFound(ServiceError):
@@ -61,7 +64,8 @@ class Unavailable(ServiceError):
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    # the first element says where the value came from (body, query, path); later ones are field names
+    parts = [str(p) for p in (loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc)]
     return ".".join(parts) or "body"
 
 
@@ -69,7 +73,7 @@ def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         details = [{"field": exc.field, "message": exc.message}] if exc.field else []
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else exc.headers
         return JSONResponse(
             error_payload(exc.error, exc.message, details), status_code=exc.status_code, headers=headers
         )

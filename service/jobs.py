@@ -35,11 +35,13 @@ class JobBusy(RuntimeError):
         self.job_id = job.id
 
 
-def train_and_register(session: Session, *, seed: int, evaluate: bool, promote: bool) -> ModelVersion:
+def train_and_register(
+    session: Session, *, seed: int, evaluate: bool, promote: bool, embedding_model: str | None = None
+) -> ModelVersion:
     """The production trainer; imported lazily so the API starts without the training stack loaded."""
     from models.train import train_and_register as train
 
-    return train(session, seed=seed, evaluate=evaluate, promote=promote)
+    return train(session, seed=seed, evaluate=evaluate, promote=promote, embedding_model=embedding_model)
 
 
 def start_training_job(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import registry
@@ -21,11 +23,29 @@ from service.logs import log_fields
 logger = logging.getLogger(__name__)
 
 
+NEEDS_CACHE_SIZE = 4096
+
+
 @dataclass(frozen=True)
 class LoadedModel:
     version: str
     sha256: str
     model: Any
+    # needs text -> embedding; planners and widgets resend the same texts
+    needs_cache: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict, compare=False, repr=False)
+
+    def embed_needs(self, text: str) -> np.ndarray | None:
+        """The needs text's embedding (None for an empty text or a model without an encoder)."""
+        embedder = getattr(self.model, "embedder", None)
+        if not text.strip() or embedder is None:
+            return None
+        found = self.needs_cache.get(text)
+        if found is None:
+            found = embedder.transform([text])[0]
+            self.needs_cache[text] = found
+            if len(self.needs_cache) > NEEDS_CACHE_SIZE:
+                self.needs_cache.popitem(last=False)
+        return found
 
 
 class ModelHolder:
@@ -46,7 +66,9 @@ class ModelHolder:
         with self._lock:
             with self._factory() as session:
                 ref = registry.promoted(session)
-                if ref is None or (self.current and self.current.sha256 == ref.sha256):
+                if ref is None or (
+                    self.current and (self.current.version, self.current.sha256) == (ref.version, ref.sha256)
+                ):
                     return False
                 model = registry.load_model(session, ref.version, self._cache_dir)
             _prepare_for_serving(model)

@@ -26,6 +26,7 @@ from models.funding import Party
 from models.precedents import select_precedents, track_record
 from models.schemes import suggest_schemes
 from models.sectors import suggest_sectors
+from models.store import LINK_KINDS
 from service.catalogue import CatalogueHolder
 from service.errors import InvalidInput, NotFound
 from service.model_holder import LoadedModel
@@ -168,14 +169,6 @@ def _preferences(
     return frame.sort_values("score", ascending=False, kind="stable")
 
 
-def _needs_embedding(model: Any, text: str) -> np.ndarray | None:
-    if not text.strip() or model.embedder is None:
-        return None
-    if not hasattr(model.embedder, "encoder_"):
-        model.embedder.fit()
-    return model.embedder.transform([text])[0]
-
-
 def recommend(
     session: Session,
     *,
@@ -189,14 +182,15 @@ def recommend(
     index = catalogue.get(session, model.embedder)
     _validate(request, index, regions)
     query_city, query = _query(session, request, model, index)
-    needs_embedding = _needs_embedding(model, query.needs)
+    needs_embedding = loaded.embed_needs(query.needs)
+    # partnerships recorded since the model was trained are existing partners too
+    taken = {query_city.id} if query_city is not None else set()
+    if query_city is not None and request.exclude_existing:
+        taken |= repositories.current_partner_ids(session, query_city.id, sorted(LINK_KINDS))
     wants_more = bool(request.desired_countries or request.desired_regions or request.role)
-    k = model.n_cities_ if request.strict else request.limit * (4 if wants_more else 1)
-    frame = model.rank(
-        query, k=k + 1, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding
-    )
-    if query_city is not None:
-        frame = frame[frame["city_id"] != query_city.id]
+    k = model.n_cities_ if request.strict else request.limit * (4 if wants_more else 1) + len(taken)
+    frame = model.rank(query, k=k, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding)
+    frame = frame[~frame["city_id"].isin(taken)]
     frame = _preferences(frame, request, regions).head(request.limit)
 
     ids = [int(i) for i in frame["city_id"]]

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from db import repositories, writes
-from service.auth import AdminKey, _bearer, verify_api_key
+from service.auth import AdminKey, bearer_token, verify_api_key
 from service.config import Settings
 from service.deps import SessionDep, SettingsDep
 from service.errors import TooManyRequests, Unauthorized
 from service.routes._common import Limit, Offset, domain_errors, errors, offset_next
-from service.schemas import FeedbackCreate, FeedbackKind, FeedbackPage, FeedbackRead, error_payload
+from service.schemas import FeedbackCreate, FeedbackKind, FeedbackPage, FeedbackRead
 
 router = APIRouter(tags=["feedback"])
 
@@ -28,7 +27,7 @@ def client_id(request: Request, session: Session, settings: Settings) -> str:
     X-Forwarded-For is read only when ``trusted_proxy_hops`` says proxies add to it, and
     then from the right: entries further left come from the client and can be forged.
     """
-    token = _bearer(request)
+    token = bearer_token(request)
     if token is not None:
         key = verify_api_key(session, token)
         if key is None:
@@ -55,7 +54,7 @@ def client_id(request: Request, session: Session, settings: Settings) -> str:
 )
 def create_feedback(
     body: FeedbackCreate, request: Request, session: SessionDep, settings: SettingsDep
-) -> FeedbackRead | Response:
+) -> FeedbackRead:
     """Counted per API key (or address) over the last minute in the database, so the limit holds
     across workers and replicas; over it, 429 with `Retry-After`."""
     client = client_id(request, session, settings)
@@ -65,12 +64,7 @@ def create_feedback(
     )
     if retry is not None:
         message = f"at most {limit} feedback answers a minute per client; retry in {retry} s"
-        # the shared error handler sets no headers, so this answer is built here to carry Retry-After
-        return JSONResponse(
-            error_payload(TooManyRequests.error, message),
-            status_code=TooManyRequests.status_code,
-            headers={"Retry-After": str(retry)},
-        )
+        raise TooManyRequests(message, headers={"Retry-After": str(retry)})
     # a query by city id names the city, so feedback on it counts for that city too
     query_city_id = body.query_city_id or (body.query.city_id if body.query else None)
     with domain_errors():

@@ -6,6 +6,7 @@ swaps within ``model_poll_seconds``, so nothing here reloads models itself.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -60,7 +61,9 @@ def retrain(
     """One job at a time across workers: 409 names the job still queued or running."""
     params = (body or TrainingJobCreate()).model_dump()
     # tests inject a small trainer through app.state; production trains the real ranker
-    train_fn: TrainFn = getattr(request.app.state, "train_fn", None) or train_and_register
+    train_fn: TrainFn = getattr(request.app.state, "train_fn", None) or partial(
+        train_and_register, embedding_model=settings.embedding_model
+    )
     try:
         job = start_training_job(
             request.app.state.session_factory,

@@ -21,7 +21,7 @@ def served(api: Api) -> str:
     """A promoted model, picked up by the app's model holder."""
     version = train_small_model(api.factory)
     deadline = time.monotonic() + 30
-    while api.client.get("/readyz").status_code != 200:
+    while api.client.get("/readyz").json()["checks"]["model"] != version:
         assert time.monotonic() < deadline, "the app never loaded the promoted model"
         time.sleep(0.2)
     return version
