@@ -55,16 +55,11 @@ def train_and_register(
         },
     }
     if evaluate:
-        from models.evaluate import run_evaluation
-
-        def factory() -> PartnerRanker:
-            return build_ranker(seed=seed, embedding_model=embedding_model, **params)
-
-        report = run_evaluation(
-            graph, ranker_factory=factory, seed=seed, n_queries=max_queries, cache=EmbeddingCache(session)
+        report = evaluate_graph(
+            graph, session=session, seed=seed, embedding_model=embedding_model, params=params, n_queries=max_queries
         )
         metrics["evaluation"] = report
-        metrics["summary"] = report.get("summary", {})
+        metrics["summary"] = summarise(report)
     stored_params = {**ranker.get_params(deep=False), "seed": seed}
     stored_params.pop("embedder", None)
     stored_params["embedding_model"] = embedding_model or "all-MiniLM-L6-v2 (packaged)"
