@@ -56,7 +56,12 @@ def train_and_register(
     }
     if evaluate:
         report = evaluate_graph(
-            graph, session=session, seed=seed, embedding_model=embedding_model, params=params, n_queries=max_queries
+            graph,
+            session=session,
+            seed=seed,
+            embedding_model=embedding_model,
+            params=params,
+            n_queries=max_queries,
         )
         metrics["evaluation"] = report
         metrics["summary"] = summarise(report)
