@@ -57,3 +57,14 @@ benchmarks: install
 
 clean:
 	rm -rf $(VENV) var
+
+# JupyterLab in the project's environment (the optional `notebooks` extra, installed on first use);
+# the notebooks' kernel is .venv's python. Pass options with JUPYTER_ARGS="--port 8890 --no-browser".
+.PHONY: jupyter
+JUPYTER_STAMP := $(VENV)/.jupyter-installed
+$(JUPYTER_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,notebooks]"
+	touch $(JUPYTER_STAMP)
+
+jupyter: $(JUPYTER_STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(JUPYTER_ARGS)
