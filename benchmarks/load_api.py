@@ -63,14 +63,24 @@ def _requests(n: int, seed: int = 0) -> list[dict]:
         if rng.random() < 0.25 or not needs:
             body = {"city_id": city.id, "needs": needs, "limit": 10}
         else:
-            body = {"city": {"name": "Benchmark town", "country": city.country, "latitude": city.latitude,
-                             "longitude": city.longitude, "population": rng.randint(5_000, 2_000_000)},
-                    "needs": needs, "limit": 10}
+            body = {
+                "city": {
+                    "name": "Benchmark town",
+                    "country": city.country,
+                    "latitude": city.latitude,
+                    "longitude": city.longitude,
+                    "population": rng.randint(5_000, 2_000_000),
+                },
+                "needs": needs,
+                "limit": 10,
+            }
         out.append(body)
     return out
 
 
-async def _client(base: str, bodies: list[dict], until: float, latencies: list[float], errors: list[str]) -> None:
+async def _client(
+    base: str, bodies: list[dict], until: float, latencies: list[float], errors: list[str]
+) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         i = 0
         while time.perf_counter() < until:
@@ -94,25 +104,38 @@ def _phase(base: str, bodies: list[dict], clients: int, seconds: float) -> dict:
 
     async def run() -> None:
         step = len(bodies) // clients
-        await asyncio.gather(*(
-            _client(base, bodies[k * step:] + bodies[: k * step], until, latencies, errors) for k in range(clients)
-        ))
+        await asyncio.gather(
+            *(
+                _client(base, bodies[k * step :] + bodies[: k * step], until, latencies, errors)
+                for k in range(clients)
+            )
+        )
 
     asyncio.run(run())
     elapsed = time.perf_counter() - start
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     return {
-        "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
-        "throughput_rps": round(len(latencies) / elapsed, 1), "errors": len(errors), "error_samples": errors[:5],
-        "latency_ms": {"p50": round(statistics.median(latencies) * 1000, 1), "p90": round(q[89] * 1000, 1),
-                       "p99": round(q[98] * 1000, 1), "max": round(max(latencies) * 1000, 1)},
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "throughput_rps": round(len(latencies) / elapsed, 1),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "latency_ms": {
+            "p50": round(statistics.median(latencies) * 1000, 1),
+            "p90": round(q[89] * 1000, 1),
+            "p99": round(q[98] * 1000, 1),
+            "max": round(max(latencies) * 1000, 1),
+        },
     }
 
 
 def _worker_rss(server: subprocess.Popen) -> dict[str, float]:
     parent = psutil.Process(server.pid)
     procs = [parent, *parent.children(recursive=True)]
-    return {f"pid {p.pid} ({' '.join(p.cmdline()[-2:])})": round(p.memory_info().rss / 2**20, 1) for p in procs}
+    return {
+        f"pid {p.pid} ({' '.join(p.cmdline()[-2:])})": round(p.memory_info().rss / 2**20, 1) for p in procs
+    }
 
 
 def main() -> int:
@@ -125,7 +148,8 @@ def main() -> int:
     env = {**os.environ, "PARTNERMATCH_LOG_LEVEL": "WARNING"}
     cli = Path(sys.executable).parent / "partnermatch"
     server = subprocess.Popen(
-        [str(cli), "serve", "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers)], env=env
+        [str(cli), "serve", "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers)],
+        env=env,
     )
     base = f"http://127.0.0.1:{args.port}"
     try:

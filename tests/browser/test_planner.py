@@ -1,0 +1,237 @@
+"""The planner page at / in headless Chromium, against the real app and a trained model."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+from sqlalchemy import select
+
+from db.tables import Feedback
+from tests.browser.conftest import Live
+
+pytestmark = pytest.mark.browser
+
+
+def choose_city(page: Page, typed: str, name: str) -> None:
+    """Type in the search, wait for the autocomplete entry and pick it with the keyboard."""
+    search = page.get_by_label("Search a city by name")
+    search.press_sequentially(typed, delay=20)
+    option = page.get_by_role("option").filter(has_text=name).first
+    expect(option).to_be_visible()
+    # keyboard navigation: move down to the entry, Enter picks it (and does not submit the form)
+    for _ in range(8):
+        search.press("ArrowDown")
+        if option.get_attribute("aria-selected") == "true":
+            break
+    search.press("Enter")
+    expect(page.locator("#city-chosen")).to_contain_text(f"Chosen: {name}")
+
+
+def wait_feedback(live: Live, **where: Any) -> Feedback:
+    deadline = time.monotonic() + 10
+    while True:
+        with live.factory() as session:
+            stmt = select(Feedback).order_by(Feedback.id.desc())
+            for column, value in where.items():
+                stmt = stmt.where(getattr(Feedback, column) == value)
+            row = session.scalars(stmt).first()
+        if row is not None or time.monotonic() > deadline:
+            assert row is not None, f"no feedback row with {where}"
+            return row
+        time.sleep(0.1)
+
+
+def test_city_search_results_and_feedback(page: Page, live: Live, screenshots: Path) -> None:
+    page.goto(live.url + "/")
+    expect(page.get_by_role("heading", name="Your city")).to_be_visible()
+    # sectors and regions come from the API
+    expect(page.get_by_label("Solid waste management", exact=True)).to_be_attached()
+    expect(page.get_by_label(re.compile(r"^Asia — "))).to_be_attached()
+
+    choose_city(page, "Kitaky", "Kitakyushu")
+    page.get_by_label("Needs").fill("household waste composting and reducing non-revenue water")
+    page.get_by_label("Composting of organic waste", exact=True).check()
+    expect(page.locator("#needs-count")).to_contain_text("/ 4000 characters")
+    page.get_by_role("button", name="Find partners").click()
+
+    partners = page.locator("ol.partners > li")
+    expect(partners.first).to_be_visible()
+    expect(page.locator("#status")).to_contain_text("partner cities for Kitakyushu (JP)")
+    assert partners.count() == 10
+    # ranked partners with scores and reasons, precedents with outcome and success label
+    expect(partners.first.locator(".score")).to_contain_text("score")
+    expect(partners.first.locator("ul.reasons li").first).to_be_visible()
+    precedent = page.locator(".precedent").first
+    expect(precedent).to_be_visible()
+    expect(precedent.locator(".badge")).to_contain_text("success")
+    # suggested sectors and funding schemes with eligibility and the rule checks behind it
+    expect(page.locator("ul.sectors > li").first).to_be_visible()
+    schemes = page.locator("ul.schemes > li")
+    expect(schemes.first).to_be_visible()
+    badges = schemes.locator(".row-head .badge").all_inner_texts()
+    assert badges and set(badges) <= {"Eligible", "Not eligible", "Eligibility unknown"}, badges
+    statuses = set(page.locator("ul.checks .check-status").all_inner_texts())
+    assert statuses and statuses <= {"PASS", "FAIL", "UNKNOWN"}, statuses
+    # the map: the query city, one labelled point and one line per located partner
+    svg = page.locator("svg.map")
+    expect(svg).to_be_visible()
+    expect(svg.locator(".map-origin text")).to_have_text("Kitakyushu")
+    located = svg.locator(".map-partner").count()
+    assert 1 <= located <= 10 and svg.locator(".map-links line").count() == located
+    assert svg.locator(".map-labels text").count() == located
+    assert svg.locator(".map-grid line").count() >= 4
+    page.screenshot(path=str(screenshots / "planner-results.png"), full_page=True)
+
+    first = partners.first
+    partner_id = int(first.get_attribute("data-city-id") or 0)
+    version = re.search(r"model (\S+)", page.locator("#status").inner_text())
+    assert version is not None
+    first.get_by_role("button", name="Relevant", exact=True).click()
+    expect(first.locator(".feedback-status")).to_contain_text("recorded “Relevant”")
+    expect(first.get_by_role("button", name="Relevant", exact=True)).to_have_attribute("aria-pressed", "true")
+    row = wait_feedback(live, partner_city_id=partner_id, kind="relevant")
+    assert row.query_city_id == live.city_id("Kitakyushu")
+    assert row.model_version == version.group(1)
+
+
+def test_new_city_profile_and_feedback_with_query(page: Page, live: Live) -> None:
+    page.goto(live.url + "/")
+    page.get_by_label("A new city").check()
+    page.get_by_label("Name", exact=True).fill("Takeo")
+    page.get_by_label("Country (ISO2)").fill("kh")
+    page.get_by_label("Latitude (optional)").fill("10.99")
+    page.get_by_label("Longitude (optional)").fill("104.78")
+    page.get_by_label("Population (optional)").fill("40000")
+    page.get_by_label("Needs").fill("reduce non-revenue water and improve drinking water quality")
+    page.get_by_label("Desired countries (optional, ISO2, comma-separated)").fill("JP")
+    page.get_by_label("Role", exact=True).select_option("learner")
+    page.get_by_label("Partners", exact=True).fill("5")
+    page.get_by_role("button", name="Find partners").click()
+
+    partners = page.locator("ol.partners > li")
+    expect(partners.first).to_be_visible()
+    assert partners.count() == 5
+    expect(page.locator("svg.map .map-origin text")).to_have_text("Takeo")
+
+    partner_id = int(partners.nth(1).get_attribute("data-city-id") or 0)
+    partners.nth(1).get_by_role("button", name="Contacted").click()
+    expect(partners.nth(1).locator(".feedback-status")).to_contain_text("recorded “Contacted”")
+    # a new city has no id: the feedback carries the request that produced the answer
+    row = wait_feedback(live, partner_city_id=partner_id, kind="contacted")
+    assert row.query_city_id is None
+    assert row.query["city"]["name"] == "Takeo" and row.query["city"]["country"] == "KH"
+
+
+@pytest.mark.parametrize(
+    ("country", "needs", "field", "message"),
+    [
+        ("ZZ", "household waste composting", "city.country", "unknown country code 'ZZ'"),
+        ("KH", "", "body", "needs: describe what the city needs"),
+    ],
+    ids=["unknown-country", "empty-needs"],
+)
+def test_invalid_profile_shows_the_api_message(
+    page: Page, live: Live, country: str, needs: str, field: str, message: str
+) -> None:
+    page.goto(live.url + "/")
+    page.get_by_label("A new city").check()
+    page.get_by_label("Name", exact=True).fill("Nowhere")
+    page.get_by_label("Country (ISO2)").fill(country)
+    page.get_by_label("Needs").fill(needs)
+    page.get_by_role("button", name="Find partners").click()
+
+    error = page.get_by_role("alert")
+    expect(error).to_be_visible()
+    expect(error.locator(".error-message")).to_contain_text(message)
+    expect(error.locator(".error-details")).to_contain_text(field)
+    expect(page.locator("ol.partners")).to_have_count(0)
+
+
+def _json(route: Route, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+    route.fulfill(status=status, content_type="application/json", body=json.dumps(body), headers=headers)
+
+
+def test_unavailable_empty_and_rate_limited_messages(page: Page, live: Live) -> None:
+    """Answers the real service rarely gives (no model, nothing matched, rate limit), stubbed."""
+    answers: list[tuple[int, dict[str, Any]]] = [
+        (503, {"error": "unavailable", "message": "no model is promoted yet; train one", "details": []}),
+        (200, {"model_version": "v-test", "query": {"city": None, "needs": ""}, "partners": []}),
+        (
+            200,
+            {
+                "model_version": "v-test",
+                "query": {"city": None, "needs": "water"},
+                "partners": [
+                    {
+                        "city": {"id": 7, "name": "Dalian", "country": "CN", "latitude": 38.9,
+                                 "longitude": 121.6},
+                        "score": 0.5,
+                        "rank": 1,
+                        "reasons": ["Twinned since 1979"],
+                        "precedents": [],
+                    }
+                ],
+            },
+        ),
+    ]
+    page.route("**/v1/recommendations", lambda route: _json(route, *answers.pop(0)))
+    page.route(
+        "**/v1/feedback",
+        lambda route: _json(
+            route,
+            429,
+            {"error": "rate_limited", "message": "at most 30 feedback answers a minute", "details": []},
+            {"Retry-After": "42"},
+        ),
+    )
+    page.goto(live.url + "/")
+    page.get_by_label("A new city").check()
+    page.get_by_label("Name", exact=True).fill("Takeo")
+    page.get_by_label("Country (ISO2)").fill("KH")
+    page.get_by_label("Needs").fill("water")
+    submit = page.get_by_role("button", name="Find partners")
+
+    submit.click()
+    expect(page.get_by_role("alert")).to_contain_text("No model is promoted yet")
+    expect(page.get_by_role("alert")).to_contain_text("no model is promoted yet; train one")
+
+    submit.click()
+    expect(page.get_by_role("heading", name="No partners matched")).to_be_visible()
+    expect(page.get_by_role("alert")).to_be_hidden()
+
+    submit.click()
+    partner = page.locator("ol.partners > li").first
+    expect(partner).to_contain_text("Dalian")
+    partner.get_by_role("button", name="Not relevant").click()
+    status = partner.locator(".feedback-status")
+    expect(status).to_contain_text("retry in 42 s")
+    expect(status).to_contain_text("at most 30 feedback answers a minute")
+
+
+def test_phone_sized_screen(browser: Any, live: Live, screenshots: Path) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto(live.url + "/")
+        choose_city(page, "Essen", "Essen")
+        page.get_by_label("Partners", exact=True).fill("3")
+        page.get_by_role("button", name="Find partners").click()
+        expect(page.locator("ol.partners > li").first).to_be_visible()
+        expect(page.locator("ul.schemes > li").first).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"the page scrolls sideways on a phone: {width}px wide"
+        # every form control has a label a screen reader announces
+        unlabelled = page.evaluate(
+            """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                 .filter((el) => !el.labels.length && !el.getAttribute('aria-label')).map((el) => el.id)"""
+        )
+        assert unlabelled == []
+        page.screenshot(path=str(screenshots / "planner-phone.png"), full_page=True)
+    finally:
+        context.close()
