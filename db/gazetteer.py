@@ -78,6 +78,7 @@ _TRAILING_QUALIFIERS = frozenset(
     prefecture region raion rayon oblast commune township gmina powiat kommune kommun kreis
     landkreis metropolitan ward parish community settlement urban rural shi si gun gu ku
     machi cho mura son shire amt okrug krai kray voivodeship governorate municipio comune
+    cedex
     """.split()
 )
 # The same role at the start ("City of London", "Gmina Tarnów", "Landkreis Peine").
@@ -111,7 +112,8 @@ _ASCII_LETTERS = str.maketrans(
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _TOKEN = re.compile(r"[^\W_]+")
 _PAREN = re.compile(r"\(([^)]*)\)")
-_SPACED_DASH = re.compile(r"\s+[-–—]\s+")
+# "Budapest XX – Pesterzsébet", and bilingual "Koper/Capodistria", "Bozen / Bolzano"
+_SPACED_DASH = re.compile(r"\s+[-–—]\s+|\s*/\s*")
 _HINT_SEPARATORS = re.compile(r"[/,;]")
 # Any letter outside Latin scripts: such alternate names can never match a
 # Latin-script query after folding, so they are kept for display but not indexed.

@@ -444,6 +444,7 @@ def cooperation_summaries(session: Session, city_ids: Sequence[int]) -> dict[int
             Cooperation.title,
             Cooperation.success,
             Cooperation.outcome_summary,
+            Cooperation.outcome_indicators,
             Cooperation.start_year,
         )
         .join(Cooperation, Cooperation.id == CooperationMember.cooperation_id)
@@ -468,6 +469,7 @@ def cooperation_summaries(session: Session, city_ids: Sequence[int]) -> dict[int
                 "title": r.title,
                 "success": r.success,
                 "outcome_summary": r.outcome_summary,
+                "outcome_indicators": r.outcome_indicators or [],
                 "start_year": r.start_year,
                 "sectors": sorted(sectors.get(r.id, [])),
             }

@@ -225,6 +225,7 @@ def recommend(
                         sectors=c["sectors"],
                         success=c["success"],
                         outcome_summary=c["outcome_summary"],
+                        outcome_indicators=c["outcome_indicators"],
                         kind=c["kind"],
                         start_year=c["start_year"],
                     )

@@ -115,6 +115,13 @@ class CitySummary(BaseModel):
     population: int | None = None
 
 
+class OutcomeIndicator(BaseModel):
+    metric: Annotated[str, Field(min_length=1, max_length=300)]
+    value: float | int | str | None = None
+    unit: Annotated[str | None, Field(max_length=100)] = None
+    year: Annotated[int | None, Field(ge=1800, le=2100)] = None
+
+
 class Precedent(BaseModel):
     cooperation_id: int
     title: str
@@ -122,6 +129,7 @@ class Precedent(BaseModel):
     sectors: list[str]
     success: str | None
     outcome_summary: str | None
+    outcome_indicators: list[OutcomeIndicator] = Field(default=[], description="Measured results")
     kind: str | None = None
     start_year: int | None = None
 
@@ -354,13 +362,6 @@ class ProfileRead(BaseModel):
     area_km2: float | None
     origin: str = Field(description="'user' when edited through the API (re-imports never overwrite it)")
     updated_at: UtcDateTime
-
-
-class OutcomeIndicator(BaseModel):
-    metric: Annotated[str, Field(min_length=1, max_length=300)]
-    value: float | int | str | None = None
-    unit: Annotated[str | None, Field(max_length=100)] = None
-    year: Annotated[int | None, Field(ge=1800, le=2100)] = None
 
 
 class CooperationMemberRead(BaseModel):

@@ -240,3 +240,16 @@ def test_reader_rejects_malformed_rows(tmp_path: Path, raw: str, geo: str, messa
     raw_path, geo_path = _write(tmp_path, raw, geo)
     with pytest.raises(ValueError, match=message):
         read_twin_pairs(raw_path, geo_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("STRASBOURG Cedex", "FR", "Strasbourg"),
+        ("Koper/Capodistria", "SI", "Koper"),
+        ("Bozen / Bolzano", "IT", "Bolzano"),
+    ],
+)
+def test_postal_suffixes_and_bilingual_names(gaz: Gazetteer, name: str, country: str, expected: str) -> None:
+    result = gaz.resolve(name, country)
+    assert result.status == "resolved" and result.city is not None and result.city.name == expected
