@@ -65,6 +65,37 @@ AFFINITY_COLUMNS: tuple[str, ...] = (
     CANDIDATE_COUNTRY_SHARE,
 )
 
+# Links between the neighbourhoods (k nearest towns) of query and candidate (features/graph.py)
+NEAR_QUERY_LINKS_CANDIDATE = "near_query_links_candidate"
+QUERY_PARTNER_NEAR_CANDIDATE = "query_partner_near_candidate"
+NEAR_LINKS_NEAR = "near_links_near"
+QUERY_LINKS_CANDIDATE_COUNTRY = "query_links_candidate_country"
+CANDIDATE_LINKS_QUERY_COUNTRY = "candidate_links_query_country"
+NEAR_CANDIDATE_LINKS_QUERY_COUNTRY = "near_candidate_links_query_country"
+NEAR_QUERY_LINKS_CANDIDATE_COUNTRY = "near_query_links_candidate_country"
+
+REGIONAL_COLUMNS: tuple[str, ...] = (
+    NEAR_QUERY_LINKS_CANDIDATE,
+    QUERY_PARTNER_NEAR_CANDIDATE,
+    NEAR_LINKS_NEAR,
+    QUERY_LINKS_CANDIDATE_COUNTRY,
+    CANDIDATE_LINKS_QUERY_COUNTRY,
+    NEAR_CANDIDATE_LINKS_QUERY_COUNTRY,
+    NEAR_QUERY_LINKS_CANDIDATE_COUNTRY,
+)
+
+# The same at a wider scale (more towns per neighbourhood); the two columns that do not
+# depend on neighbourhoods are not repeated.
+WIDE_PREFIX = "wide_"
+WIDE_REGIONAL_SOURCE: tuple[str, ...] = (
+    NEAR_QUERY_LINKS_CANDIDATE,
+    QUERY_PARTNER_NEAR_CANDIDATE,
+    NEAR_LINKS_NEAR,
+    NEAR_CANDIDATE_LINKS_QUERY_COUNTRY,
+    NEAR_QUERY_LINKS_CANDIDATE_COUNTRY,
+)
+WIDE_REGIONAL_COLUMNS: tuple[str, ...] = tuple(WIDE_PREFIX + c for c in WIDE_REGIONAL_SOURCE)
+
 # Text, sectors and role (features/pairs.py)
 NEEDS_TRACK_SIMILARITY = "needs_track_similarity"
 NEEDS_PROFILE_SIMILARITY = "needs_profile_similarity"
@@ -78,7 +109,9 @@ TEXT_COLUMNS: tuple[str, ...] = (
     ROLE_FIT,
 )
 
-ALL_COLUMNS: tuple[str, ...] = GEO_COLUMNS + GRAPH_COLUMNS + AFFINITY_COLUMNS + TEXT_COLUMNS
+ALL_COLUMNS: tuple[str, ...] = (
+    GEO_COLUMNS + GRAPH_COLUMNS + AFFINITY_COLUMNS + REGIONAL_COLUMNS + WIDE_REGIONAL_COLUMNS + TEXT_COLUMNS
+)
 
 # Features a query has only when it is a known city with links; the cold-start
 # model never sees them.
@@ -90,5 +123,8 @@ QUERY_GRAPH_COLUMNS: tuple[str, ...] = (
     PATHS3,
     SHARED_GROUPS,
     ROLE_FIT,
+    QUERY_PARTNER_NEAR_CANDIDATE,
+    QUERY_LINKS_CANDIDATE_COUNTRY,
+    WIDE_PREFIX + QUERY_PARTNER_NEAR_CANDIDATE,
 )
 COLD_COLUMNS: tuple[str, ...] = tuple(c for c in ALL_COLUMNS if c not in QUERY_GRAPH_COLUMNS)

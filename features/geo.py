@@ -223,6 +223,20 @@ class CityTable:
         )
 
 
+def repeat_side(q: QuerySide, n: int) -> QuerySide:
+    """The first row of ``q`` repeated ``n`` times (one query against ``n`` candidates)."""
+    vals = {}
+    for f in q.__dataclass_fields__:
+        v = getattr(q, f)
+        if f == "embedding":
+            vals[f] = None if v is None else np.asarray(v).reshape(-1)
+        elif f == "sectors":
+            vals[f] = [v[0]] * n
+        else:
+            vals[f] = np.repeat(np.asarray(v)[:1], n)
+    return QuerySide(**vals)
+
+
 def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     # Unknown codes (-1) never match, so "same region" is never claimed without data.
     return ((a == b) & (a >= 0)).astype(float)
@@ -260,17 +274,26 @@ class GeoPairFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "table_")
         t = self.table_
         d = haversine_km(q.latitude, q.longitude, t.latitude[cand], t.longitude[cand])
+        n = len(d)
         return np.column_stack(
             [
-                d,
-                np.log1p(d),
-                _same(q.country, t.country[cand]),
-                _same(q.continent, t.continent[cand]),
-                _same(q.wb_region, t.wb_region[cand]),
-                np.abs(q.income - t.income[cand]),
-                np.abs(q.tz_offset - t.tz_offset[cand]),
-                q.log_population - t.log_population[cand],
-                q.log_population,
-                t.log_population[cand],
+                np.broadcast_to(np.asarray(c, dtype=float), (n,))
+                for c in [
+                    d,
+                    np.log1p(d),
+                    _same(q.country, t.country[cand]),
+                    _same(q.continent, t.continent[cand]),
+                    _same(q.wb_region, t.wb_region[cand]),
+                    np.abs(q.income - t.income[cand]),
+                    np.abs(q.tz_offset - t.tz_offset[cand]),
+                    q.log_population - t.log_population[cand],
+                    q.log_population,
+                    t.log_population[cand],
+                ]
             ]
         )
+
+    def transform_all(self, q: QuerySide) -> np.ndarray:
+        """Features of a one-row query side against every city (vectorised, no repetition)."""
+        check_is_fitted(self, "table_")
+        return self.transform_side(q, np.arange(self.table_.n))

@@ -9,10 +9,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from features import columns as C
-from features.geo import CityTable, GeoPairFeatures, QuerySide
-from features.graph import AffinityPairFeatures, GraphPairFeatures, gather
+from features.geo import CityTable, GeoPairFeatures, QuerySide, repeat_side
+from features.graph import AffinityPairFeatures, GraphPairFeatures, RegionalPairFeatures, gather
 
 _ROWS = 65_536
+_WIDE_IDX = [C.REGIONAL_COLUMNS.index(c) for c in C.WIDE_REGIONAL_SOURCE]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -61,6 +62,15 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
             for p in np.asarray(g.members).tolist():
                 sec[p].update(g.sectors)
         self.sectors_ = [frozenset(s) for s in sec]
+        self.sector_vocab_ = {v: k for k, v in enumerate(sorted(set().union(*self.sectors_)))}
+        rows = [k for k, s in enumerate(self.sectors_) for _ in s]
+        cols = [self.sector_vocab_[v] for s in self.sectors_ for v in sorted(s)]
+        self.sector_matrix_ = sparse.csr_matrix(
+            (np.ones(len(rows), np.float32), (rows, cols)), shape=(n, max(len(self.sector_vocab_), 1))
+        )
+        self.sector_count_ = np.asarray(self.sector_matrix_.sum(axis=1)).ravel()
+        self.track_unit_ = _unit(self.track_sum_).astype(np.float32)
+        self.profile_unit_ = _unit(self.profile_).astype(np.float32)
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
@@ -117,6 +127,40 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
         return out
 
 
+def _text_transform_all(self: TextPairFeatures, q: QuerySide) -> np.ndarray:
+    """Features of a one-row query side against every city (matrix-vector products)."""
+    check_is_fitted(self, "track_sum_")
+    n = self.profile_.shape[0]
+    out = np.zeros((n, 3))
+    qe = self.query_embeddings(q)[:1][0].astype(np.float32)
+    if np.any(qe):
+        out[:, 0] = self.track_unit_ @ qe
+        out[:, 1] = self.profile_unit_ @ qe
+        p = int(q.position[0])
+        if p >= 0 and len(q.cold) and q.cold[0]:
+            # The partners' track records must not contain the cold query's own profile.
+            part = self.adjacency_[p].indices
+            if len(part):
+                out[part] = self.transform_side(repeat_side(q, len(part)), part)
+                return _with_sectors(self, q, out)
+    return _with_sectors(self, q, out)
+
+
+def _with_sectors(self: TextPairFeatures, q: QuerySide, out: np.ndarray) -> np.ndarray:
+    qs = [self.sector_vocab_[v] for v in q.sectors[0] if v in self.sector_vocab_] if len(q) else []
+    extra = len(q.sectors[0]) - len(qs) if len(q) else 0
+    if q.sectors and q.sectors[0] and self.sector_count_.any():
+        vec = np.zeros(self.sector_matrix_.shape[1], np.float32)
+        vec[qs] = 1.0
+        inter = self.sector_matrix_ @ vec
+        union = self.sector_count_ + len(qs) + extra - inter
+        out[:, 2] = np.where((self.sector_count_ > 0) & (union > 0), inter / np.maximum(union, 1), 0.0)
+    return out
+
+
+TextPairFeatures.transform_all = _text_transform_all
+
+
 class PairFeaturizer(TransformerMixin, BaseEstimator):
     """All pair features of :data:`features.columns.ALL_COLUMNS` for (query, candidate) pairs.
 
@@ -132,9 +176,11 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
     feature_names_out_ : numpy.ndarray
     """
 
-    def __init__(self, alpha: float = 1.0, beta: float = 1.0):
+    def __init__(self, alpha: float = 1.0, beta: float = 1.0, n_near: int = 20, n_near_wide: int = 100):
         self.alpha = alpha
         self.beta = beta
+        self.n_near = n_near
+        self.n_near_wide = n_near_wide
 
     def fit(
         self,
@@ -149,6 +195,8 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
         self.geo_ = GeoPairFeatures().fit(graph, table=self.table_)
         self.graph_ = GraphPairFeatures().fit(graph)
         self.affinity_ = AffinityPairFeatures(alpha=self.alpha, beta=self.beta).fit(graph, table=self.table_)
+        self.regional_ = RegionalPairFeatures(n_near=self.n_near).fit(graph, table=self.table_)
+        self.regional_wide_ = RegionalPairFeatures(n_near=self.n_near_wide).fit(graph, table=self.table_)
         self.text_ = TextPairFeatures().fit(
             graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
         )
@@ -184,11 +232,30 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
         geo = self.geo_.transform_side(q, cand)
         gr = self.graph_.transform_side(q, cand)
         aff = self.affinity_.transform_side(q, cand)
+        reg = self.regional_.transform_side(q, cand)
+        wide = self.regional_wide_.transform_side(q, cand)[:, _WIDE_IDX]
         txt = self.text_.transform_side(q, cand)
         qi, ci = C.GRAPH_COLUMNS.index(C.QUERY_DEGREE), C.GRAPH_COLUMNS.index(C.CANDIDATE_DEGREE)
         # Positive when the candidate is more experienced than the query (mentor fit).
         role = np.log1p(np.maximum(gr[:, ci], 0)) - np.log1p(np.maximum(gr[:, qi], 0))
-        return np.column_stack([geo, gr, aff, txt, role])
+        return np.column_stack([geo, gr, aff, reg, wide, txt, role])
+
+    def transform_all(self, q: QuerySide) -> np.ndarray:
+        """Features of a one-row query side against every city, as ``transform_side`` would give.
+
+        Row ``c`` is candidate position ``c``; computed with row products over the whole
+        catalogue (a few ms), which is what lets the ranker score all cities.
+        """
+        check_is_fitted(self, "table_")
+        geo = self.geo_.transform_all(q)
+        gr = self.graph_.transform_all(q)
+        aff = self.affinity_.transform_all(q)
+        reg = self.regional_.transform_all(q)
+        wide = self.regional_wide_.transform_all(q)[:, _WIDE_IDX]
+        txt = self.text_.transform_all(q)
+        qi, ci = C.GRAPH_COLUMNS.index(C.QUERY_DEGREE), C.GRAPH_COLUMNS.index(C.CANDIDATE_DEGREE)
+        role = np.log1p(np.maximum(gr[:, ci], 0)) - np.log1p(np.maximum(gr[:, qi], 0))
+        return np.column_stack([geo, gr, aff, reg, wide, txt, role])
 
     def frame(self, X: np.ndarray, **kwargs) -> pd.DataFrame:
         """:meth:`transform` as a DataFrame with named columns."""

@@ -1,87 +1,87 @@
-"""Candidate generation: a few hundred plausible partners per query, from several sources."""
+"""Candidate generation: a cheap learned model scores every city, its top few hundred go on.
+
+The retrieval model is a small LightGBM over the same pair features the ranker
+uses, computed for the whole catalogue at once
+(:meth:`features.pairs.PairFeaturizer.transform_all`, a few ms per query).
+It is trained on the same importance-weighted examples as the ranker, so its
+scores are a sensible order of all cities; the ranker re-scores its top
+``n_candidates`` and the rest keep the retrieval order in a full ranking.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from lightgbm import LGBMClassifier
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from features.geo import QuerySide, haversine_km
-from models.baselines import CountryDistancePrior
-
 
 class CandidateGenerator(BaseEstimator):
-    """Union of graph neighbourhood, embedding neighbours, nearest cities and a country prior.
+    """Score all cities with a small gradient-boosted model and keep the best ones.
 
     Parameters
     ----------
-    n_graph : int
-        Cities reached by 2- and 3-walks from the query, most walks first.
-    n_embedding : int
-        Cities whose track record is closest to the query's needs/profile embedding.
-    n_nearest : int
-        Nearest cities by great-circle distance.
-    n_prior : int
-        Top cities by the country-pair x distance prior (covers "top cities of the
-        best-affinity countries" and nearby popular cities).
+    n_candidates : int
+        Cities passed on to the ranker per query.
+    n_estimators, num_leaves, learning_rate, min_child_samples : LightGBM parameters
+        Kept small: the model scores ~15,000 cities per request.
+    n_jobs : int
+        Training threads (scoring always uses one).
+    random_state : int
+
+    Attributes
+    ----------
+    model_ : lightgbm.LGBMClassifier
     """
 
-    def __init__(self, n_graph: int = 150, n_embedding: int = 50, n_nearest: int = 50, n_prior: int = 600):
-        self.n_graph = n_graph
-        self.n_embedding = n_embedding
-        self.n_nearest = n_nearest
-        self.n_prior = n_prior
+    def __init__(
+        self,
+        n_candidates: int = 300,
+        n_estimators: int = 60,
+        num_leaves: int = 15,
+        learning_rate: float = 0.15,
+        min_child_samples: int = 50,
+        n_jobs: int = 2,
+        random_state: int = 0,
+    ):
+        self.n_candidates = n_candidates
+        self.n_estimators = n_estimators
+        self.num_leaves = num_leaves
+        self.learning_rate = learning_rate
+        self.min_child_samples = min_child_samples
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
-    def fit(self, graph, y=None, *, featurizer) -> CandidateGenerator:
-        """Reuse the fitted :class:`features.pairs.PairFeaturizer` state of the training graph."""
-        self.table_ = featurizer.table_
-        self.adjacency_ = featurizer.graph_.adjacency_
-        text = featurizer.text_
-        norm = np.linalg.norm(text.track_sum_, axis=1, keepdims=True)
-        self.track_unit_ = np.where(norm > 0, text.track_sum_ / np.maximum(norm, 1e-12), 0).astype(np.float32)
-        self.text_ = text
-        self.prior_ = CountryDistancePrior().fit(graph, table=self.table_)
+    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None):
+        """Learn the retrieval score from labelled (query, city) feature rows."""
+        self.model_ = LGBMClassifier(
+            n_estimators=self.n_estimators, num_leaves=self.num_leaves, learning_rate=self.learning_rate,
+            min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
+            n_jobs=self.n_jobs, random_state=self.random_state, verbose=-1,
+        ).fit(X, y, sample_weight=sample_weight)  # fmt: skip
+        self.model_.set_params(n_jobs=1)
         return self
 
-    def prior_scores(self, q: QuerySide) -> np.ndarray:
-        """Country-pair x distance prior over all cities (also the order after the candidates)."""
-        check_is_fitted(self, "prior_")
-        return self.prior_.scores(q)
+    def scores(self, F: np.ndarray) -> np.ndarray:
+        """Retrieval score (log-odds) of every row of ``F``."""
+        check_is_fitted(self, "model_")
+        if not len(F):
+            return np.zeros(0)
+        return self.model_.predict_proba(F, raw_score=True)
 
-    def generate(self, q: QuerySide, *, prior: np.ndarray | None = None) -> np.ndarray:
-        """Candidate positions for a one-row query side (the query itself excluded).
-
-        Existing partners are included; the ranker filters them when asked to.
-        """
-        check_is_fitted(self, "prior_")
-        t = self.table_
-        parts = []
-        p = int(q.position[0])
-        if p >= 0 and not q.cold[0] and self.n_graph > 0:
-            row = self.adjacency_[p]
-            two = row @ self.adjacency_
-            three = two @ self.adjacency_
-            # 2-hop walks dominate, 3-walks rank the cities beyond two hops.
-            score = (two * 1000.0 + three).tocsr()
-            if score.nnz:
-                top = np.argsort(-score.data, kind="stable")[: self.n_graph]
-                parts.append(score.indices[top])
-        if self.n_embedding > 0:
-            qe = self.text_.query_embeddings(q)[0]
-            if np.any(qe):
-                sims = self.track_unit_ @ qe
-                parts.append(_top(sims, self.n_embedding))
-        d = haversine_km(q.latitude[0], q.longitude[0], t.latitude, t.longitude)
-        parts.append(_top(-d, self.n_nearest))
-        prior = self.prior_scores(q) if prior is None else prior
-        parts.append(_top(prior, self.n_prior))
-        cand = np.unique(np.concatenate(parts).astype(np.int64))
-        return cand[cand != p] if p >= 0 else cand
+    def generate(self, scores: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
+        """Positions of the ``n_candidates`` best-scored cities, best first (``exclude`` never)."""
+        s = np.asarray(scores, dtype=float)
+        if exclude is not None and len(exclude):
+            s = s.copy()
+            s[np.asarray(exclude, dtype=np.int64)] = -np.inf
+        return top_k(s, min(self.n_candidates, int(np.isfinite(s).sum())))
 
 
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest scores, best first (stable among ties)."""
     k = min(k, len(scores))
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
     idx = np.argpartition(-scores, k - 1)[:k]
-    return idx[np.argsort(-scores[idx], kind="stable")]
+    return idx[np.argsort(-scores[idx], kind="stable")].astype(np.int64)

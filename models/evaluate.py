@@ -1,8 +1,8 @@
 """Offline evaluation: splits, full-ranking metrics, baselines from the same run.
 
 Every setting ranks all cities for each query; a true partner the candidate
-stage drops is ranked after the candidates (by the prior), so it is a miss
-at small k. Reports are plain dicts (JSON-serialisable).
+stage drops is ranked after the candidates (by the retrieval score), so it is
+a miss at small k. Reports are plain dicts (JSON-serialisable).
 """
 
 from __future__ import annotations

@@ -52,6 +52,24 @@ def reasons(
     groups = _get(feature_row, C.SHARED_GROUPS)
     if groups >= 1:
         out.append((9 + groups, f"Already cooperates with {query_name} in {groups:.0f} network(s)"))
+    near_q = _get(feature_row, C.NEAR_QUERY_LINKS_CANDIDATE)
+    if near_q >= 1:
+        towns = "town" if near_q == 1 else "towns"
+        out.append(
+            (
+                7.5 + min(near_q, 5) / 10,
+                f"{near_q:.0f} {towns} near {query_name} partner with {candidate_name}",
+            )
+        )
+    near_c = _get(feature_row, C.QUERY_PARTNER_NEAR_CANDIDATE)
+    if near_c >= 1:
+        noun = "partner" if near_c == 1 else "partners"
+        out.append(
+            (7 + min(near_c, 5) / 10, f"{query_name} already has {near_c:.0f} {noun} near {candidate_name}")
+        )
+    areas = _get(feature_row, C.NEAR_LINKS_NEAR)
+    if areas >= 2:
+        out.append((5 + min(areas, 20) / 20, f"{areas:.0f} partnerships already link the two areas"))
     sim = _get(feature_row, C.NEEDS_TRACK_SIMILARITY)
     if sim >= 0.35:
         out.append((8 + sim, f"Track record matches the needs (similarity {sim:.2f})"))

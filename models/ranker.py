@@ -9,23 +9,30 @@ Three gradient-boosted models share one featurizer:
 * themed — a needs text; trained on group co-memberships, each group removed
   (k-fold) from the features of its own members.
 
-Negatives are sampled per query from random, same-country, nearby and
-two-hop cities and importance-weighted so that together they stand for a
-uniform sample of all cities (full ranking is what is judged).
+Negatives are sampled per query from random, same-country, nearby, two-hop
+and "regional" cities (partners of towns near the query, and towns near
+those) and importance-weighted so that together they stand for a uniform
+sample of all cities (full ranking is what is judged).
+
+Scoring is two-stage: every city gets the pair features at once
+(:meth:`features.pairs.PairFeaturizer.transform_all`) and a small retrieval
+model's score (:class:`models.candidates.CandidateGenerator`, trained on the
+same examples); its top few hundred are re-scored by the full model.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from lightgbm import LGBMClassifier
+from lightgbm import LGBMClassifier, LGBMRanker
 from scipy.spatial import cKDTree
 from sklearn.base import BaseEstimator
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
 from features import columns as C
-from features.geo import QuerySide
+from features.geo import QuerySide, repeat_side
+from features.graph import unit_xyz
 from features.pairs import PairFeaturizer
 from features.text import embed_texts, group_text
 from models.candidates import CandidateGenerator
@@ -34,18 +41,13 @@ from models.dataset import CityQuery, GraphData
 _COLD_IDX = [C.ALL_COLUMNS.index(c) for c in C.COLD_COLUMNS]
 
 
-def _unit_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    la, lo = np.radians(lat), np.radians(lon)
-    return np.c_[np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]
-
-
 class PartnerRanker(BaseEstimator):
     """Rank partner cities for a query city (known position or new-city profile).
 
     Parameters
     ----------
     n_estimators, learning_rate, num_leaves, min_child_samples : LightGBM parameters.
-    n_random, n_country, n_near, n_two_hop : int
+    n_random, n_country, n_near, n_two_hop, n_regional : int
         Negatives drawn per positive from each source.
     negative_weight : float
         Total weight of a positive's negatives (the positive weighs 1).
@@ -53,21 +55,34 @@ class PartnerRanker(BaseEstimator):
         Cities used as cold-start training queries.
     theme_folds : int
         Folds over groups for the themed model (0 disables it).
-    n_graph, n_embedding, n_nearest, n_prior : int
-        Candidate-generation sizes, see :class:`models.candidates.CandidateGenerator`.
+    n_candidates : int
+        Cities the retrieval model passes to the ranker per query.
+    retrieval_estimators : int
+        Trees of the retrieval model (it scores every city of the store).
+    n_near_towns, n_near_wide : int
+        Size of a town's neighbourhood in the regional features, at two scales.
     embedder : features.text.SentenceEmbedder or None
         Encoder for profile, group and needs texts (needed for text features).
+    query_weighting : bool
+        Weigh each training query city equally (its links share the weight) instead of
+        each link: hubs with dozens of links would otherwise dominate the models.
+    n_rerank_queries : int
+        If > 0, the warm model is a LightGBM lambdarank model trained on the retrieved
+        candidate sets of this many training links (each link hidden from its features).
     n_jobs : int
-        LightGBM threads.
+        LightGBM training threads (scoring uses one).
     random_state : int
         Seed of negative sampling and boosting.
 
     Attributes
     ----------
     featurizer_ : features.pairs.PairFeaturizer
-    candidates_ : models.candidates.CandidateGenerator
     warm_model_, cold_model_ : lightgbm.LGBMClassifier
     theme_model_ : lightgbm.LGBMClassifier or None
+    warm_candidates_, cold_candidates_, theme_candidates_ : models.candidates.CandidateGenerator
+    n_cities_ : int
+    cities_ : pandas.DataFrame
+        ``city_id, name, country`` by position.
     """
 
     def __init__(
@@ -81,14 +96,17 @@ class PartnerRanker(BaseEstimator):
         n_country: int = 4,
         n_near: int = 4,
         n_two_hop: int = 4,
+        n_regional: int = 4,
         negative_weight: float = 20.0,
-        n_cold_queries: int = 4000,
+        n_cold_queries: int = 8000,
         theme_folds: int = 4,
-        n_graph: int = 150,
-        n_embedding: int = 50,
-        n_nearest: int = 50,
-        n_prior: int = 600,
+        n_candidates: int = 300,
+        retrieval_estimators: int = 40,
+        n_near_towns: int = 20,
+        n_near_wide: int = 100,
         embedder=None,
+        n_rerank_queries: int = 0,
+        query_weighting: bool = True,
         n_jobs: int = 2,
         random_state: int = 0,
     ):
@@ -100,14 +118,17 @@ class PartnerRanker(BaseEstimator):
         self.n_country = n_country
         self.n_near = n_near
         self.n_two_hop = n_two_hop
+        self.n_regional = n_regional
         self.negative_weight = negative_weight
         self.n_cold_queries = n_cold_queries
         self.theme_folds = theme_folds
-        self.n_graph = n_graph
-        self.n_embedding = n_embedding
-        self.n_nearest = n_nearest
-        self.n_prior = n_prior
+        self.n_candidates = n_candidates
+        self.retrieval_estimators = retrieval_estimators
+        self.n_near_towns = n_near_towns
+        self.n_near_wide = n_near_wide
         self.embedder = embedder
+        self.n_rerank_queries = n_rerank_queries
+        self.query_weighting = query_weighting
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -121,7 +142,7 @@ class PartnerRanker(BaseEstimator):
         group_embeddings: np.ndarray | None = None,
         cache=None,
     ) -> PartnerRanker:
-        """Fit features, candidate generation and the three models on the training graph.
+        """Fit features, retrieval and the three models on the training graph.
 
         Parameters
         ----------
@@ -149,76 +170,142 @@ class PartnerRanker(BaseEstimator):
         self.n_cities_ = graph.n_cities
         self.cities_ = graph.cities[["city_id", "name", "country"]].reset_index(drop=True)
         self.neighbours_ = graph.neighbours()
-        self.featurizer_ = PairFeaturizer().fit(
+        self.featurizer_ = PairFeaturizer(n_near=self.n_near_towns, n_near_wide=self.n_near_wide).fit(
             graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
         )
-        self.candidates_ = CandidateGenerator(
-            n_graph=self.n_graph, n_embedding=self.n_embedding, n_nearest=self.n_nearest, n_prior=self.n_prior
-        ).fit(graph, featurizer=self.featurizer_)
         t = self.featurizer_.table_
         k_near = min(100, max(graph.n_cities - 1, 1))
-        _, near = cKDTree(_unit_xyz(t.latitude, t.longitude)).query(
-            _unit_xyz(t.latitude, t.longitude), k=k_near + 1
-        )
+        xyz = unit_xyz(t.latitude, t.longitude)
+        _, near = cKDTree(xyz).query(xyz, k=k_near + 1)
         self._near = np.atleast_2d(near)[:, 1:]
         by_country = pd.Series(np.arange(graph.n_cities)).groupby(t.country)
         self._by_country = by_country.apply(np.asarray).to_dict()
-        self.warm_model_ = self._fit_model(*self._warm_rows())
-        Xc, yc, wc = self._cold_rows()
-        self.cold_model_ = self._fit_model(Xc[:, _COLD_IDX], yc, wc)
-        self.theme_model_ = None
+        deg = np.array([len(p) for p in self.neighbours_])
+        self._mean_degree = float(deg[deg > 0].mean()) if (deg > 0).any() else 1.0
+        X, y, w = self._warm_rows()
+        self.warm_model_, self.warm_candidates_ = self._fit_pair(X, y, w)
+        del X, y, w
+        if self.n_rerank_queries > 0:
+            X, y, sizes = self._rerank_rows()
+            self.warm_model_ = LGBMRanker(
+                n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
+                min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1,
+                colsample_bytree=0.8, n_jobs=self.n_jobs, random_state=self.random_state, verbose=-1,
+                lambdarank_truncation_level=30,
+            ).fit(X, y, group=sizes)  # fmt: skip
+            self.warm_model_.set_params(n_jobs=1)
+            del X, y, sizes
+        X, y, w = self._cold_rows()
+        self.cold_model_, self.cold_candidates_ = self._fit_pair(X[:, _COLD_IDX], y, w)
+        del X, y, w
+        self.theme_model_, self.theme_candidates_ = None, None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
-            rows = self._theme_rows(graph, profile_embeddings, group_embeddings)
-            self.theme_model_ = self._fit_model(*rows)
-        del self._near, self._by_country, self.rng_
+            X, y, w = self._theme_rows(graph, profile_embeddings, group_embeddings)
+            self.theme_model_, self.theme_candidates_ = self._fit_pair(X, y, w)
+        del self._near, self._by_country, self.rng_, self._mean_degree
         return self
 
-    def _fit_model(self, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> LGBMClassifier:
+    def _fit_pair(self, X: np.ndarray, y: np.ndarray, w: np.ndarray):
+        """The full model and the retrieval model, trained on the same examples."""
         model = LGBMClassifier(
             n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
             min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
             n_jobs=self.n_jobs, random_state=self.random_state, verbose=-1,
-        )  # fmt: skip
-        return model.fit(X, y, sample_weight=w)
+        ).fit(X, y, sample_weight=w)  # fmt: skip
+        model.set_params(n_jobs=1)  # scoring: one thread per request
+        retrieval = CandidateGenerator(
+            n_candidates=self.n_candidates, n_estimators=self.retrieval_estimators,
+            min_child_samples=self.min_child_samples, n_jobs=self.n_jobs, random_state=self.random_state,
+        ).fit(X, y, sample_weight=w)  # fmt: skip
+        return model, retrieval
 
-    def _negatives(self, q: int, n_draws: int, two_hop: np.ndarray | None, exclude: np.ndarray):
-        """Draw ``n_draws`` negative sets for query ``q``; returns (cands (n_draws, m), weights)."""
+    def _regional_set(self, q: int) -> np.ndarray:
+        """Partners of towns near ``q`` and the towns near those partners."""
+        reg = self.featurizer_.regional_
+        row = reg.na_[q]
+        return np.union1d(row.indices, (row @ reg.near_t_).indices)
+
+    def _negatives(self, q: int, n_draws: int, sets: list[np.ndarray], exclude: np.ndarray):
+        """Draw ``n_draws`` negative sets for query ``q``; returns (cands (n_draws, m), weights).
+
+        ``sets`` are the query's two-hop and regional cities (may be empty).
+        """
         rng, n = self.rng_, self.n_cities_
         country = self._by_country.get(int(self.featurizer_.table_.country[q]), np.zeros(0, np.int64))
-        near = self._near[q]
-        srcs = [(np.arange(n), self.n_random), (country, self.n_country), (near, self.n_near)]
-        if two_hop is not None and len(two_hop):
-            srcs.append((two_hop, self.n_two_hop))
-        draws = [s[rng.integers(0, len(s), size=(n_draws, m))] for s, m in srcs if len(s) and m]
-        cand = np.concatenate(draws, axis=1)
+        srcs = [(np.arange(n), self.n_random), (country, self.n_country), (self._near[q], self.n_near)]
+        srcs += [(s, m) for s, m in zip(sets, (self.n_two_hop, self.n_regional), strict=False)]
+        srcs = [(s, m) for s, m in srcs if len(s) and m]
+        cand = np.concatenate([s[rng.integers(0, len(s), size=(n_draws, m))] for s, m in srcs], axis=1)
         # Expected number of times each city is drawn: its weight 1/E makes the draws an
         # unbiased stand-in for "all cities" (Horvitz–Thompson).
-        expected = np.full(cand.shape, self.n_random / n)
-        for s, m in srcs[1:]:
-            if len(s) and m:
-                expected += m / len(s) * np.isin(cand, s)
+        expected = np.zeros(cand.shape)
+        for s, m in srcs:
+            expected += m / len(s) * (np.isin(cand, s) if len(s) < n else 1.0)
         w = 1.0 / expected
         w[np.isin(cand, exclude) | (cand == q)] = 0.0
         w *= self.negative_weight / np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
         return cand, w
+
+    def _query_factor(self, degree: int) -> float:
+        """Weight of a query's examples: every city counts the same (as in the evaluation and in use),
+        not every link, when ``query_weighting``; else 1."""
+        if not self.query_weighting:
+            return 1.0
+        return float(self._mean_degree / max(degree, 1))
 
     def _warm_rows(self):
         a = self.featurizer_.graph_.adjacency_
         qs, cs, rs, ys, ws = [], [], [], [], []
         for q in np.flatnonzero(np.diff(a.indptr) > 0):
             partners = self.neighbours_[q]
-            two = (a[q] @ a).indices
-            cand, w = self._negatives(q, len(partners), two, partners)
+            sets = [(a[q] @ a).indices, self._regional_set(q)]
+            cand, w = self._negatives(q, len(partners), sets, partners)
             m = cand.shape[1]
-            qs.append(np.full(len(partners) * (m + 1), q))
-            cs.append(np.c_[partners, cand].ravel())
-            rs.append(np.repeat(partners, m + 1))
-            ys.append(np.c_[np.ones(len(partners)), np.zeros_like(w)].ravel())
-            ws.append(np.c_[np.ones(len(partners)), w].ravel())
+            qs.append(np.full(len(partners) * (m + 1), q, dtype=np.int32))
+            cs.append(np.c_[partners, cand].ravel().astype(np.int32))
+            rs.append(np.repeat(partners, m + 1).astype(np.int32))
+            ys.append(np.c_[np.ones(len(partners)), np.zeros_like(w)].ravel().astype(np.float32))
+            f = self._query_factor(len(partners))
+            ws.append((f * np.c_[np.ones(len(partners)), w]).ravel().astype(np.float32))
         q, c, r, y, w = (np.concatenate(v) for v in (qs, cs, rs, ys, ws))
         keep = w > 0
-        X = self.featurizer_.transform(np.c_[q[keep], c[keep]], removed=r[keep])
+        X = self._transform_chunked(np.c_[q[keep], c[keep]], removed=r[keep])
         return X, y[keep], w[keep]
+
+    def _rerank_rows(self):
+        """Retrieved candidate sets of training links, for a listwise re-ranker.
+
+        Each set is the hidden partner plus the retrieval model's top candidates
+        for its query; every row's features are computed with the link hidden.
+        """
+        deg = np.array([len(p) for p in self.neighbours_])
+        qs = np.repeat(np.arange(self.n_cities_), deg)
+        rs = np.concatenate(self.neighbours_) if len(qs) else np.zeros(0, np.int64)
+        ok = np.flatnonzero(deg[qs] >= 2)  # the query keeps a partner, as in leave-one-out
+        pick = self.rng_.choice(ok, size=min(self.n_rerank_queries, len(ok)), replace=False)
+        t = self.featurizer_.table_
+        qq, cc, rr, ys, sizes = [], [], [], [], []
+        for q, r in zip(qs[pick], rs[pick], strict=True):
+            F = self.featurizer_.transform_all(t.side(np.array([q]))).astype(np.float32)
+            s0 = self.warm_candidates_.scores(F)
+            cand = self.warm_candidates_.generate(s0, exclude=np.r_[q, self.neighbours_[q]])
+            c = np.r_[r, cand]
+            qq.append(np.full(len(c), q))
+            cc.append(c)
+            rr.append(np.full(len(c), r))
+            ys.append(np.r_[1.0, np.zeros(len(cand))])
+            sizes.append(len(c))
+        q, c, r = np.concatenate(qq), np.concatenate(cc), np.concatenate(rr)
+        X = self._transform_chunked(np.c_[q, c], removed=r)
+        return X, np.concatenate(ys).astype(np.float32), np.array(sizes)
+
+    def _transform_chunked(self, X: np.ndarray, chunk: int = 131_072, **kw) -> np.ndarray:
+        """Pair features as float32, computed in chunks of rows to bound memory."""
+        out = np.empty((len(X), len(C.ALL_COLUMNS)), dtype=np.float32)
+        for s in range(0, len(X), chunk):
+            sl = slice(s, s + chunk)
+            out[sl] = self.featurizer_.transform(X[sl], **{k: v[sl] for k, v in kw.items()})
+        return out
 
     def _cold_rows(self):
         deg = np.array([len(p) for p in self.neighbours_])
@@ -227,16 +314,18 @@ class PartnerRanker(BaseEstimator):
         qs, cs, ys, ws = [], [], [], []
         for q in chosen:
             partners = self.neighbours_[q]
-            cand, w = self._negatives(q, 1, None, partners)
-            w *= len(partners)
-            qs.append(np.full(len(partners) + cand.shape[1], q))
-            cs.append(np.r_[partners, cand[0]])
-            ys.append(np.r_[np.ones(len(partners)), np.zeros(cand.shape[1])])
-            ws.append(np.r_[np.ones(len(partners)), w[0]])
+            # Up to 2 negative draws per query; together they weigh as much as the positives.
+            draws = min(len(partners), 2)
+            cand, w = self._negatives(q, draws, [np.zeros(0, np.int64), self._regional_set(q)], partners)
+            cand, w = cand.ravel(), w.ravel() * len(partners) / draws
+            qs.append(np.full(len(partners) + len(cand), q))
+            cs.append(np.r_[partners, cand])
+            ys.append(np.r_[np.ones(len(partners)), np.zeros(len(cand))])
+            ws.append(self._query_factor(len(partners)) * np.r_[np.ones(len(partners)), w])
         q, c, y, w = (np.concatenate(v) for v in (qs, cs, ys, ws))
         keep = w > 0
-        X = self.featurizer_.transform(np.c_[q[keep], c[keep]], cold=np.ones(keep.sum(), bool))
-        return X, y[keep], w[keep]
+        X = self._transform_chunked(np.c_[q[keep], c[keep]], cold=np.ones(keep.sum(), bool))
+        return X, y[keep].astype(np.float32), w[keep].astype(np.float32)
 
     def _theme_rows(self, graph: GraphData, prof: np.ndarray | None, grp: np.ndarray):
         fold = self.rng_.permutation(len(graph.groups)) % self.theme_folds
@@ -245,25 +334,37 @@ class PartnerRanker(BaseEstimator):
             held = np.flatnonzero(fold == f)
             keep = fold != f
             sub = graph.without_groups([graph.groups[k].id for k in held])
-            feat = PairFeaturizer().fit(sub, profile_embeddings=prof, group_embeddings=grp[keep])
+            feat = PairFeaturizer(n_near=self.n_near_towns, n_near_wide=self.n_near_wide).fit(
+                sub, profile_embeddings=prof, group_embeddings=grp[keep]
+            )
+            qs, cs, gs = [], [], []
             for k in held:
                 members = np.asarray(graph.groups[k].members)
                 for q in self.rng_.permutation(members)[:8]:
                     pos = members[members != q]
-                    cand, w = self._negatives(q, 1, None, members)
+                    cand, w = self._negatives(q, 1, [np.zeros(0, np.int64), self._regional_set(q)], members)
                     c = np.r_[pos, cand[0]]
-                    side = feat.table_.side(np.full(len(c), q), embedding=grp[k])
-                    Xs.append(feat.transform_side(side, c))
+                    qs.append(np.full(len(c), q))
+                    cs.append(c)
+                    gs.append(np.full(len(c), k))
                     ys.append(np.r_[np.ones(len(pos)), np.zeros(cand.shape[1])])
                     ws.append(np.r_[np.ones(len(pos)), w[0] * len(pos)])
-        return np.vstack(Xs), np.concatenate(ys), np.concatenate(ws)
+            q, c, g = np.concatenate(qs), np.concatenate(cs), np.concatenate(gs)
+            for s in range(0, len(q), 16_384):
+                sl = slice(s, s + 16_384)
+                side = feat.table_.side(q[sl], embedding=grp[g[sl]])
+                Xs.append(feat.transform_side(side, c[sl]).astype(np.float32))
+            del feat, sub
+        y, w = np.concatenate(ys).astype(np.float32), np.concatenate(ws).astype(np.float32)
+        keep = w > 0
+        return np.vstack(Xs)[keep], y[keep], w[keep]
 
     # ------------------------------------------------------------------ scoring
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Warm-model scores (probability-like) of position pairs ``X`` ``(n, 2)``."""
         check_is_fitted(self, "warm_model_")
         X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
-        return self.warm_model_.predict_proba(self.featurizer_.transform(X))[:, 1]
+        return _prob(self.warm_model_, self.featurizer_.transform(X))
 
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """ROC AUC of :meth:`predict` on labelled pairs (higher is better)."""
@@ -300,63 +401,79 @@ class PartnerRanker(BaseEstimator):
             income_group=query.income_group, sectors=query.sectors, embedding=emb,
         )  # fmt: skip
 
-    def _model_for(self, q: QuerySide):
+    def _models_for(self, q: QuerySide):
+        """(model, retrieval, feature columns or None) for a one-row query side."""
         if q.embedding is not None and self.theme_model_ is not None:
-            return self.theme_model_, None
+            return self.theme_model_, self.theme_candidates_, None
         p = int(q.position[0])
         if p >= 0 and not q.cold[0] and len(self.neighbours_[p]):
-            return self.warm_model_, None
-        return self.cold_model_, _COLD_IDX
+            return self.warm_model_, self.warm_candidates_, None
+        return self.cold_model_, self.cold_candidates_, _COLD_IDX
 
     def score_candidates(self, q: QuerySide, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, feature matrix) of candidate positions for a one-row query side."""
         check_is_fitted(self, "warm_model_")
-        rep = _repeat(q, len(cand))
-        F = self.featurizer_.transform_side(rep, cand)
-        model, cols = self._model_for(q)
+        F = self.featurizer_.transform_side(repeat_side(q, len(cand)), cand)
+        model, _, cols = self._models_for(q)
         if not len(cand):
             return np.zeros(0), F
-        s = model.predict_proba(F if cols is None else F[:, cols], raw_score=False)[:, 1]
-        return s, F
+        return _prob(model, F if cols is None else F[:, cols]), F
+
+    def _score_all(self, q: QuerySide, exclude_existing: bool):
+        """Candidates (best first), their scores and features, and the retrieval score of every city."""
+        check_is_fitted(self, "warm_model_")
+        F = self.featurizer_.transform_all(q).astype(np.float32)
+        model, retrieval, cols = self._models_for(q)
+        X = F if cols is None else F[:, cols]
+        s0 = retrieval.scores(X)
+        p = int(q.position[0])
+        drop = np.zeros(0, np.int64)
+        if p >= 0:
+            drop = np.r_[p, self.neighbours_[p]] if exclude_existing else np.array([p])
+        cand = retrieval.generate(s0, exclude=drop)
+        s1 = _prob(model, X[cand])
+        order = np.argsort(-s1, kind="stable")
+        return cand[order], s1[order], F, s0, drop
 
     def rank(
         self, query: CityQuery | int, k: int = 10, exclude_existing: bool = True, *, needs_embedding=None
     ) -> pd.DataFrame:
         """Top-``k`` partners: columns position, city_id, name, country, score and every feature."""
         q = self.query_side(query, needs_embedding=needs_embedding)
-        cand = self.candidates_.generate(q)
-        p = int(q.position[0])
-        if exclude_existing and p >= 0:
-            cand = cand[~np.isin(cand, self.neighbours_[p])]
-        s, F = self.score_candidates(q, cand)
-        top = np.argsort(-s, kind="stable")[:k]
-        out = self.cities_.iloc[cand[top]].reset_index(drop=True)
-        out.insert(0, "position", cand[top])
-        out["score"] = s[top]
-        return pd.concat([out, pd.DataFrame(F[top], columns=list(C.ALL_COLUMNS))], axis=1)
+        cand, s, F, s0, drop = self._score_all(q, exclude_existing)
+        if k > len(cand):
+            # Beyond the retrieved candidates the retrieval order goes on; the model's scores
+            # there are capped so that the list stays sorted by score.
+            rest = np.setdiff1d(np.arange(self.n_cities_), np.r_[cand, drop])
+            rest = rest[np.argsort(-s0[rest], kind="stable")][: k - len(cand)]
+            model, _, cols = self._models_for(q)
+            extra = _prob(model, F[rest] if cols is None else F[rest][:, cols])
+            cand, s = np.r_[cand, rest], np.minimum.accumulate(np.r_[s, extra])
+        top = cand[: min(k, len(cand))]
+        out = self.cities_.iloc[top].reset_index(drop=True)
+        out.insert(0, "position", top)
+        out["score"] = s[: len(top)]
+        return pd.concat([out, pd.DataFrame(F[top].astype(float), columns=list(C.ALL_COLUMNS))], axis=1)
 
     def rank_all(self, query: CityQuery | int, *, exclude_existing: bool = True, needs_embedding=None):
-        """Full ranking of all cities: scored candidates first, the rest by the prior."""
+        """Full ranking of all cities: the re-scored candidates first, the rest by retrieval score."""
         q = self.query_side(query, needs_embedding=needs_embedding)
-        prior = self.candidates_.prior_scores(q)
-        cand = self.candidates_.generate(q, prior=prior)
-        s, _ = self.score_candidates(q, cand)
-        head = cand[np.argsort(-s, kind="stable")]
-        rest = np.setdiff1d(np.arange(self.n_cities_), head)
-        order = np.r_[head, rest[np.argsort(-prior[rest], kind="stable")]]
-        p = int(q.position[0])
-        drop = np.r_[[p] if p >= 0 else [], self.neighbours_[p] if exclude_existing and p >= 0 else []]
-        return order[~np.isin(order, drop)]
+        cand, _, _, s0, drop = self._score_all(q, exclude_existing)
+        s0 = s0.copy()
+        s0[cand] = -np.inf
+        s0[drop] = -np.inf
+        rest = np.argsort(-s0, kind="stable")[: self.n_cities_ - len(cand) - len(np.unique(drop))]
+        return np.r_[cand, rest].astype(np.int64)
+
+
+def _prob(model, X: np.ndarray) -> np.ndarray:
+    """Probability-like score in (0, 1) of a classifier or (squashed) of a lambdarank model."""
+    if not len(X):
+        return np.zeros(0)
+    if hasattr(model, "predict_proba"):
+        return model.predict_proba(X)[:, 1]
+    return 1.0 / (1.0 + np.exp(-model.predict(X)))
 
 
 def _repeat(q: QuerySide, n: int) -> QuerySide:
-    vals = {}
-    for f in q.__dataclass_fields__:
-        v = getattr(q, f)
-        if f == "embedding":
-            vals[f] = None if v is None else np.asarray(v).reshape(-1)
-        elif f == "sectors":
-            vals[f] = [v[0]] * n
-        else:
-            vals[f] = np.repeat(np.asarray(v)[:1], n)
-    return QuerySide(**vals)
+    return repeat_side(q, n)

@@ -105,7 +105,14 @@ class ModelHolder:
 
 def _prepare_for_serving(model: Any) -> None:
     """One thread per request: workers already use the cores, and small batches gain nothing."""
-    for name in ("warm_model_", "cold_model_", "theme_model_"):
+    for name in (
+        "warm_model_",
+        "cold_model_",
+        "theme_model_",
+        "warm_candidates_",
+        "cold_candidates_",
+        "theme_candidates_",
+    ):
         booster = getattr(model, name, None)
         if booster is not None:
             booster.set_params(n_jobs=1)

@@ -77,3 +77,67 @@ def test_cold_query_sees_none_of_its_links(city):
     np.testing.assert_allclose(
         full.transform(X, cold=cold), without.transform(X, cold=cold), equal_nan=True, atol=1e-6
     )
+
+
+def _random_graph(n: int = 40, m: int = 90, seed: int = 0):
+    import pandas as pd
+
+    from models.dataset import GraphData, Group
+
+    rng = np.random.default_rng(seed)
+    cities = pd.DataFrame({
+        "city_id": np.arange(n), "name": [f"c{k}" for k in range(n)],
+        "country": rng.choice(["DE", "FR", "PL"], n), "latitude": rng.uniform(40, 55, n),
+        "longitude": rng.uniform(0, 20, n), "population": rng.lognormal(9, 1, n), "timezone": "Europe/Berlin",
+        "continent": "EU", "wb_region": "ECA", "income_group": "H", "profile_text": "", "sectors": [()] * n,
+    })  # fmt: skip
+    pairs = {tuple(sorted(rng.choice(n, 2, replace=False).tolist())) for _ in range(m)}
+    groups = [Group(id="g", kind="urbact", members=np.array([0, 1, 2]), text="t")]
+    return GraphData(cities=cities, links=np.array(sorted(pairs)), groups=groups).validate()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_regional_features_hide_links_exactly(seed):
+    """NO LEAKAGE with real neighbourhoods (k = 4 of 40 towns): one hidden link and cold queries."""
+    g = _random_graph(seed=seed)
+    emb = np.random.default_rng(seed).normal(size=(g.n_cities, 4)).astype(np.float32)
+    gemb = np.ones((1, 4), np.float32)
+    full = PairFeaturizer(n_near=4, n_near_wide=9).fit(g, profile_embeddings=emb, group_embeddings=gemb)
+    rng = np.random.default_rng(seed)
+    for link in rng.choice(len(g.links), 5, replace=False):
+        without = PairFeaturizer(n_near=4, n_near_wide=9).fit(
+            g.without_links(np.arange(len(g.links)) == link), profile_embeddings=emb, group_embeddings=gemb
+        )
+        q, p = g.links[link]
+        for a, b in [(q, p), (p, q)]:
+            X = np.array([[a, c] for c in range(g.n_cities) if c != a])
+            np.testing.assert_allclose(
+                full.transform(X, removed=np.full(len(X), b)), without.transform(X), atol=1e-5
+            )
+    for city in rng.choice(g.n_cities, 4, replace=False):
+        gone = g.without_links((g.links == city).any(axis=1))
+        without = PairFeaturizer(n_near=4, n_near_wide=9).fit(
+            gone, profile_embeddings=emb, group_embeddings=gemb
+        )
+        X = np.array([[city, c] for c in range(g.n_cities) if c != city])
+        cold = np.ones(len(X), bool)
+        np.testing.assert_allclose(full.transform(X, cold=cold), without.transform(X, cold=cold), atol=1e-5)
+
+
+def test_regional_counts_by_hand():
+    from features.graph import RegionalPairFeatures
+
+    g = tiny_graph()
+    f = RegionalPairFeatures(n_near=1).fit(g)
+    # Nearest towns: 0->1 or 3 (both 1 degree away), 1->0 or 2, 2->1, 3->0, 4->3, 5->4 (by great circle).
+    near = f.near_.toarray()
+    assert near.sum(axis=1).tolist() == [1] * 6 and near[2, 1] == 1 and near[3, 0] == 1
+    a = g.adjacency().toarray()
+    out = dict(zip(C.REGIONAL_COLUMNS, f.transform(np.array([[2, 0]])).T, strict=True))
+    assert out[C.NEAR_QUERY_LINKS_CANDIDATE][0] == (near @ a)[2, 0]
+    assert out[C.QUERY_PARTNER_NEAR_CANDIDATE][0] == (a @ near.T)[2, 0]
+    assert out[C.NEAR_LINKS_NEAR][0] == (near @ a @ near.T)[2, 0]
+    # 2 (PL) has partners 1 (DE) and 3 (PL): one in the candidate's country DE.
+    assert out[C.QUERY_LINKS_CANDIDATE_COUNTRY][0] == 1
+    # 0 (DE) has partners 1 (DE) and 3 (PL): one in the query's country PL.
+    assert out[C.CANDIDATE_LINKS_QUERY_COUNTRY][0] == 1

@@ -34,3 +34,29 @@ def test_featurizer_columns_and_role_fit():
     df = f.frame(np.array([[4, 1], [1, 4]]))
     assert list(df.columns) == list(C.ALL_COLUMNS)
     assert df[C.ROLE_FIT].tolist() == pytest.approx([np.log1p(2) - 0, 0 - np.log1p(2)])
+
+
+def test_transform_all_equals_pairwise_features():
+    """The all-cities fast path gives exactly the pairwise features (warm, cold, new city, needs)."""
+    from features.geo import repeat_side
+    from tests.features.test_graph import _random_graph
+
+    g = _random_graph(seed=3)
+    rng = np.random.default_rng(0)
+    secs = ["water", "waste", "energy"]
+    g.cities["sectors"] = [tuple(rng.choice(secs, rng.integers(0, 3))) for _ in range(40)]
+    emb = rng.normal(size=(g.n_cities, 4)).astype(np.float32)
+    emb[::3] = 0  # cities without a profile
+    f = PairFeaturizer(n_near=4, n_near_wide=9).fit(
+        g, profile_embeddings=emb, group_embeddings=np.ones((1, 4), np.float32)
+    )
+    t, n = f.table_, g.n_cities
+    sides = [t.side(np.array([p]), cold=np.array([c])) for p in (0, 5, 17) for c in (False, True)]
+    sides.append(t.side(np.array([4]), embedding=rng.normal(size=4).astype(np.float32)))
+    sides.append(t.side(np.array([9]), cold=np.array([True]), embedding=np.ones(4, np.float32)))
+    sides.append(t.profile_side(1, country="PL", latitude=48.0, longitude=11.0, population=3e4,
+                                sectors=("water", "culture"), embedding=np.ones(4, np.float32)))  # fmt: skip
+    for q in sides:
+        np.testing.assert_allclose(
+            f.transform_all(q), f.transform_side(repeat_side(q, n), np.arange(n)), atol=1e-5, equal_nan=True
+        )

@@ -117,3 +117,38 @@ def test_evaluation_report_runs(fitted):
     import json
 
     json.dumps(rep)
+
+
+def test_listwise_reranker_and_full_ranking():
+    """A lambdarank warm model on retrieved sets still gives sorted (0, 1) scores and a full ranking."""
+    g = synthetic_graph(n=80, seed=1)
+    r = PartnerRanker(**{**SMALL, "n_rerank_queries": 15, "n_candidates": 20}).fit(
+        g,
+        profile_embeddings=np.zeros((g.n_cities, 4), np.float32),
+        group_embeddings=np.zeros((10, 4), np.float32),
+    )
+    q = int(np.argmax(g.degrees()))
+    top = r.rank(q, k=40)  # beyond the 20 candidates, the retrieval order goes on
+    assert len(top) == 40 and top.score.is_monotonic_decreasing and top.score.between(0, 1).all()
+    order = r.rank_all(q)
+    assert len(order) == len(set(order.tolist())) == g.n_cities - 1 - len(g.neighbours()[q])
+    assert r.predict(np.array([[0, 1]])).shape == (1,)
+
+
+def test_rank_all_puts_candidates_first_and_matches_rank(fitted):
+    g, r = fitted
+    q = 3
+    order = r.rank_all(q)
+    top = r.rank(q, k=10)
+    assert order[:10].tolist() == top.position.tolist()
+
+
+def test_reasons_name_regional_ties():
+    row = {C.NEAR_QUERY_LINKS_CANDIDATE: 2, C.QUERY_PARTNER_NEAR_CANDIDATE: 1, C.NEAR_LINKS_NEAR: 6,
+           C.DISTANCE_KM: 800.0}  # fmt: skip
+    out = reasons(row, "Görlitz", "Amberg")
+    assert out[:3] == [
+        "2 towns near Görlitz partner with Amberg",
+        "Görlitz already has 1 partner near Amberg",
+        "6 partnerships already link the two areas",
+    ]
