@@ -4,9 +4,8 @@ Almost everything here is a pure function of in-memory inputs (a
 :class:`~models.dataset.GraphData`, plain DataFrames, an evaluation report)
 returning a :class:`pandas.DataFrame`. Three small readers turn store rows
 into frames (:func:`cooperation_frame`, :func:`scheme_frame`,
-:func:`sector_frame`), and :func:`per_query_ranks` re-runs the held-out
-evaluation keeping every query's ranks, which the report of
-:mod:`models.evaluate` does not return.
+:func:`sector_frame`); :func:`per_query_ranks` turns the per-query ranks of an
+evaluation report into a frame for breakdowns.
 """
 
 from __future__ import annotations
@@ -479,9 +478,10 @@ def evaluation_metrics(report: dict[str, Any]) -> dict[str, Any]:
     dict
         ``{"evaluation": report, "summary": models.train.summarise(report)}``.
     """
+    from models.evaluate import without_queries
     from models.train import summarise
 
-    return {"evaluation": report, "summary": summarise(report)}
+    return {"evaluation": without_queries(report), "summary": summarise(report)}
 
 
 def attach_evaluation(session: Session, version: str, report: dict[str, Any]) -> ModelVersion:
@@ -610,97 +610,41 @@ def hit_breakdown(
     return table
 
 
-def check_against_report(ranks: pd.DataFrame, report: dict[str, Any], *, k: int = 10) -> pd.DataFrame:
-    """HR@k from per-query ranks next to the report's value (equal when seed and queries are equal)."""
-    ours = ranks.assign(hit=ranks["first_rank"].to_numpy(dtype=float) <= k)
-    ours = ours.groupby(["setting", "model"], sort=False)["hit"].agg(["mean", "size"])
-    table = metrics_table(report, metrics=(f"HR@{k}",))
-    out = pd.DataFrame({"queries": ours["size"], f"HR@{k} (per query)": ours["mean"]}).join(
-        table.rename(columns={f"HR@{k}": f"HR@{k} (report)", "n_queries": "report queries"}), how="outer"
-    )
-    out["equal"] = np.isclose(out[f"HR@{k} (per query)"], out[f"HR@{k} (report)"])
-    return out
+def per_query_ranks(report: dict[str, Any], graph: GraphData) -> pd.DataFrame:
+    """Each query's ranks of its true partners, from a report of :func:`models.train.evaluate_graph`.
 
-
-def per_query_ranks(
-    graph: GraphData,
-    *,
-    session: Session | None = None,
-    seed: int = 0,
-    embedding_model: str | None = None,
-    params: dict[str, Any] | None = None,
-    n_queries: int = 1000,
-    settings: Sequence[str] = SETTINGS,
-    split_year: int = 2015,
-) -> pd.DataFrame:
-    """Re-run the held-out evaluation and keep each query's ranks (ranker and baselines).
-
-    Same splits, ranker and baselines as :func:`models.train.evaluate_graph` with the
-    same arguments, so :func:`check_against_report` reproduces the report's numbers;
-    it fits the models again (the report of :mod:`models.evaluate` keeps no per-query data).
+    Parameters
+    ----------
+    report : dict
+        An evaluation report with its per-query ranks (as ``partnermatch evaluate --output`` writes).
+    graph : GraphData
+        The full graph the report was computed on (for names, countries and degrees).
 
     Returns
     -------
     pandas.DataFrame
         One row per (setting, model, query): ``setting, model, position, city_id, name,
-        country, degree`` (links in the full graph), ``degree_class, train_degree,
-        n_targets, first_rank, ranks`` (tuple of the true partners' ranks).
+        country, degree`` (links in the full graph), ``degree_class, n_targets, first_rank,
+        ranks`` (tuple of the true partners' 1-based ranks; ``inf`` when not ranked).
     """
-    from db.repositories import EmbeddingCache
-    from features.text import SentenceEmbedder, embed_texts
-    from models import evaluate as E
-    from models import metrics as M
-    from models.baselines import AdamicAdarBaseline, CountryDistancePrior, PopularityBaseline
-    from models.dataset import CityQuery
-    from models.train import build_ranker
-
-    embedder = SentenceEmbedder(model_name=embedding_model).fit()
-    cache = EmbeddingCache(session) if session is not None else None
-    splits = {  # the same arguments as models.evaluate.run_evaluation
-        "leave_one_out": lambda: E.leave_one_out_split(graph, n_queries=n_queries, seed=seed),
-        "cold_start": lambda: E.cold_start_split(graph, n_queries=max(n_queries // 2, 1), seed=seed),
-        "themed": lambda: E.themed_split(graph, split_year=split_year, seed=seed),
-    }
     full_degree = graph.degrees()
     cities = graph.cities
     rows: list[dict[str, Any]] = []
-    for setting in settings:
-        train, queries = splits[setting]()
-        ranker = build_ranker(seed=seed, embedding_model=embedding_model, **(params or {}))
-        ranker.fit(train, cache=cache)
-        needs = [q.needs for q in queries]
-        emb = embed_texts(needs, embedder=embedder, cache=cache) if any(needs) else [None] * len(queries)
-        baselines = {
-            "popularity": PopularityBaseline().fit(train),
-            "adamic_adar": AdamicAdarBaseline().fit(train),
-            "country_distance_prior": CountryDistancePrior().fit(train, table=ranker.featurizer_.table_),
-        }
-        nb = train.neighbours()
-        train_degree = train.degrees()
-        for q, e in zip(queries, emb, strict=True):
-            needs_embedding = e if q.needs else None
-            orders = {
-                "ranker": ranker.rank_all(
-                    CityQuery(position=q.position, cold=q.cold), needs_embedding=needs_embedding
-                )
-            }
-            side = ranker.featurizer_.table_.side(np.array([q.position]), cold=np.array([q.cold]))
-            drop = np.r_[q.position, nb[q.position]]
-            for name, b in baselines.items():
-                o = b.rank_all(side)
-                orders[name] = o[~np.isin(o, drop)]
-            city = cities.iloc[q.position]
-            for model, order in orders.items():
-                r = M.ranks_of(order, q.targets)
+    for setting, result in report["settings"].items():
+        if "queries" not in result:
+            raise ValueError(f"the report's {setting!r} setting has no per-query ranks; evaluate again")
+        for q in result["queries"]:
+            p = int(q["position"])
+            city = cities.iloc[p]
+            for model, r in q["ranks"].items():
+                r = tuple(np.inf if v is None else float(v) for v in r)
                 rows.append(
-                    {"setting": setting, "model": model, "position": q.position,
-                     "city_id": int(city["city_id"]), "name": city["name"], "country": city["country"],
-                     "degree": int(full_degree[q.position]), "train_degree": int(train_degree[q.position]),
-                     "n_targets": len(q.targets), "first_rank": float(r.min()) if len(r) else np.inf,
-                     "ranks": tuple(r.tolist())}
+                    {"setting": setting, "model": model, "position": p, "city_id": int(city["city_id"]),
+                     "name": city["name"], "country": city["country"], "degree": int(full_degree[p]),
+                     "n_targets": len(q["targets"]), "first_rank": min(r, default=np.inf), "ranks": r}
                 )  # fmt: skip
     out = pd.DataFrame(rows, columns=["setting", "model", "position", "city_id", "name", "country", "degree",
-                                      "train_degree", "n_targets", "first_rank", "ranks"])  # fmt: skip
+                                      "n_targets", "first_rank", "ranks"])  # fmt: skip
     out.insert(7, "degree_class", degree_class(out["degree"]))
     return out
 

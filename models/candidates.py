@@ -67,7 +67,7 @@ class CandidateGenerator(BaseEstimator):
         check_is_fitted(self, "model_")
         if not len(F):
             return np.zeros(0)
-        return self.model_.predict_proba(F, raw_score=True)
+        return self.model_.booster_.predict(F, raw_score=True, num_threads=1)
 
     def generate(self, scores: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
         """Positions of the ``n_candidates`` best-scored cities, best first (``exclude`` never)."""

@@ -2,7 +2,9 @@
 
 Every setting ranks all cities for each query; a true partner the candidate
 stage drops is ranked after the candidates (by the retrieval score), so it is
-a miss at small k. Reports are plain dicts (JSON-serialisable).
+a miss at small k. Reports are plain dicts (JSON-serialisable); each setting
+keeps every query's ranks of its true partners (``queries``) for breakdowns,
+which :func:`without_queries` drops where only the averages are stored.
 """
 
 from __future__ import annotations
@@ -154,13 +156,27 @@ def evaluate_setting(
         lo, hi = M.paired_bootstrap_diff(per["ranker"][metric], per[best][metric], seed=seed)
         diffs[metric] = {"vs": best, "diff": float(np.mean(per["ranker"][metric] - per[best][metric])),
                          "ci95": [lo, hi]}  # fmt: skip
+    per_query = [
+        {"position": q.position, "targets": q.targets.tolist(),
+         "ranks": {name: [int(r) if np.isfinite(r) else None for r in ranks[name][i]] for name in ranks}}
+        for i, q in enumerate(queries)
+    ]  # fmt: skip
     return {
         "n_queries": len(queries),
         "models": models,
         "ranker_minus_best_baseline": diffs,
         "fit_seconds": fit_s,
         "rank_all_ms_p50": float(np.median(lat) * 1000) if lat else None,
+        "queries": per_query,
     }
+
+
+def without_queries(report: dict) -> dict:
+    """The report without per-query ranks (what a model version stores)."""
+    settings = {
+        name: {k: v for k, v in res.items() if k != "queries"} for name, res in report["settings"].items()
+    }
+    return {**report, "settings": settings}
 
 
 def run_evaluation(

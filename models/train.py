@@ -13,7 +13,7 @@ from db.tables import ModelVersion
 from features.text import SentenceEmbedder
 from models import registry
 from models.dataset import GraphData
-from models.evaluate import run_evaluation
+from models.evaluate import run_evaluation, without_queries
 from models.ranker import PartnerRanker
 from models.store import load_graph
 
@@ -63,7 +63,7 @@ def train_and_register(
             params=params,
             n_queries=max_queries,
         )
-        metrics["evaluation"] = report
+        metrics["evaluation"] = without_queries(report)
         metrics["summary"] = summarise(report)
     stored_params = {**ranker.get_params(deep=False), "seed": seed}
     stored_params.pop("embedder", None)

@@ -161,15 +161,30 @@ def evaluate_cmd(
     setting: Annotated[
         list[str] | None, typer.Option(help="leave_one_out, cold_start, themed (default: all three)")
     ] = None,
+    params: Annotated[
+        str, typer.Option(help='PartnerRanker parameters as JSON, e.g. {"n_estimators": 500}')
+    ] = "{}",
 ) -> None:
     """Evaluate the ranker and the baselines on leave-one-out, cold-start and themed splits."""
     from models.evaluate import format_report
+    from models.ranker import PartnerRanker
     from models.train import evaluate_store
 
     settings = tuple(setting or ("leave_one_out", "cold_start", "themed"))
     unknown = set(settings) - {"leave_one_out", "cold_start", "themed"}
     if unknown:
         _fail(f"unknown setting(s) {sorted(unknown)}; choose leave_one_out, cold_start or themed")
+    try:
+        overrides = json.loads(params)
+    except json.JSONDecodeError as exc:
+        _fail(f"--params is not valid JSON ({exc}); give an object such as '{{\"n_estimators\": 500}}'")
+    if not isinstance(overrides, dict):
+        _fail("--params must be a JSON object of PartnerRanker parameters")
+    # the seed and the embedding model have their own settings
+    allowed = set(PartnerRanker().get_params()) - {"embedder", "random_state"}
+    bad = sorted(set(overrides) - allowed)
+    if bad:
+        _fail(f"--params: unknown parameter(s) {bad}; choose from {sorted(allowed)}")
     with _factory()() as session:
         report = evaluate_store(
             session,
@@ -177,6 +192,7 @@ def evaluate_cmd(
             n_queries=queries,
             settings=settings,
             embedding_model=get_settings().embedding_model,
+            params=overrides,
         )
         session.commit()  # embeddings computed on the way are cached for the next run
     typer.echo(format_report(report))

@@ -175,9 +175,22 @@ def test_hit_rate_curve_and_breakdowns() -> None:
     by_degree = analysis.hit_breakdown(ranks(), by="degree_class", k=10, min_queries=2)
     assert by_degree.index.tolist() == ["2"] and by_degree.loc["2", "ranker"] == 1.0
     assert list(analysis.degree_class([0, 1, 2, 3, 5, 10, 40])) == ["0", "1", "2", "3-4", "5-9", "10+", "10+"]
-    check = analysis.check_against_report(ranks(), report(), k=10)
-    assert bool(check.loc[("leave_one_out", "ranker"), "equal"])
-    assert not bool(check.loc[("leave_one_out", "popularity"), "equal"])  # 0.25 vs the report's 0.1
+
+
+def test_per_query_ranks_from_a_report() -> None:
+    g = tiny_graph()  # degrees 2, 2, 2, 2, 0, 0
+    rep = report()
+    rep["settings"]["leave_one_out"]["queries"] = [
+        {"position": 0, "targets": [2], "ranks": {"ranker": [1], "popularity": [None]}},
+        {"position": 3, "targets": [1, 4], "ranks": {"ranker": [7, 2], "popularity": [3, None]}},
+    ]
+    frame = analysis.per_query_ranks(rep, g).set_index(["model", "position"])
+    assert frame.loc[("ranker", 3), "first_rank"] == 2 and frame.loc[("ranker", 3), "ranks"] == (7.0, 2.0)
+    assert frame.loc[("popularity", 0), "first_rank"] == np.inf  # not ranked: a miss at every k
+    assert frame.loc[("ranker", 3), "name"] == "D" and frame.loc[("ranker", 3), "degree_class"] == "2"
+    assert frame.loc[("popularity", 3), "n_targets"] == 2
+    with pytest.raises(ValueError, match="no per-query ranks"):
+        analysis.per_query_ranks(report(), g)
 
 
 def test_feature_importances() -> None:

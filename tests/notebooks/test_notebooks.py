@@ -195,7 +195,11 @@ def test_01_explore_data(kernel_env: tuple[str, list[str]]) -> None:
 
 
 @pytest.mark.notebooks
-def test_02_train_and_evaluate(kernel_env: tuple[str, list[str]]) -> None:
+def test_02_train_and_evaluate(kernel_env: tuple[str, list[str]], tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
     from db.session import make_engine, make_session_factory
     from models import registry
 
@@ -203,7 +207,15 @@ def test_02_train_and_evaluate(kernel_env: tuple[str, list[str]]) -> None:
     with make_session_factory(engine)() as session:
         before = {r.version for r in registry.list_versions(session)}
     values = {**PARAMETERS[EXPECTED[1]], "model_params": tiny_params()}
-    book, seconds = execute(NOTEBOOKS_DIR / EXPECTED[1], values)
+    # the CLI's report for the same store, seed, queries and parameters, which the notebook must reproduce
+    cli_report = tmp_path / "cli.json"
+    cli = Path(sys.executable).parent / "partnermatch"
+    subprocess.run(
+        [str(cli), "evaluate", "--seed", str(values["seed"]), "--queries", str(values["n_queries"]),
+         "--params", json.dumps(values["model_params"]), "--output", str(cli_report)],
+        check=True, env=os.environ, capture_output=True,
+    )  # fmt: skip
+    book, seconds = execute(NOTEBOOKS_DIR / EXPECTED[1], {**values, "cli_report": str(cli_report)})
     assert seconds < NOTEBOOK_BUDGET, f"took {seconds:.0f} s"
     with make_session_factory(engine)() as session:
         rows = registry.list_versions(session)
@@ -211,10 +223,13 @@ def test_02_train_and_evaluate(kernel_env: tuple[str, list[str]]) -> None:
     new = [r for r in rows if r.version not in before]
     assert len(new) == 1 and new[0].status == "trained"
     assert "leave_one_out.HR@10" in new[0].metrics["summary"]
+    assert "queries" not in new[0].metrics["evaluation"]["settings"]["leave_one_out"]  # averages only
     assert new[0].params["num_leaves"] == TINY["num_leaves"]
-    # the per-query re-run reproduces the report (check_against_report's `equal` column)
-    check = _outputs_text(book, "check_against_report")
+    # same seed -> same metrics as `partnermatch evaluate` (compare_reports' `equal` column)
+    check = _outputs_text(book, "compare_reports")
     assert "True" in check and "False" not in check, check
+    # the per-query breakdown comes from the report itself
+    assert "first_rank" in _outputs_text(book, "per_query_ranks(report")
 
 
 @pytest.mark.notebooks
