@@ -255,7 +255,13 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
         txt = self.text_.transform_all(q)
         qi, ci = C.GRAPH_COLUMNS.index(C.QUERY_DEGREE), C.GRAPH_COLUMNS.index(C.CANDIDATE_DEGREE)
         role = np.log1p(np.maximum(gr[:, ci], 0)) - np.log1p(np.maximum(gr[:, qi], 0))
-        return np.column_stack([geo, gr, aff, reg, wide, txt, role])
+        # float32, as the boosters take it: one copy of a (cities x features) block per request
+        out = np.empty((len(geo), len(C.ALL_COLUMNS)), dtype=np.float32)
+        start = 0
+        for block in (geo, gr, aff, reg, wide, txt, role[:, None]):
+            out[:, start : start + block.shape[1]] = block
+            start += block.shape[1]
+        return out
 
     def frame(self, X: np.ndarray, **kwargs) -> pd.DataFrame:
         """:meth:`transform` as a DataFrame with named columns."""

@@ -140,6 +140,19 @@ class GraphData:
         m.data[:] = 1.0
         return m
 
+    def group_counts(self) -> np.ndarray:
+        """Number of groups each city belongs to."""
+        return np.asarray(self.membership().sum(axis=1)).ravel().astype(np.int64)
+
+    def visible(self) -> np.ndarray:
+        """Cities the graph knows through a link or a group membership.
+
+        The store holds a city because some cooperation names it, so a city left with
+        neither after hiding cooperations would give itself away as a held-out partner:
+        held-out targets and training positives must stay visible.
+        """
+        return (self.degrees() > 0) | (self.group_counts() > 0)
+
     def without_links(self, mask: np.ndarray) -> GraphData:
         """Copy with the links where ``mask`` is True removed."""
         mask = np.asarray(mask, dtype=bool)

@@ -37,55 +37,74 @@ class EvalQuery:
 def leave_one_out_split(graph: GraphData, *, n_queries: int = 1000, seed: int = 0):
     """Hide one link of each of ``n_queries`` cities with degree >= 2.
 
+    Both ends stay visible (:meth:`GraphData.visible`): the query keeps a link, and the
+    hidden partner keeps a link or a group membership, else its sudden isolation would
+    give it away (the store only holds cities that some cooperation names).
+
     Returns
     -------
     (GraphData, list of EvalQuery)
         Training graph without the hidden links, and queries targeting them.
     """
     rng = np.random.default_rng(seed)
-    deg = graph.degrees()
-    pool = rng.permutation(np.flatnonzero(deg >= 2))
+    left = graph.degrees()  # links each city keeps as links are hidden
+    grouped = graph.group_counts() > 0
+    asked = np.zeros(graph.n_cities, dtype=bool)  # a query must keep a link, not just a group
+    pool = rng.permutation(np.flatnonzero(left >= 2))
     nb = graph.neighbours()
     hidden: set[tuple[int, int]] = set()
     queries = []
     for q in pool:
         if len(queries) >= n_queries:
             break
-        p = int(rng.choice(nb[q]))
+        ok = nb[q][(left[nb[q]] >= 2) | (grouped[nb[q]] & ~asked[nb[q]])]
+        if left[q] < 2 or not len(ok):
+            continue
+        p = int(rng.choice(ok))
         pair = (min(q, p), max(q, p))
         if pair in hidden:
             continue
         hidden.add(pair)
+        left[[q, p]] -= 1
+        asked[q] = True
         queries.append(EvalQuery(position=int(q), targets=np.array([p])))
     train = graph.without_pairs(np.array(sorted(hidden)))
     return train, queries
 
 
 def cold_start_split(graph: GraphData, *, n_queries: int = 500, seed: int = 0):
-    """Remove all links and group memberships of ``n_queries`` cities; query them by profile."""
+    """Remove all links and group memberships of ``n_queries`` cities; query them by profile.
+
+    The targets are the partners that stay visible in the training graph (see
+    :func:`leave_one_out_split`); cities left without one are not queried.
+    """
     rng = np.random.default_rng(seed)
     deg = graph.degrees()
     chosen = rng.choice(np.flatnonzero(deg >= 1), size=min(n_queries, int((deg >= 1).sum())), replace=False)
     nb = graph.neighbours()
     train = graph.without_cities(chosen.tolist())
-    return train, [EvalQuery(position=int(q), targets=nb[q].copy(), cold=True) for q in chosen]
+    visible = train.visible()
+    queries = [EvalQuery(position=int(q), targets=nb[q][visible[nb[q]]], cold=True) for q in chosen]
+    return train, [q for q in queries if len(q.targets)]
 
 
 def themed_split(graph: GraphData, *, split_year: int = 2015, members_per_group: int = 5, seed: int = 0):
     """Train on groups that started before ``split_year``; query newer groups by their text.
 
     Each sampled member of a newer group asks with the group's text as needs;
-    the targets are the other members it is not already linked to.
+    the targets are the other members it is not already linked to that stay
+    visible in the training graph (see :func:`leave_one_out_split`).
     """
     rng = np.random.default_rng(seed)
     test = [g for g in graph.groups if g.text and g.start_year is not None and g.start_year >= split_year]
     train = graph.without_groups([g.id for g in test])
     nb = train.neighbours()
+    visible = train.visible()
     queries = []
     for g in test:
         members = np.asarray(g.members)
         for q in rng.permutation(members)[:members_per_group]:
-            targets = np.setdiff1d(members[members != q], nb[q])
+            targets = np.setdiff1d(members[(members != q) & visible[members]], nb[q])
             if len(targets):
                 queries.append(EvalQuery(position=int(q), targets=targets, needs=group_text(g)))
     return train, queries

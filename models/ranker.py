@@ -182,6 +182,9 @@ class PartnerRanker(BaseEstimator):
         self._by_country = by_country.apply(np.asarray).to_dict()
         deg = np.array([len(p) for p in self.neighbours_])
         self._mean_degree = float(deg[deg > 0].mean()) if (deg > 0).any() else 1.0
+        # a positive whose partner would be left with no link and no group is a pattern the
+        # store never shows at scoring time (see GraphData.visible), so it is not learnt
+        self._stays_visible = (deg >= 2) | (graph.group_counts() > 0)
         X, y, w = self._warm_rows()
         self.warm_model_, self.warm_candidates_ = self._fit_pair(X, y, w)
         del X, y, w
@@ -202,7 +205,7 @@ class PartnerRanker(BaseEstimator):
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
             X, y, w = self._theme_rows(graph, profile_embeddings, group_embeddings)
             self.theme_model_, self.theme_candidates_ = self._fit_pair(X, y, w)
-        del self._near, self._by_country, self.rng_, self._mean_degree
+        del self._near, self._by_country, self.rng_, self._mean_degree, self._stays_visible
         return self
 
     def _fit_pair(self, X: np.ndarray, y: np.ndarray, w: np.ndarray):
@@ -258,15 +261,18 @@ class PartnerRanker(BaseEstimator):
         qs, cs, rs, ys, ws = [], [], [], [], []
         for q in np.flatnonzero(np.diff(a.indptr) > 0):
             partners = self.neighbours_[q]
+            pos = partners[self._stays_visible[partners]]
+            if not len(pos):
+                continue
             sets = [(a[q] @ a).indices, self._regional_set(q)]
-            cand, w = self._negatives(q, len(partners), sets, partners)
+            cand, w = self._negatives(q, len(pos), sets, partners)
             m = cand.shape[1]
-            qs.append(np.full(len(partners) * (m + 1), q, dtype=np.int32))
-            cs.append(np.c_[partners, cand].ravel().astype(np.int32))
-            rs.append(np.repeat(partners, m + 1).astype(np.int32))
-            ys.append(np.c_[np.ones(len(partners)), np.zeros_like(w)].ravel().astype(np.float32))
-            f = self._query_factor(len(partners))
-            ws.append((f * np.c_[np.ones(len(partners)), w]).ravel().astype(np.float32))
+            qs.append(np.full(len(pos) * (m + 1), q, dtype=np.int32))
+            cs.append(np.c_[pos, cand].ravel().astype(np.int32))
+            rs.append(np.repeat(pos, m + 1).astype(np.int32))
+            ys.append(np.c_[np.ones(len(pos)), np.zeros_like(w)].ravel().astype(np.float32))
+            f = self._query_factor(len(pos))
+            ws.append((f * np.c_[np.ones(len(pos)), w]).ravel().astype(np.float32))
         q, c, r, y, w = (np.concatenate(v) for v in (qs, cs, rs, ys, ws))
         keep = w > 0
         X = self._transform_chunked(np.c_[q[keep], c[keep]], removed=r[keep])
@@ -281,12 +287,12 @@ class PartnerRanker(BaseEstimator):
         deg = np.array([len(p) for p in self.neighbours_])
         qs = np.repeat(np.arange(self.n_cities_), deg)
         rs = np.concatenate(self.neighbours_) if len(qs) else np.zeros(0, np.int64)
-        ok = np.flatnonzero(deg[qs] >= 2)  # the query keeps a partner, as in leave-one-out
+        ok = np.flatnonzero((deg[qs] >= 2) & self._stays_visible[rs])  # as in leave-one-out
         pick = self.rng_.choice(ok, size=min(self.n_rerank_queries, len(ok)), replace=False)
         t = self.featurizer_.table_
         qq, cc, rr, ys, sizes = [], [], [], [], []
         for q, r in zip(qs[pick], rs[pick], strict=True):
-            F = self.featurizer_.transform_all(t.side(np.array([q]))).astype(np.float32)
+            F = self.featurizer_.transform_all(t.side(np.array([q])))
             s0 = self.warm_candidates_.scores(F)
             cand = self.warm_candidates_.generate(s0, exclude=np.r_[q, self.neighbours_[q]])
             c = np.r_[r, cand]
@@ -314,14 +320,17 @@ class PartnerRanker(BaseEstimator):
         qs, cs, ys, ws = [], [], [], []
         for q in chosen:
             partners = self.neighbours_[q]
+            pos = partners[self._stays_visible[partners]]
+            if not len(pos):
+                continue
             # Up to 2 negative draws per query; together they weigh as much as the positives.
-            draws = min(len(partners), 2)
+            draws = min(len(pos), 2)
             cand, w = self._negatives(q, draws, [np.zeros(0, np.int64), self._regional_set(q)], partners)
-            cand, w = cand.ravel(), w.ravel() * len(partners) / draws
-            qs.append(np.full(len(partners) + len(cand), q))
-            cs.append(np.r_[partners, cand])
-            ys.append(np.r_[np.ones(len(partners)), np.zeros(len(cand))])
-            ws.append(self._query_factor(len(partners)) * np.r_[np.ones(len(partners)), w])
+            cand, w = cand.ravel(), w.ravel() * len(pos) / draws
+            qs.append(np.full(len(pos) + len(cand), q))
+            cs.append(np.r_[pos, cand])
+            ys.append(np.r_[np.ones(len(pos)), np.zeros(len(cand))])
+            ws.append(self._query_factor(len(pos)) * np.r_[np.ones(len(pos)), w])
         q, c, y, w = (np.concatenate(v) for v in (qs, cs, ys, ws))
         keep = w > 0
         X = self._transform_chunked(np.c_[q[keep], c[keep]], cold=np.ones(keep.sum(), bool))
@@ -338,10 +347,13 @@ class PartnerRanker(BaseEstimator):
                 sub, profile_embeddings=prof, group_embeddings=grp[keep]
             )
             qs, cs, gs = [], [], []
+            visible = sub.visible()
             for k in held:
                 members = np.asarray(graph.groups[k].members)
                 for q in self.rng_.permutation(members)[:8]:
-                    pos = members[members != q]
+                    pos = members[(members != q) & visible[members]]
+                    if not len(pos):
+                        continue
                     cand, w = self._negatives(q, 1, [np.zeros(0, np.int64), self._regional_set(q)], members)
                     c = np.r_[pos, cand[0]]
                     qs.append(np.full(len(c), q))
@@ -422,7 +434,7 @@ class PartnerRanker(BaseEstimator):
     def _score_all(self, q: QuerySide, exclude_existing: bool):
         """Candidates (best first), their scores and features, and the retrieval score of every city."""
         check_is_fitted(self, "warm_model_")
-        F = self.featurizer_.transform_all(q).astype(np.float32)
+        F = self.featurizer_.transform_all(q)
         model, retrieval, cols = self._models_for(q)
         X = F if cols is None else F[:, cols]
         s0 = retrieval.scores(X)

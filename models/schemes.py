@@ -51,15 +51,9 @@ def group_by_scheme(funded: Iterable[FundedCooperation]) -> dict[str, list[Funde
     return out
 
 
-def _precedent(
-    countries: frozenset[str], sectors: frozenset[str], funded: Sequence[FundedCooperation]
-) -> tuple[float, str | None]:
-    same_countries = same_sectors = 0
-    for coop in funded:
-        if countries and countries <= coop.countries:
-            same_countries += 1
-        if sectors & coop.sectors:
-            same_sectors += 1
+def _precedent(countries: frozenset[str], same_sectors: int, funded: Sequence[FundedCooperation]):
+    """(value, reason) of a scheme's past funding between these countries and in these sectors."""
+    same_countries = sum(1 for coop in funded if countries and countries <= coop.countries)
     if not same_countries and not same_sectors:
         return 0.0, None
     value = min(1.0, 0.6 * min(same_countries, 3) / 3 + 0.4 * min(same_sectors, 5) / 5)
@@ -103,6 +97,8 @@ def suggest_schemes(
         else None
     )
     out: list[SchemeSuggestion] = []
+    pairs = [(pid, p, _without_population(p)) for pid, p in partners or [(None, Party(country=None))]]
+    city_np = _without_population(city)
     for k, scheme in enumerate(schemes):
         scheme_sectors = frozenset(scheme.get("sectors") or ())  # type: ignore[arg-type]
         # cosine of the two sector sets: a scheme for water alone fits a water request better
@@ -110,11 +106,15 @@ def suggest_schemes(
         shared_count = len(wanted & scheme_sectors)
         overlap = shared_count / np.sqrt(len(wanted) * len(scheme_sectors)) if shared_count else 0.0
         text = float(np.clip(sims[k], 0, 1)) if sims is not None else 0.0
+        funded = funded_by_scheme.get(str(scheme["id"]), ())
+        same_sectors = sum(1 for coop in funded if wanted & coop.sectors)
         best: SchemeSuggestion | None = None
-        for partner_id, partner in partners or [(None, Party(country=None))]:
-            elig = _eligibility(scheme, city, partner, year, regions, sector_parents, cache)
+        for partner_id, partner, partner_np in pairs:
+            elig = _eligibility(
+                scheme, (city, partner), (city_np, partner_np), year, regions, sector_parents, cache
+            )
             countries = frozenset(c for c in (city.country, partner.country) if c)
-            prec, prec_reason = _precedent(countries, wanted, funded_by_scheme.get(str(scheme["id"]), ()))
+            prec, prec_reason = _precedent(countries, same_sectors, funded)
             fit = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap + PRECEDENT_WEIGHT * prec
             reasons = []
             if overlap:
@@ -140,15 +140,20 @@ def suggest_schemes(
     return out[:limit]
 
 
+def _without_population(party: Party) -> Party:
+    return replace(party, population=None)
+
+
 def _eligibility(
     scheme: Mapping[str, object],
-    city: Party,
-    partner: Party,
+    parties: tuple[Party, Party],
+    parties_without_population: tuple[Party, Party],
     year: int | None,
     regions: RegionResolver,
     sector_parents: Mapping[str, str | None] | None,
     cache: MutableMapping[tuple, Eligibility] | None,
 ) -> Eligibility:
+    city, partner = parties
     if cache is None:
         return check_scheme(
             scheme, city=city, partner=partner, year=year, regions=regions, sector_parents=sector_parents
@@ -156,7 +161,7 @@ def _eligibility(
     rules = scheme.get("eligibility") or {}
     if not rules.get("min_population"):  # type: ignore[union-attr]
         # population only matters to a population threshold; leaving it out lets pairs share entries
-        city, partner = replace(city, population=None), replace(partner, population=None)
+        city, partner = parties_without_population
     key = (scheme["id"], city, partner, year)
     found = cache.get(key)
     if found is None:
