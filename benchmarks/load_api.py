@@ -1,7 +1,9 @@
 """Load benchmark: the real server (uvicorn workers) on the store, driven over loopback.
 
-Two phases of at least 30 s each: one client sending back-to-back, then 8 concurrent
-clients. Requests vary the city (known ids and new cities by profile) and the needs
+Phases of at least 30 s each: one client sending back-to-back, then 8 concurrent clients
+opening a connection per request (as separate users do; the free worker takes it), then
+8 clients on kept-alive connections (each pinned to the worker that accepted it).
+Requests vary the city (known ids and new cities by profile) and the needs
 text. Writes latency percentiles, throughput, errors and RSS per worker process to
 benchmarks/results/load_api.json.
 
@@ -79,9 +81,12 @@ def _requests(n: int, seed: int = 0) -> list[dict]:
 
 
 async def _client(
-    base: str, bodies: list[dict], until: float, latencies: list[float], errors: list[str]
+    base: str, bodies: list[dict], until: float, latencies: list[float], errors: list[str], keepalive: bool
 ) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    # Without keep-alive every request is a new connection, taken by whichever worker is free;
+    # a kept-alive connection stays with the worker that accepted it, however busy that one is.
+    limits = httpx.Limits(max_keepalive_connections=None if keepalive else 0)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         i = 0
         while time.perf_counter() < until:
             body = bodies[i % len(bodies)]
@@ -96,7 +101,7 @@ async def _client(
             latencies.append(time.perf_counter() - start)
 
 
-def _phase(base: str, bodies: list[dict], clients: int, seconds: float) -> dict:
+def _phase(base: str, bodies: list[dict], clients: int, seconds: float, keepalive: bool = True) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     until = time.perf_counter() + seconds
@@ -106,7 +111,7 @@ def _phase(base: str, bodies: list[dict], clients: int, seconds: float) -> dict:
         step = len(bodies) // clients
         await asyncio.gather(
             *(
-                _client(base, bodies[k * step :] + bodies[: k * step], until, latencies, errors)
+                _client(base, bodies[k * step :] + bodies[: k * step], until, latencies, errors, keepalive)
                 for k in range(clients)
             )
         )
@@ -116,6 +121,7 @@ def _phase(base: str, bodies: list[dict], clients: int, seconds: float) -> dict:
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     return {
         "clients": clients,
+        "keepalive": keepalive,
         "seconds": round(elapsed, 1),
         "requests": len(latencies),
         "throughput_rps": round(len(latencies) / elapsed, 1),
@@ -167,7 +173,8 @@ def main() -> int:
         result = {
             "workers": args.workers,
             "single_client": _phase(base, bodies, 1, args.seconds),
-            "concurrent_8": _phase(base, bodies, 8, args.seconds),
+            "concurrent_8": _phase(base, bodies, 8, args.seconds, keepalive=False),
+            "concurrent_8_keepalive": _phase(base, bodies, 8, args.seconds),
             "rss_mb": _worker_rss(server),
         }
     finally:

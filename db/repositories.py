@@ -424,10 +424,25 @@ def funded_cooperation_rows(session: Session) -> list[dict[str, Any]]:
 
 
 def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
-    """Changes when sectors, schemes or cooperations are added (edits are caught by a TTL)."""
+    """Changes when sectors or schemes are added or edited, or cooperations are added.
+
+    Sectors and schemes are a few hundred rows, so their content is hashed (a few ms);
+    cooperations are only ever added, so their count and largest id tell.
+    """
+    digest = hashlib.sha256()
+    sectors = select(Sector.id, Sector.name, Sector.description, Sector.parent_id, Sector.aliases)
+    for row in session.execute(sectors.order_by(Sector.id)):
+        digest.update(repr(tuple(row)).encode())
+    for row in session.execute(
+        select(
+            FundingScheme.id, FundingScheme.name, FundingScheme.description, FundingScheme.eligibility,
+            FundingScheme.sectors, FundingScheme.record,
+        ).order_by(FundingScheme.id)
+    ):  # fmt: skip
+        digest.update(repr(tuple(row)).encode())
     return (
-        session.scalar(select(func.count()).select_from(FundingScheme)),
-        session.scalar(select(func.count()).select_from(Sector)),
+        digest.hexdigest(),
+        session.scalar(select(func.count()).select_from(Cooperation)),
         session.scalar(select(func.max(Cooperation.id))),
     )
 

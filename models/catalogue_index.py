@@ -14,8 +14,11 @@ from db import repositories
 from db.repositories import EmbeddingCache
 from features.text import SentenceEmbedder, embed_texts
 from models.funding import RegionResolver, sector_parents_from
+from models.lru import LRUCache
 from models.schemes import FundedCooperation, group_by_scheme
 from models.sectors import SectorInfo
+
+ELIGIBILITY_CACHE_SIZE = 10_000  # about 90 country pairs of the whole catalogue
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class CountryFacts:
 @dataclass(frozen=True)
 class CatalogueIndex:
     fingerprint: tuple[Any, ...]
-    built_at: float
+    checked_at: float  # when the fingerprint was last compared with the store (time.monotonic)
     sectors: list[SectorInfo]
     sector_embeddings: np.ndarray
     schemes: list[dict[str, Any]]
@@ -39,8 +42,10 @@ class CatalogueIndex:
     countries: dict[str, CountryFacts]
     # scheme id -> funded cooperations that name it (the precedent signal)
     funded_by_scheme: dict[str, list[FundedCooperation]]
-    # eligibility verdicts by (scheme, parties, year): valid as long as this index
-    eligibility_cache: dict[tuple, Any] = field(default_factory=dict)
+    # eligibility verdicts by (scheme, parties, year): valid as long as this index. Bounded:
+    # a verdict is a few dozen Python objects, and an unbounded cache made every full garbage
+    # collection (one every few dozen requests) slower, up to a fifth of a second.
+    eligibility_cache: LRUCache = field(default_factory=lambda: LRUCache(ELIGIBILITY_CACHE_SIZE))
 
 
 def scheme_text(record: dict[str, Any]) -> str:
@@ -71,7 +76,7 @@ def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path
     ]
     return CatalogueIndex(
         fingerprint=repositories.catalogue_fingerprint(session),
-        built_at=time.monotonic(),
+        checked_at=time.monotonic(),
         sectors=sectors,
         sector_embeddings=embed_texts(sector_texts, embedder=embedder, cache=cache),
         schemes=schemes,

@@ -183,6 +183,7 @@ class Eligibility:
         }
 
 
+@lru_cache(maxsize=8192)  # pure, and called a few hundred times per request
 def _norm_country(code: str | None) -> str | None:
     if code is None:
         return None
@@ -231,6 +232,8 @@ class RegionResolver:
         self._income = {
             c: g for c, g in ((_norm_country(k), v) for k, v in (income_groups or {}).items()) if c
         }
+        # (code or region, country) -> answer; eligibility checks ask the same few pairs over and over
+        self._contains: dict[tuple[str, str], bool | None] = {}
 
     def is_region(self, code: str) -> bool:
         """Whether ``code`` is a region code known to this resolver."""
@@ -246,6 +249,12 @@ class RegionResolver:
         Returns ``None`` when that cannot be told: a region without compiled
         members, or a code that is neither a known region nor an ISO2 code.
         """
+        key = (code_or_country, iso2)
+        if key not in self._contains:
+            self._contains[key] = self._contains_uncached(code_or_country, iso2)
+        return self._contains[key]
+
+    def _contains_uncached(self, code_or_country: str, iso2: str) -> bool | None:
         country = _norm_country(iso2)
         if not country:
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -47,8 +48,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         import torch
+        from threadpoolctl import threadpool_limits
 
+        # Workers already use the cores: one thread each for PyTorch and for the BLAS and
+        # OpenMP pools numpy and LightGBM would otherwise size to the machine.
         torch.set_num_threads(settings.torch_threads)
+        threadpool_limits(settings.torch_threads)
         engine = make_engine(settings.database_url)
         if migrate:
             upgrade(engine)
@@ -59,6 +64,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.session_factory = factory
         app.state.model_holder = holder
         app.state.catalogue = CatalogueHolder(settings.curated_dir / "regions.json")
+        app.state.recommend_slots = threading.BoundedSemaphore(settings.recommend_concurrency)
         holder.start()
         try:
             yield

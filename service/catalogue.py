@@ -1,13 +1,15 @@
 """The catalogue index of one worker, rebuilt when the store's catalogue changes.
 
-Built lazily on the first request and reused; a cheap fingerprint query (plus a short
-time-to-live for edits of existing records) tells when to rebuild.
+Built lazily on the first request and reused. After a short time-to-live a fingerprint
+query (a few ms) tells whether another worker or replica changed the catalogue; only
+then is the index rebuilt, so its eligibility cache lives on.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -20,7 +22,7 @@ TTL_SECONDS = 30.0
 
 
 class CatalogueHolder:
-    """One index per worker; rebuilt when the fingerprint changes or the TTL has passed."""
+    """One index per worker; checked when the TTL has passed, rebuilt when the fingerprint changed."""
 
     def __init__(self, regions_path: Path) -> None:
         self._regions_path = regions_path
@@ -29,13 +31,14 @@ class CatalogueHolder:
 
     def get(self, session: Session, embedder: SentenceEmbedder) -> CatalogueIndex:
         index = self._index
-        if index is not None and time.monotonic() - index.built_at < TTL_SECONDS:
+        if index is not None and time.monotonic() - index.checked_at < TTL_SECONDS:
             return index
         with self._lock:
             index = self._index
-            fingerprint = repositories.catalogue_fingerprint(session)
-            if index is not None and index.fingerprint == fingerprint:
-                if time.monotonic() - index.built_at < TTL_SECONDS:
-                    return index
-            self._index = build_index(session, embedder, self._regions_path)
+            if index is not None and time.monotonic() - index.checked_at < TTL_SECONDS:
+                return index  # another thread has just checked
+            if index is not None and index.fingerprint == repositories.catalogue_fingerprint(session):
+                self._index = replace(index, checked_at=time.monotonic())
+            else:
+                self._index = build_index(session, embedder, self._regions_path)
             return self._index

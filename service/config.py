@@ -45,7 +45,15 @@ class Settings(BaseSettings):
     max_import_bytes: int = 2_000_000
     max_needs_chars: int = 4000
     model_poll_seconds: float = 2.0
-    torch_threads: int = Field(default=1, description="PyTorch threads per worker process")
+    torch_threads: int = Field(
+        default=1, description="Compute threads per worker process (PyTorch, BLAS and OpenMP pools)"
+    )
+    recommend_concurrency: int = Field(
+        default=1,
+        ge=1,
+        description="Recommendations computed at once per worker process; the rest wait their turn. "
+        "Scoring is CPU-bound Python, so threads of one process only slow each other down.",
+    )
     trusted_proxy_hops: int = Field(
         default=0,
         ge=0,

@@ -27,10 +27,11 @@ def create_recommendations(
     _: ReadKey,
 ) -> RecommendationResponse:
     """Partners carry reasons and precedents; give exactly one of `city_id` or `city`."""
-    return recommend(
-        session,
-        loaded=loaded,
-        request=body,
-        regions_path=settings.curated_dir / "regions.json",
-        catalogue=request.app.state.catalogue,
-    )
+    with request.app.state.recommend_slots:
+        return recommend(
+            session,
+            loaded=loaded,
+            request=body,
+            regions_path=settings.curated_dir / "regions.json",
+            catalogue=request.app.state.catalogue,
+        )

@@ -38,7 +38,8 @@ def test_leave_one_out_hides_one_link_and_keeps_both_ends_visible() -> None:
         assert p not in pendants  # hiding its only link would leave it isolated: recognisable
     # same seed, same split
     again = leave_one_out_split(g, n_queries=10_000, seed=3)[1]
-    assert [(q.position, q.targets.tolist()) for q in again] == [(q.position, q.targets.tolist()) for q in queries]
+    pairs = [(q.position, q.targets.tolist()) for q in queries]
+    assert [(q.position, q.targets.tolist()) for q in again] == pairs
 
 
 def test_cold_start_targets_are_the_partners_that_stay_visible() -> None:
