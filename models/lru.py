@@ -27,6 +27,7 @@ class LRUCache(OrderedDict):
 
     def __setitem__(self, key: Hashable, value: Any) -> None:
         super().__setitem__(key, value)
+        self.move_to_end(key)
         while len(self) > self.maxsize:
             try:
                 self.popitem(last=False)
