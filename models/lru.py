@@ -27,7 +27,10 @@ class LRUCache(OrderedDict):
 
     def __setitem__(self, key: Hashable, value: Any) -> None:
         super().__setitem__(key, value)
-        self.move_to_end(key)
+        try:
+            self.move_to_end(key)
+        except KeyError:  # evicted by another thread meanwhile
+            pass
         while len(self) > self.maxsize:
             try:
                 self.popitem(last=False)
