@@ -90,54 +90,70 @@ def suggest_schemes(
     ``cache`` keeps verdicts across calls: they depend only on the scheme, the two
     parties and the year.
     """
+    if limit <= 0:
+        return []
     wanted = frozenset(sectors)
     sims = (
         scheme_embeddings @ needs_embedding
         if needs_embedding is not None and np.any(needs_embedding)
         else None
     )
-    out: list[SchemeSuggestion] = []
     pairs = [(pid, p, _without_population(p)) for pid, p in partners or [(None, Party(country=None))]]
+    pair_countries = [frozenset(c for c in (city.country, p.country) if c) for _, p, _ in pairs]
     city_np = _without_population(city)
+    # Fit needs no eligibility, so it bounds what each scheme can score; the eligibility checks,
+    # most of the cost, then run in order of that bound and stop once no scheme left can enter
+    # the top ``limit`` (the answer is the same as checking every scheme).
+    fits = []
     for k, scheme in enumerate(schemes):
         scheme_sectors = frozenset(scheme.get("sectors") or ())  # type: ignore[arg-type]
         # cosine of the two sector sets: a scheme for water alone fits a water request better
         # than a budget line that funds all 27 sectors
-        shared_count = len(wanted & scheme_sectors)
-        overlap = shared_count / np.sqrt(len(wanted) * len(scheme_sectors)) if shared_count else 0.0
+        shared = wanted & scheme_sectors
+        overlap = len(shared) / np.sqrt(len(wanted) * len(scheme_sectors)) if shared else 0.0
         text = float(np.clip(sims[k], 0, 1)) if sims is not None else 0.0
         funded = funded_by_scheme.get(str(scheme["id"]), ())
         same_sectors = sum(1 for coop in funded if wanted & coop.sectors)
-        best: SchemeSuggestion | None = None
-        for partner_id, partner, partner_np in pairs:
+        precedents = [_precedent(countries, same_sectors, funded) for countries in pair_countries]
+        base = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap
+        per_pair = [base + PRECEDENT_WEIGHT * value for value, _ in precedents]
+        fits.append((max(per_pair), k, shared, text, per_pair, precedents))
+    fits.sort(key=lambda f: -f[0])
+    out: list[SchemeSuggestion] = []
+    for bound, k, shared, text, per_pair, precedents in fits:
+        if len(out) >= limit and out[limit - 1].score > round(TIER[True] + bound, 4):
+            break
+        scheme = schemes[k]
+        best: tuple[float, int, Eligibility] | None = None
+        for j, (_, partner, partner_np) in enumerate(pairs):
             elig = _eligibility(
                 scheme, (city, partner), (city_np, partner_np), year, regions, sector_parents, cache
             )
-            countries = frozenset(c for c in (city.country, partner.country) if c)
-            prec, prec_reason = _precedent(countries, same_sectors, funded)
-            fit = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap + PRECEDENT_WEIGHT * prec
-            reasons = []
-            if overlap:
-                shared = ", ".join(sorted(wanted & scheme_sectors))
-                reasons.append(f"Funds {shared}")
-            if text >= 0.35:
-                reasons.append("Its description matches your needs")
-            if prec_reason:
-                reasons.append(prec_reason)
-            candidate = SchemeSuggestion(
+            score = round(TIER[elig.eligible] + per_pair[j], 4)
+            if best is None or score > best[0]:
+                best = (score, j, elig)
+        assert best is not None
+        score, j, elig = best
+        reasons = []
+        if shared:
+            reasons.append(f"Funds {', '.join(sorted(shared))}")
+        if text >= 0.35:
+            reasons.append("Its description matches your needs")
+        if precedents[j][1]:
+            reasons.append(precedents[j][1])
+        out.append(
+            SchemeSuggestion(
                 scheme_id=str(scheme["id"]),
                 name=str(scheme["name"]),
-                score=round(TIER[elig.eligible] + fit, 4),
+                score=score,
                 eligibility=elig,
-                partner_city_id=partner_id,
+                partner_city_id=pairs[j][0],
                 reasons=tuple(reasons),
             )
-            if best is None or candidate.score > best.score:
-                best = candidate
-        assert best is not None
-        out.append(best)
-    out.sort(key=lambda s: (-s.score, s.scheme_id))
-    return out[:limit]
+        )
+        out.sort(key=lambda s: (-s.score, s.scheme_id))
+        del out[limit:]
+    return out
 
 
 def _without_population(party: Party) -> Party:

@@ -99,3 +99,32 @@ def test_best_partner_stands_for_the_scheme():
     )
     jica = next(s for s in out if s.scheme_id == "jica-partnership-program")
     assert jica.partner_city_id == 8 and jica.eligibility.eligible is True
+
+
+def test_stopping_early_gives_the_answer_of_checking_every_scheme():
+    """Eligibility is checked in order of the fit bound and stops once the top 5 cannot change."""
+    rng = np.random.default_rng(7)
+    embeddings = rng.normal(size=(len(SCHEMES), 8)).astype(np.float32)
+    embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
+    countries = [("JP", "H"), ("KH", "LM"), ("DE", "H"), ("FR", "H"), ("PL", "H"), ("VN", "LM"), ("BR", "UM")]
+    sector_ids = sorted({s for scheme in SCHEMES for s in scheme.get("sectors") or ()})
+    early_checks = full_checks = 0
+    for _ in range(40):
+        city_country, city_income = countries[rng.integers(len(countries))]
+        picks = rng.choice(len(countries), size=int(rng.integers(1, 4)), replace=False)
+        args = dict(
+            city=Party(city_country, int(rng.integers(5_000, 3_000_000)), income_group=city_income),
+            partners=[(int(p), Party(countries[p][0], income_group=countries[p][1])) for p in picks],
+            sectors=list(rng.choice(sector_ids, size=int(rng.integers(0, 3)), replace=False)),
+            needs_embedding=embeddings[rng.integers(len(SCHEMES))] if rng.random() < 0.7 else None,
+            funded_by_scheme=group_by_scheme(FUNDED),
+            regions=REGIONS,
+        )
+        early_cache: dict = {}
+        full_cache: dict = {}
+        early = suggest_schemes(SCHEMES, embeddings, limit=5, cache=early_cache, **args)
+        full = suggest_schemes(SCHEMES, embeddings, limit=len(SCHEMES), cache=full_cache, **args)
+        assert early == full[:5]
+        early_checks += len(early_cache)
+        full_checks += len(full_cache)
+    assert early_checks < full_checks
