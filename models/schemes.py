@@ -84,9 +84,10 @@ def suggest_schemes(
 ) -> list[SchemeSuggestion]:
     """The best-fitting schemes for the city with any of the suggested ``partners``.
 
-    Each scheme is checked for every partner; the best pair (eligibility first, then
-    fit) stands for the scheme. ``sectors`` feed the fit and the precedent, not the
-    eligibility verdict (a scheme's listed sectors describe what it funded so far).
+    A scheme that can still reach the top ``limit`` is checked for every partner; the best
+    pair (eligibility first, then fit) stands for the scheme. ``sectors`` feed the fit and
+    the precedent, not the eligibility verdict (a scheme's listed sectors describe what it
+    funded so far).
     ``cache`` keeps verdicts across calls: they depend only on the scheme, the two
     parties and the year.
     """
