@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from models.funding import Eligibility, Party, RegionResolver, check_scheme
+from models.funding import Eligibility, Party, RegionResolver, check_scheme, ruled_out_by_countries
 
 TEXT_WEIGHT = 0.45
 SECTOR_WEIGHT = 0.35
@@ -102,9 +102,10 @@ def suggest_schemes(
     pairs = [(pid, p, _without_population(p)) for pid, p in partners or [(None, Party(country=None))]]
     pair_countries = [frozenset(c for c in (city.country, p.country) if c) for _, p, _ in pairs]
     city_np = _without_population(city)
-    # Fit needs no eligibility, so it bounds what each scheme can score; the eligibility checks,
-    # most of the cost, then run in order of that bound and stop once no scheme left can enter
-    # the top ``limit`` (the answer is the same as checking every scheme).
+    # Fit needs no eligibility, so with the best tier a pair can still reach it bounds what each
+    # scheme can score; the eligibility checks, most of the cost, then run in order of that bound
+    # and stop once no scheme left can enter the top ``limit`` (the answer is the same as checking
+    # every scheme). A pair the country rules exclude can only be in the lowest tier.
     fits = []
     for k, scheme in enumerate(schemes):
         scheme_sectors = frozenset(scheme.get("sectors") or ())  # type: ignore[arg-type]
@@ -118,23 +119,36 @@ def suggest_schemes(
         precedents = [_precedent(countries, same_sectors, funded) for countries in pair_countries]
         base = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap
         per_pair = [base + PRECEDENT_WEIGHT * value for value, _ in precedents]
-        fits.append((max(per_pair), k, shared, text, per_pair, precedents))
+        top_tier = [
+            TIER[False]
+            if ruled_out_by_countries(scheme, city=city, partner=p, regions=regions)
+            else TIER[True]
+            for _, p, _ in pairs
+        ]
+        bound = max(t + f for t, f in zip(top_tier, per_pair, strict=True))
+        fits.append((bound, k, shared, text, per_pair, top_tier, precedents))
     fits.sort(key=lambda f: -f[0])
+
+    def check(scheme: Mapping[str, object], j: int) -> Eligibility:
+        _, partner, partner_np = pairs[j]
+        parties = (city, partner), (city_np, partner_np)
+        return _eligibility(scheme, *parties, year, regions, sector_parents, cache)
+
     out: list[SchemeSuggestion] = []
-    for bound, k, shared, text, per_pair, precedents in fits:
-        if len(out) >= limit and out[limit - 1].score > round(TIER[True] + bound, 4):
+    for bound, k, shared, text, per_pair, top_tier, precedents in fits:
+        if len(out) >= limit and out[limit - 1].score > round(bound, 4):
             break
         scheme = schemes[k]
-        best: tuple[float, int, Eligibility] | None = None
-        for j, (_, partner, partner_np) in enumerate(pairs):
-            elig = _eligibility(
-                scheme, (city, partner), (city_np, partner_np), year, regions, sector_parents, cache
-            )
-            score = round(TIER[elig.eligible] + per_pair[j], 4)
+        best: tuple[float, int, Eligibility | None] | None = None
+        for j in range(len(pairs)):
+            # an excluded pair's tier is known; its rule details are built only if it is chosen
+            elig = check(scheme, j) if top_tier[j] == TIER[True] else None
+            score = round((TIER[False] if elig is None else TIER[elig.eligible]) + per_pair[j], 4)
             if best is None or score > best[0]:
                 best = (score, j, elig)
         assert best is not None
-        score, j, elig = best
+        score, j, found = best
+        elig = found if found is not None else check(scheme, j)
         reasons = []
         if shared:
             reasons.append(f"Funds {', '.join(sorted(shared))}")

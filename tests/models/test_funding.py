@@ -22,6 +22,7 @@ from models.funding import (
     check_scheme,
     match_schemes,
     parse_active_years,
+    ruled_out_by_countries,
     sector_parents_from,
 )
 
@@ -800,3 +801,46 @@ def test_as_dict_matches_api_shape() -> None:
     assert data["id"] == "jica-partnership-program" and data["eligible"] is True
     assert set(data["checks"][0]) == {"rule", "status", "detail"}
     json.dumps(data)
+
+
+def test_countries_rule_out_only_what_the_full_check_finds_not_eligible() -> None:
+    """The cheap country pass never excludes a pair that check_scheme would not reject."""
+    parties = [
+        Party(c, income_group=g)
+        for c, g in [
+            ("JP", "H"),
+            ("KH", "LM"),
+            ("DE", "H"),
+            ("FR", "H"),
+            ("VN", "LM"),
+            ("US", "H"),
+            (None, None),
+        ]
+    ]
+    excluded = 0
+    for scheme in SCHEMES:
+        for city in parties:
+            for partner in parties:
+                if ruled_out_by_countries(scheme, city=city, partner=partner, regions=REGIONS):
+                    excluded += 1
+                    result = check_scheme(scheme, city=city, partner=partner, regions=REGIONS)
+                    assert result.eligible is False, (scheme["id"], city.country, partner.country)
+    assert excluded > len(SCHEMES)  # the pass does exclude pairs
+
+
+@pytest.mark.parametrize(
+    ("scheme_id", "city", "partner", "expected"),
+    [
+        ("jica-partnership-program", "JP", "KH", False),
+        ("jica-partnership-program", "KH", "JP", False),  # either side may apply
+        ("jica-partnership-program", "DE", "FR", True),
+        ("jica-partnership-program", "JP", "FR", True),  # FR is not ODA-eligible
+        ("jica-partnership-program", None, "KH", False),  # an unknown country is not a failure
+        ("jica-partnership-program", None, "FR", True),
+    ],
+)
+def test_countries_rule_out_cases(scheme_id: str, city: str | None, partner: str, expected: bool) -> None:
+    scheme = BY_ID[scheme_id]
+    assert (
+        ruled_out_by_countries(scheme, city=Party(city), partner=Party(partner), regions=REGIONS) is expected
+    )

@@ -128,3 +128,40 @@ def test_stopping_early_gives_the_answer_of_checking_every_scheme():
         early_checks += len(early_cache)
         full_checks += len(full_cache)
     assert early_checks < full_checks
+
+
+def test_the_country_pass_changes_no_answer(monkeypatch):
+    """Pairs the country rules exclude are ranked as not eligible without checking every rule."""
+    import models.schemes
+
+    rng = np.random.default_rng(11)
+    countries = [("JP", "H"), ("KH", "LM"), ("DE", "H"), ("FR", "H"), ("CN", "UM"), ("VN", "LM"), ("US", "H")]
+    requests = []
+    for _ in range(40):
+        city_country, city_income = countries[rng.integers(len(countries))]
+        picks = rng.choice(len(countries), size=int(rng.integers(1, 4)), replace=False)
+        requests.append(
+            dict(
+                city=Party(city_country, int(rng.integers(5_000, 3_000_000)), income_group=city_income),
+                partners=[(int(p), Party(countries[p][0], income_group=countries[p][1])) for p in picks],
+                sectors=["water-supply"] if rng.random() < 0.5 else [],
+                needs_embedding=None,
+                funded_by_scheme=group_by_scheme(FUNDED),
+                regions=REGIONS,
+            )
+        )
+    limits = [5, len(SCHEMES)] * (len(requests) // 2)
+    checked: dict = {}
+    with_pass = [
+        suggest_schemes(SCHEMES, ZERO, limit=n, cache=checked, **r)
+        for n, r in zip(limits, requests, strict=True)
+    ]
+    monkeypatch.setattr(models.schemes, "ruled_out_by_countries", lambda *a, **k: False)
+    every: dict = {}
+    every_rule = [
+        suggest_schemes(SCHEMES, ZERO, limit=n, cache=every, **r)
+        for n, r in zip(limits, requests, strict=True)
+    ]
+    assert with_pass == every_rule
+    assert any(s.eligibility.eligible is False for out in with_pass for s in out)
+    assert len(checked) < len(every)
