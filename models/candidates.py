@@ -6,6 +6,11 @@ uses, computed for the whole catalogue at once
 It is trained on the same importance-weighted examples as the ranker, so its
 scores are a sensible order of all cities; the ranker re-scores its top
 ``n_candidates`` and the rest keep the retrieval order in a full ranking.
+
+Most cities are far from the top: the first few trees already tell. Only the
+``shortlist`` best after those trees get the remaining trees; the others keep
+their partial score, shifted below every shortlisted city (a third of the work;
+over 99% of the top 300 are the same cities as with every tree on every city).
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ class CandidateGenerator(BaseEstimator):
         Cities passed on to the ranker per query.
     n_estimators, num_leaves, learning_rate, min_child_samples : LightGBM parameters
         Kept small: the model scores ~15,000 cities per request.
+    shortlist : int
+        Cities that get every tree when scoring (0: all cities).
+    shortlist_trees : int
+        Trees that choose the shortlist.
     n_jobs : int
         Training threads (scoring always uses one).
     random_state : int
@@ -41,6 +50,8 @@ class CandidateGenerator(BaseEstimator):
         num_leaves: int = 15,
         learning_rate: float = 0.15,
         min_child_samples: int = 50,
+        shortlist: int = 3000,
+        shortlist_trees: int = 8,
         n_jobs: int = 2,
         random_state: int = 0,
     ):
@@ -49,6 +60,8 @@ class CandidateGenerator(BaseEstimator):
         self.num_leaves = num_leaves
         self.learning_rate = learning_rate
         self.min_child_samples = min_child_samples
+        self.shortlist = shortlist
+        self.shortlist_trees = shortlist_trees
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -62,12 +75,25 @@ class CandidateGenerator(BaseEstimator):
         self.model_.set_params(n_jobs=1)
         return self
 
+    def __setstate__(self, state: dict) -> None:
+        # artifacts saved before the shortlist existed score every city with every tree
+        self.__dict__.update({"shortlist": 0, "shortlist_trees": 0, **state})
+
     def scores(self, F: np.ndarray) -> np.ndarray:
-        """Retrieval score (log-odds) of every row of ``F``."""
+        """Retrieval score of every row of ``F``: log-odds on the shortlist, an order below it."""
         check_is_fitted(self, "model_")
-        if not len(F):
-            return np.zeros(0)
-        return self.model_.booster_.predict(F, raw_score=True, num_threads=1)
+        booster = self.model_.booster_
+        first = min(self.shortlist_trees, booster.current_iteration())
+        if not self.shortlist or len(F) <= self.shortlist or first <= 0:
+            return booster.predict(F, raw_score=True, num_threads=1) if len(F) else np.zeros(0)
+        s = booster.predict(F, raw_score=True, num_threads=1, num_iteration=first)
+        keep = np.zeros(len(F), dtype=bool)
+        keep[top_k(s, self.shortlist)] = True
+        full = s[keep] + booster.predict(F[keep], raw_score=True, num_threads=1, start_iteration=first)
+        # the rest keep their order, every one below the shortlist
+        s[~keep] += full.min() - s[~keep].max() - 1.0
+        s[keep] = full
+        return s
 
     def generate(self, scores: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
         """Positions of the ``n_candidates`` best-scored cities, best first (``exclude`` never)."""

@@ -59,6 +59,8 @@ class PartnerRanker(BaseEstimator):
         Cities the retrieval model passes to the ranker per query.
     retrieval_estimators : int
         Trees of the retrieval model (it scores every city of the store).
+    retrieval_shortlist : int
+        Cities whose retrieval score is completed after its first trees (0: every city).
     n_near_towns, n_near_wide : int
         Size of a town's neighbourhood in the regional features, at two scales.
     embedder : features.text.SentenceEmbedder or None
@@ -102,6 +104,7 @@ class PartnerRanker(BaseEstimator):
         theme_folds: int = 4,
         n_candidates: int = 300,
         retrieval_estimators: int = 40,
+        retrieval_shortlist: int = 3000,
         n_near_towns: int = 20,
         n_near_wide: int = 100,
         embedder=None,
@@ -124,6 +127,7 @@ class PartnerRanker(BaseEstimator):
         self.theme_folds = theme_folds
         self.n_candidates = n_candidates
         self.retrieval_estimators = retrieval_estimators
+        self.retrieval_shortlist = retrieval_shortlist
         self.n_near_towns = n_near_towns
         self.n_near_wide = n_near_wide
         self.embedder = embedder
@@ -218,7 +222,8 @@ class PartnerRanker(BaseEstimator):
         model.set_params(n_jobs=1)  # scoring: one thread per request
         retrieval = CandidateGenerator(
             n_candidates=self.n_candidates, n_estimators=self.retrieval_estimators,
-            min_child_samples=self.min_child_samples, n_jobs=self.n_jobs, random_state=self.random_state,
+            min_child_samples=self.min_child_samples, shortlist=self.retrieval_shortlist,
+            n_jobs=self.n_jobs, random_state=self.random_state,
         ).fit(X, y, sample_weight=w)  # fmt: skip
         return model, retrieval
 
