@@ -102,6 +102,7 @@ def suggest_schemes(
     pairs = [(pid, p, _without_population(p)) for pid, p in partners or [(None, Party(country=None))]]
     pair_countries = [frozenset(c for c in (city.country, p.country) if c) for _, p, _ in pairs]
     city_np = _without_population(city)
+    partner_countries = {p.country for _, p, _ in pairs}  # partners often share a country
     # Fit needs no eligibility, so with the best tier a pair can still reach it bounds what each
     # scheme can score; the eligibility checks, most of the cost, then run in order of that bound
     # and stop once no scheme left can enter the top ``limit`` (the answer is the same as checking
@@ -119,12 +120,11 @@ def suggest_schemes(
         precedents = [_precedent(countries, same_sectors, funded) for countries in pair_countries]
         base = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap
         per_pair = [base + PRECEDENT_WEIGHT * value for value, _ in precedents]
-        top_tier = [
-            TIER[False]
-            if ruled_out_by_countries(scheme, city=city, partner=p, regions=regions)
-            else TIER[True]
-            for _, p, _ in pairs
-        ]
+        excluded = {
+            country: ruled_out_by_countries(scheme, city=city, partner=Party(country), regions=regions)
+            for country in partner_countries
+        }
+        top_tier = [TIER[False] if excluded[p.country] else TIER[True] for _, p, _ in pairs]
         bound = max(t + f for t, f in zip(top_tier, per_pair, strict=True))
         fits.append((bound, k, shared, text, per_pair, top_tier, precedents))
     fits.sort(key=lambda f: -f[0])
