@@ -52,7 +52,7 @@ class PartnerRanker(BaseEstimator):
     negative_weight : float
         Total weight of a positive's negatives (the positive weighs 1).
     n_cold_queries : int
-        Cities used as cold-start training queries.
+        Cities used as cold-start training queries (at most every city with a link).
     theme_folds : int
         Folds over groups for the themed model (0 disables it).
     n_candidates : int
@@ -100,7 +100,7 @@ class PartnerRanker(BaseEstimator):
         n_two_hop: int = 4,
         n_regional: int = 4,
         negative_weight: float = 20.0,
-        n_cold_queries: int = 8000,
+        n_cold_queries: int = 15_000,
         theme_folds: int = 4,
         n_candidates: int = 300,
         retrieval_estimators: int = 40,
