@@ -202,11 +202,14 @@ class PartnerRanker(BaseEstimator):
             ).fit(X, y, group=sizes)  # fmt: skip
             self.warm_model_.set_params(n_jobs=1)
             del X, y, sizes
+        # each model draws from its own stream: changing how one samples leaves the others as they were
+        self.rng_ = np.random.default_rng([self.random_state, 1])
         X, y, w = self._cold_rows()
         self.cold_model_, self.cold_candidates_ = self._fit_pair(X[:, _COLD_IDX], y, w)
         del X, y, w
         self.theme_model_, self.theme_candidates_ = None, None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
+            self.rng_ = np.random.default_rng([self.random_state, 2])
             X, y, w = self._theme_rows(graph, profile_embeddings, group_embeddings)
             self.theme_model_, self.theme_candidates_ = self._fit_pair(X, y, w)
         del self._near, self._by_country, self.rng_, self._mean_degree, self._stays_visible

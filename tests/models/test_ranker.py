@@ -152,3 +152,15 @@ def test_reasons_name_regional_ties():
         "Görlitz already has 1 partner near Amberg",
         "6 partnerships already link the two areas",
     ]
+
+
+def test_each_model_samples_from_its_own_stream():
+    """Changing how the cold-start model samples leaves the warm and themed models as they were."""
+    g = synthetic_graph()
+    emb = np.random.default_rng(0).normal(size=(len(g.groups), 8)).astype(np.float32)
+    kw = dict(profile_embeddings=np.zeros((g.n_cities, 8), np.float32), group_embeddings=emb)
+    a = PartnerRanker(**SMALL).fit(g, **kw)
+    b = PartnerRanker(**{**SMALL, "n_cold_queries": 80}).fit(g, **kw)
+    for name in ("warm_model_", "theme_model_"):
+        assert getattr(a, name).booster_.model_to_string() == getattr(b, name).booster_.model_to_string()
+    assert a.cold_model_.booster_.model_to_string() != b.cold_model_.booster_.model_to_string()
