@@ -124,9 +124,11 @@ def suggest_schemes(
             country: ruled_out_by_countries(scheme, city=city, partner=Party(country), regions=regions)
             for country in partner_countries
         }
-        top_tier = [TIER[False] if excluded[p.country] else TIER[True] for _, p, _ in pairs]
-        bound = max(t + f for t, f in zip(top_tier, per_pair, strict=True))
-        fits.append((bound, k, shared, text, per_pair, top_tier, precedents))
+        pair_excluded = [excluded[p.country] for _, p, _ in pairs]
+        bound = max(
+            (TIER[False] if x else TIER[True]) + f for x, f in zip(pair_excluded, per_pair, strict=True)
+        )
+        fits.append((bound, k, shared, text, per_pair, pair_excluded, precedents))
     fits.sort(key=lambda f: -f[0])
 
     def check(scheme: Mapping[str, object], j: int) -> Eligibility:
@@ -135,14 +137,14 @@ def suggest_schemes(
         return _eligibility(scheme, *parties, year, regions, sector_parents, cache)
 
     out: list[SchemeSuggestion] = []
-    for bound, k, shared, text, per_pair, top_tier, precedents in fits:
+    for bound, k, shared, text, per_pair, pair_excluded, precedents in fits:
         if len(out) >= limit and out[limit - 1].score > round(bound, 4):
             break
         scheme = schemes[k]
         best: tuple[float, int, Eligibility | None] | None = None
         for j in range(len(pairs)):
             # an excluded pair's tier is known; its rule details are built only if it is chosen
-            elig = check(scheme, j) if top_tier[j] == TIER[True] else None
+            elig = None if pair_excluded[j] else check(scheme, j)
             score = round((TIER[False] if elig is None else TIER[elig.eligible]) + per_pair[j], 4)
             if best is None or score > best[0]:
                 best = (score, j, elig)

@@ -101,25 +101,38 @@ def test_best_partner_stands_for_the_scheme():
     assert jica.partner_city_id == 8 and jica.eligibility.eligible is True
 
 
-def test_stopping_early_gives_the_answer_of_checking_every_scheme():
-    """Eligibility is checked in order of the fit bound and stops once the top 5 cannot change."""
-    rng = np.random.default_rng(7)
+def _random_requests(n: int, seed: int):
+    """Scheme embeddings and ``n`` varied requests: a city, 1–3 partners, sectors, a needs vector."""
+    rng = np.random.default_rng(seed)
     embeddings = rng.normal(size=(len(SCHEMES), 8)).astype(np.float32)
     embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
-    countries = [("JP", "H"), ("KH", "LM"), ("DE", "H"), ("FR", "H"), ("PL", "H"), ("VN", "LM"), ("BR", "UM")]
+    countries = [
+        ("JP", "H"), ("KH", "LM"), ("DE", "H"), ("FR", "H"), ("PL", "H"), ("VN", "LM"), ("BR", "UM"),
+        ("CN", "UM"), ("US", "H"),
+    ]  # fmt: skip
     sector_ids = sorted({s for scheme in SCHEMES for s in scheme.get("sectors") or ()})
-    early_checks = full_checks = 0
-    for _ in range(40):
+    requests = []
+    for _ in range(n):
         city_country, city_income = countries[rng.integers(len(countries))]
         picks = rng.choice(len(countries), size=int(rng.integers(1, 4)), replace=False)
-        args = dict(
-            city=Party(city_country, int(rng.integers(5_000, 3_000_000)), income_group=city_income),
-            partners=[(int(p), Party(countries[p][0], income_group=countries[p][1])) for p in picks],
-            sectors=list(rng.choice(sector_ids, size=int(rng.integers(0, 3)), replace=False)),
-            needs_embedding=embeddings[rng.integers(len(SCHEMES))] if rng.random() < 0.7 else None,
-            funded_by_scheme=group_by_scheme(FUNDED),
-            regions=REGIONS,
+        requests.append(
+            dict(
+                city=Party(city_country, int(rng.integers(5_000, 3_000_000)), income_group=city_income),
+                partners=[(int(p), Party(countries[p][0], income_group=countries[p][1])) for p in picks],
+                sectors=list(rng.choice(sector_ids, size=int(rng.integers(0, 3)), replace=False)),
+                needs_embedding=embeddings[rng.integers(len(SCHEMES))] if rng.random() < 0.7 else None,
+                funded_by_scheme=group_by_scheme(FUNDED),
+                regions=REGIONS,
+            )
         )
+    return embeddings, requests
+
+
+def test_stopping_early_gives_the_answer_of_checking_every_scheme():
+    """Eligibility is checked in order of the fit bound and stops once the top 5 cannot change."""
+    embeddings, requests = _random_requests(40, seed=7)
+    early_checks = full_checks = 0
+    for args in requests:
         early_cache: dict = {}
         full_cache: dict = {}
         early = suggest_schemes(SCHEMES, embeddings, limit=5, cache=early_cache, **args)
@@ -134,32 +147,17 @@ def test_the_country_pass_changes_no_answer(monkeypatch):
     """Pairs the country rules exclude are ranked as not eligible without checking every rule."""
     import models.schemes
 
-    rng = np.random.default_rng(11)
-    countries = [("JP", "H"), ("KH", "LM"), ("DE", "H"), ("FR", "H"), ("CN", "UM"), ("VN", "LM"), ("US", "H")]
-    requests = []
-    for _ in range(40):
-        city_country, city_income = countries[rng.integers(len(countries))]
-        picks = rng.choice(len(countries), size=int(rng.integers(1, 4)), replace=False)
-        requests.append(
-            dict(
-                city=Party(city_country, int(rng.integers(5_000, 3_000_000)), income_group=city_income),
-                partners=[(int(p), Party(countries[p][0], income_group=countries[p][1])) for p in picks],
-                sectors=["water-supply"] if rng.random() < 0.5 else [],
-                needs_embedding=None,
-                funded_by_scheme=group_by_scheme(FUNDED),
-                regions=REGIONS,
-            )
-        )
+    embeddings, requests = _random_requests(40, seed=11)
     limits = [5, len(SCHEMES)] * (len(requests) // 2)
     checked: dict = {}
     with_pass = [
-        suggest_schemes(SCHEMES, ZERO, limit=n, cache=checked, **r)
+        suggest_schemes(SCHEMES, embeddings, limit=n, cache=checked, **r)
         for n, r in zip(limits, requests, strict=True)
     ]
     monkeypatch.setattr(models.schemes, "ruled_out_by_countries", lambda *a, **k: False)
     every: dict = {}
     every_rule = [
-        suggest_schemes(SCHEMES, ZERO, limit=n, cache=every, **r)
+        suggest_schemes(SCHEMES, embeddings, limit=n, cache=every, **r)
         for n, r in zip(limits, requests, strict=True)
     ]
     assert with_pass == every_rule
