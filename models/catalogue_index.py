@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from db import repositories
 from db.repositories import EmbeddingCache
 from features.text import SentenceEmbedder, embed_texts
-from models.funding import RegionResolver, sector_parents_from
+from models.funding import CountryRules, RegionResolver, sector_parents_from
 from models.lru import LRUCache
-from models.schemes import FundedCooperation, group_by_scheme
+from models.schemes import FundedCooperation, SchemeFunding, group_by_scheme
 from models.sectors import SectorInfo
 
 ELIGIBILITY_CACHE_SIZE = 10_000  # about 90 country pairs of the whole catalogue
@@ -41,7 +41,9 @@ class CatalogueIndex:
     sector_parents: dict[str, str | None]
     countries: dict[str, CountryFacts]
     # scheme id -> funded cooperations that name it (the precedent signal)
-    funded_by_scheme: dict[str, list[FundedCooperation]]
+    funded_by_scheme: dict[str, SchemeFunding]
+    # scheme id -> the countries its country rules fail (the first, cheap pass of scheme matching)
+    country_rules: dict[str, CountryRules]
     # eligibility verdicts by (scheme, parties, year): valid as long as this index. Bounded:
     # a verdict is a few dozen Python objects, and an unbounded cache made every full garbage
     # collection (one every few dozen requests) slower, up to a fifth of a second.
@@ -74,6 +76,9 @@ def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path
         FundedCooperation(r["id"], r["scheme_ids"], frozenset(r["countries"]), frozenset(r["sectors"]))
         for r in repositories.funded_cooperation_rows(session)
     ]
+    regions = RegionResolver.from_file(
+        regions_path, income_groups={c.iso2: c.income_group for c in countries.values() if c.income_group}
+    )
     return CatalogueIndex(
         fingerprint=repositories.catalogue_fingerprint(session),
         checked_at=time.monotonic(),
@@ -86,8 +91,7 @@ def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path
         countries={
             c.iso2: CountryFacts(c.continent, c.wb_region, c.income_group) for c in countries.values()
         },
-        regions=RegionResolver.from_file(
-            regions_path, income_groups={c.iso2: c.income_group for c in countries.values() if c.income_group}
-        ),
+        regions=regions,
+        country_rules={str(s["id"]): CountryRules.of(s, countries, regions) for s in schemes},
         sector_parents=sector_parents_from([{"id": s.id, "parent": s.parent} for s in sectors]),
     )

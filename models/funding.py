@@ -982,15 +982,50 @@ def ruled_out_by_countries(
     partner_codes = _codes(elig.get("partner_countries"))
 
     def fails(codes: list[str] | None, party: Party) -> bool:
-        country = _norm_country(party.country)
-        if codes is None or country is None:
-            return False
-        return _membership(codes, country, regions, overrides)[0] == "fail"
+        return _fails(codes, _norm_country(party.country), regions, overrides)
 
     return all(
         fails(applicant_codes, applicant) or fails(partner_codes, other)
         for applicant, other in ((city, partner), (partner, city))
     )
+
+
+def _fails(
+    codes: list[str] | None,
+    country: str | None,
+    regions: RegionResolver,
+    overrides: Mapping[str, frozenset[str]],
+) -> bool:
+    if codes is None or country is None:
+        return False
+    return _membership(codes, country, regions, overrides)[0] == "fail"
+
+
+@dataclass(frozen=True)
+class CountryRules:
+    """:func:`ruled_out_by_countries` of one scheme as two set lookups, for a known list of countries.
+
+    A country outside that list counts as passing both rules: at worst a pair gets the full check.
+    """
+
+    applicant_fails: frozenset[str]
+    partner_fails: frozenset[str]
+
+    @classmethod
+    def of(cls, scheme: Mapping[str, Any], countries: Iterable[str], regions: RegionResolver) -> CountryRules:
+        elig: Mapping[str, Any] = scheme.get("eligibility") or {}
+        overrides = _overrides(elig)
+        applicant_codes = _codes(elig.get("applicant_countries"))
+        partner_codes = _codes(elig.get("partner_countries"))
+        known = {c for c in map(_norm_country, countries) if c}
+        return cls(
+            frozenset(c for c in known if _fails(applicant_codes, c, regions, overrides)),
+            frozenset(c for c in known if _fails(partner_codes, c, regions, overrides)),
+        )
+
+    def rules_out(self, city_country: str | None, partner_country: str | None) -> bool:
+        a, b = _norm_country(city_country), _norm_country(partner_country)
+        return all(x in self.applicant_fails or y in self.partner_fails for x, y in ((a, b), (b, a)))
 
 
 def match_schemes(

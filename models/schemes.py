@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from models.funding import Eligibility, Party, RegionResolver, check_scheme, ruled_out_by_countries
+from models.funding import (
+    CountryRules,
+    Eligibility,
+    Party,
+    RegionResolver,
+    check_scheme,
+    ruled_out_by_countries,
+)
 
 TEXT_WEIGHT = 0.45
 SECTOR_WEIGHT = 0.35
@@ -42,18 +49,55 @@ class SchemeSuggestion:
     reasons: tuple[str, ...]
 
 
-def group_by_scheme(funded: Iterable[FundedCooperation]) -> dict[str, list[FundedCooperation]]:
+@dataclass(frozen=True)
+class SchemeFunding:
+    """The funded cooperations that name one scheme, indexed by country and by sector."""
+
+    cooperations: tuple[FundedCooperation, ...]
+    by_country: Mapping[str, frozenset[int]]
+    by_sector: Mapping[str, frozenset[int]]
+
+    @classmethod
+    def of(cls, cooperations: Sequence[FundedCooperation]) -> SchemeFunding:
+        by_country: dict[str, set[int]] = {}
+        by_sector: dict[str, set[int]] = {}
+        for k, coop in enumerate(cooperations):
+            for country in coop.countries:
+                by_country.setdefault(country, set()).add(k)
+            for sector in coop.sectors:
+                by_sector.setdefault(sector, set()).add(k)
+        return cls(
+            tuple(cooperations),
+            {c: frozenset(v) for c, v in by_country.items()},
+            {c: frozenset(v) for c, v in by_sector.items()},
+        )
+
+    def between(self, countries: frozenset[str]) -> int:
+        """How many were between cities of all these countries (0 for none given)."""
+        if not countries:
+            return 0
+        return len(frozenset.intersection(*(self.by_country.get(c, frozenset()) for c in countries)))
+
+    def in_sectors(self, sectors: frozenset[str]) -> int:
+        """How many were in any of these sectors."""
+        return len(frozenset().union(*(self.by_sector.get(s, frozenset()) for s in sectors)))
+
+
+NO_FUNDING = SchemeFunding.of(())
+
+
+def group_by_scheme(funded: Iterable[FundedCooperation]) -> dict[str, SchemeFunding]:
     """Funded cooperations listed under each scheme they name."""
     out: dict[str, list[FundedCooperation]] = {}
     for coop in funded:
         for scheme_id in coop.scheme_ids:
             out.setdefault(scheme_id, []).append(coop)
-    return out
+    return {scheme_id: SchemeFunding.of(coops) for scheme_id, coops in out.items()}
 
 
-def _precedent(countries: frozenset[str], same_sectors: int, funded: Sequence[FundedCooperation]):
+def _precedent(countries: frozenset[str], same_sectors: int, funded: SchemeFunding):
     """(value, reason) of a scheme's past funding between these countries and in these sectors."""
-    same_countries = sum(1 for coop in funded if countries and countries <= coop.countries)
+    same_countries = funded.between(countries)
     if not same_countries and not same_sectors:
         return 0.0, None
     value = min(1.0, 0.6 * min(same_countries, 3) / 3 + 0.4 * min(same_sectors, 5) / 5)
@@ -75,12 +119,13 @@ def suggest_schemes(
     partners: Sequence[tuple[int, Party]],
     sectors: Sequence[str],
     needs_embedding: np.ndarray | None,
-    funded_by_scheme: Mapping[str, Sequence[FundedCooperation]],
+    funded_by_scheme: Mapping[str, SchemeFunding],
     regions: RegionResolver,
     sector_parents: Mapping[str, str | None] | None = None,
     year: int | None = None,
     limit: int = 5,
     cache: MutableMapping[tuple, Eligibility] | None = None,
+    country_rules: Mapping[str, CountryRules] | None = None,
 ) -> list[SchemeSuggestion]:
     """The best-fitting schemes for the city with any of the suggested ``partners``.
 
@@ -89,15 +134,15 @@ def suggest_schemes(
     the precedent, not the eligibility verdict (a scheme's listed sectors describe what it
     funded so far).
     ``cache`` keeps verdicts across calls: they depend only on the scheme, the two
-    parties and the year.
+    parties and the year. ``country_rules`` (by scheme id) make the country pass a lookup.
     """
     if limit <= 0:
         return []
     wanted = frozenset(sectors)
-    sims = (
-        scheme_embeddings @ needs_embedding
+    texts = (
+        np.clip(scheme_embeddings @ needs_embedding, 0, 1).tolist()
         if needs_embedding is not None and np.any(needs_embedding)
-        else None
+        else [0.0] * len(schemes)
     )
     pairs = [(pid, p, _without_population(p)) for pid, p in partners or [(None, Party(country=None))]]
     pair_countries = [frozenset(c for c in (city.country, p.country) if c) for _, p, _ in pairs]
@@ -114,14 +159,17 @@ def suggest_schemes(
         # than a budget line that funds all 27 sectors
         shared = wanted & scheme_sectors
         overlap = len(shared) / np.sqrt(len(wanted) * len(scheme_sectors)) if shared else 0.0
-        text = float(np.clip(sims[k], 0, 1)) if sims is not None else 0.0
-        funded = funded_by_scheme.get(str(scheme["id"]), ())
-        same_sectors = sum(1 for coop in funded if wanted & coop.sectors)
+        text = texts[k]
+        funded = funded_by_scheme.get(str(scheme["id"]), NO_FUNDING)
+        same_sectors = funded.in_sectors(wanted)
         precedents = [_precedent(countries, same_sectors, funded) for countries in pair_countries]
         base = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap
         per_pair = [base + PRECEDENT_WEIGHT * value for value, _ in precedents]
+        rules = country_rules.get(str(scheme["id"])) if country_rules is not None else None
         excluded = {
-            country: ruled_out_by_countries(scheme, city=city, partner=Party(country), regions=regions)
+            country: rules.rules_out(city.country, country)
+            if rules is not None
+            else ruled_out_by_countries(scheme, city=city, partner=Party(country), regions=regions)
             for country in partner_countries
         }
         pair_excluded = [excluded[p.country] for _, p, _ in pairs]

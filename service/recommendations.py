@@ -264,6 +264,7 @@ def recommend(
         year=dt.date.today().year,
         limit=SUGGESTED_SCHEMES,
         cache=index.eligibility_cache,
+        country_rules=index.country_rules,
     )
     return RecommendationResponse(
         model_version=loaded.version,

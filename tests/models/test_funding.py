@@ -16,6 +16,7 @@ from models.funding import (
     CHECKABLE_RULES,
     CITY_APPLIES,
     PARTNER_APPLIES,
+    CountryRules,
     Eligibility,
     Party,
     RegionResolver,
@@ -826,6 +827,26 @@ def test_countries_rule_out_only_what_the_full_check_finds_not_eligible() -> Non
                     result = check_scheme(scheme, city=city, partner=partner, regions=REGIONS)
                     assert result.eligible is False, (scheme["id"], city.country, partner.country)
     assert excluded > len(SCHEMES)  # the pass does exclude pairs
+
+
+def test_country_rules_are_the_country_pass_as_lookups() -> None:
+    countries = ["JP", "KH", "DE", "FR", "VN", "US", "BR", "PL", "TR", "UA", "CN", "gb", None]
+    listed = [c for c in countries if c is not None and c != "PL"]  # PL is outside the precomputed list
+    excluded = 0
+    for scheme in SCHEMES:
+        rules = CountryRules.of(scheme, listed, REGIONS)
+        for city in countries:
+            for partner in countries:
+                expected = ruled_out_by_countries(
+                    scheme, city=Party(city), partner=Party(partner), regions=REGIONS
+                )
+                if "PL" in (city, partner):
+                    # unknown to the rules, PL passes them: at worst the full check runs
+                    assert expected or not rules.rules_out(city, partner)
+                else:
+                    assert rules.rules_out(city, partner) is expected, (scheme["id"], city, partner)
+                    excluded += expected
+    assert excluded > len(SCHEMES)
 
 
 @pytest.mark.parametrize(

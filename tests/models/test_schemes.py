@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 
-from models.funding import Party, RegionResolver
-from models.schemes import FundedCooperation, group_by_scheme, suggest_schemes
+from models.funding import CountryRules, Party, RegionResolver
+from models.schemes import FundedCooperation, SchemeFunding, group_by_scheme, suggest_schemes
 from tests.conftest import CURATED
 
 SCHEMES = json.loads((CURATED / "funding_schemes.json").read_text())
@@ -163,3 +163,32 @@ def test_the_country_pass_changes_no_answer(monkeypatch):
     assert with_pass == every_rule
     assert any(s.eligibility.eligible is False for out in with_pass for s in out)
     assert len(checked) < len(every)
+
+
+def test_precomputed_country_rules_give_the_same_answers():
+    embeddings, requests = _random_requests(40, seed=13)
+    rules = {
+        str(s["id"]): CountryRules.of(s, ["JP", "KH", "DE", "FR", "PL", "VN", "BR", "CN", "US"], REGIONS)
+        for s in SCHEMES
+    }
+    for n, r in zip([5, len(SCHEMES)] * 20, requests, strict=True):
+        assert suggest_schemes(SCHEMES, embeddings, limit=n, country_rules=rules, **r) == suggest_schemes(
+            SCHEMES, embeddings, limit=n, **r
+        )
+
+
+def test_scheme_funding_counts_by_hand():
+    coops = [
+        FundedCooperation(1, ("a",), frozenset({"DE", "PL"}), frozenset({"water-supply"})),
+        FundedCooperation(2, ("a",), frozenset({"DE", "PL", "CZ"}), frozenset({"energy", "mobility"})),
+        FundedCooperation(3, ("a",), frozenset({"DE"}), frozenset()),
+    ]
+    funding = SchemeFunding.of(coops)
+    assert funding.between(frozenset({"DE", "PL"})) == 2
+    assert funding.between(frozenset({"DE"})) == 3
+    assert funding.between(frozenset({"PL", "FR"})) == 0
+    assert funding.between(frozenset()) == 0
+    assert funding.in_sectors(frozenset({"water-supply", "energy"})) == 2
+    assert funding.in_sectors(frozenset({"mobility", "energy"})) == 1
+    assert funding.in_sectors(frozenset()) == 0
+    assert group_by_scheme(coops)["a"] == funding
