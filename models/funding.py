@@ -974,54 +974,38 @@ def ruled_out_by_countries(
     """Whether the country rules alone fail the pair both ways round.
 
     Then :func:`check_scheme` finds the scheme not eligible, whatever the other rules say.
-    A cheap first pass (no rule details are built) for a caller that ranks many schemes.
     """
-    elig: Mapping[str, Any] = scheme.get("eligibility") or {}
-    overrides = _overrides(elig)
-    applicant_codes = _codes(elig.get("applicant_countries"))
-    partner_codes = _codes(elig.get("partner_countries"))
-
-    def fails(codes: list[str] | None, party: Party) -> bool:
-        return _fails(codes, _norm_country(party.country), regions, overrides)
-
-    return all(
-        fails(applicant_codes, applicant) or fails(partner_codes, other)
-        for applicant, other in ((city, partner), (partner, city))
-    )
-
-
-def _fails(
-    codes: list[str] | None,
-    country: str | None,
-    regions: RegionResolver,
-    overrides: Mapping[str, frozenset[str]],
-) -> bool:
-    if codes is None or country is None:
-        return False
-    return _membership(codes, country, regions, overrides)[0] == "fail"
+    countries = (city.country, partner.country)
+    return CountryRules.of(scheme, countries, regions).rules_out(*countries)
 
 
 @dataclass(frozen=True)
 class CountryRules:
-    """:func:`ruled_out_by_countries` of one scheme as two set lookups, for a known list of countries.
+    """The countries one scheme's applicant and partner rules fail, among a known list of countries.
 
-    A country outside that list counts as passing both rules: at worst a pair gets the full check.
+    A cheap first pass (no rule details are built) for a caller that ranks many schemes: a pair
+    both of whose orientations fail is ruled out. A country outside the list counts as passing
+    both rules: at worst a pair gets the full check.
     """
 
     applicant_fails: frozenset[str]
     partner_fails: frozenset[str]
 
     @classmethod
-    def of(cls, scheme: Mapping[str, Any], countries: Iterable[str], regions: RegionResolver) -> CountryRules:
+    def of(
+        cls, scheme: Mapping[str, Any], countries: Iterable[str | None], regions: RegionResolver
+    ) -> CountryRules:
         elig: Mapping[str, Any] = scheme.get("eligibility") or {}
         overrides = _overrides(elig)
-        applicant_codes = _codes(elig.get("applicant_countries"))
-        partner_codes = _codes(elig.get("partner_countries"))
         known = {c for c in map(_norm_country, countries) if c}
-        return cls(
-            frozenset(c for c in known if _fails(applicant_codes, c, regions, overrides)),
-            frozenset(c for c in known if _fails(partner_codes, c, regions, overrides)),
-        )
+
+        def failing(key: str) -> frozenset[str]:
+            codes = _codes(elig.get(key))
+            if codes is None:
+                return frozenset()
+            return frozenset(c for c in known if _membership(codes, c, regions, overrides)[0] == "fail")
+
+        return cls(failing("applicant_countries"), failing("partner_countries"))
 
     def rules_out(self, city_country: str | None, partner_country: str | None) -> bool:
         a, b = _norm_country(city_country), _norm_country(partner_country)

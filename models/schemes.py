@@ -14,14 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from models.funding import (
-    CountryRules,
-    Eligibility,
-    Party,
-    RegionResolver,
-    check_scheme,
-    ruled_out_by_countries,
-)
+from models.funding import CountryRules, Eligibility, Party, RegionResolver, check_scheme
 
 TEXT_WEIGHT = 0.45
 SECTOR_WEIGHT = 0.35
@@ -53,7 +46,6 @@ class SchemeSuggestion:
 class SchemeFunding:
     """The funded cooperations that name one scheme, indexed by country and by sector."""
 
-    cooperations: tuple[FundedCooperation, ...]
     by_country: Mapping[str, frozenset[int]]
     by_sector: Mapping[str, frozenset[int]]
 
@@ -67,7 +59,6 @@ class SchemeFunding:
             for sector in coop.sectors:
                 by_sector.setdefault(sector, set()).add(k)
         return cls(
-            tuple(cooperations),
             {c: frozenset(v) for c, v in by_country.items()},
             {c: frozenset(v) for c, v in by_sector.items()},
         )
@@ -134,7 +125,8 @@ def suggest_schemes(
     the precedent, not the eligibility verdict (a scheme's listed sectors describe what it
     funded so far).
     ``cache`` keeps verdicts across calls: they depend only on the scheme, the two
-    parties and the year. ``country_rules`` (by scheme id) make the country pass a lookup.
+    parties and the year. ``country_rules`` (by scheme id, prepared for every country of the
+    store) spare building them on each call.
     """
     if limit <= 0:
         return []
@@ -165,13 +157,10 @@ def suggest_schemes(
         precedents = [_precedent(countries, same_sectors, funded) for countries in pair_countries]
         base = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap
         per_pair = [base + PRECEDENT_WEIGHT * value for value, _ in precedents]
-        rules = country_rules.get(str(scheme["id"])) if country_rules is not None else None
-        excluded = {
-            country: rules.rules_out(city.country, country)
-            if rules is not None
-            else ruled_out_by_countries(scheme, city=city, partner=Party(country), regions=regions)
-            for country in partner_countries
-        }
+        rules = (country_rules or {}).get(str(scheme["id"])) or CountryRules.of(
+            scheme, {city.country, *partner_countries}, regions
+        )
+        excluded = {country: rules.rules_out(city.country, country) for country in partner_countries}
         pair_excluded = [excluded[p.country] for _, p, _ in pairs]
         bound = max(
             (TIER[False] if x else TIER[True]) + f for x, f in zip(pair_excluded, per_pair, strict=True)

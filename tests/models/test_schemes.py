@@ -154,7 +154,7 @@ def test_the_country_pass_changes_no_answer(monkeypatch):
         suggest_schemes(SCHEMES, embeddings, limit=n, cache=checked, **r)
         for n, r in zip(limits, requests, strict=True)
     ]
-    monkeypatch.setattr(models.schemes, "ruled_out_by_countries", lambda *a, **k: False)
+    monkeypatch.setattr(models.schemes.CountryRules, "rules_out", lambda *a, **k: False)
     every: dict = {}
     every_rule = [
         suggest_schemes(SCHEMES, embeddings, limit=n, cache=every, **r)
