@@ -424,10 +424,10 @@ def funded_cooperation_rows(session: Session) -> list[dict[str, Any]]:
 
 
 def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
-    """Changes when sectors or schemes are added or edited, or cooperations are added.
+    """Changes when sectors, schemes or cooperations are added or edited.
 
     Sectors and schemes are a few hundred rows, so their content is hashed (a few ms);
-    cooperations are only ever added, so their count and largest id tell.
+    for cooperations their count, largest id and latest change (indexed) tell.
     """
     digest = hashlib.sha256()
     sectors = select(Sector.id, Sector.name, Sector.description, Sector.parent_id, Sector.aliases)
@@ -444,11 +444,16 @@ def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
         digest.hexdigest(),
         session.scalar(select(func.count()).select_from(Cooperation)),
         session.scalar(select(func.max(Cooperation.id))),
+        session.scalar(select(func.max(Cooperation.updated_at))),
     )
 
 
 def cooperation_summaries(session: Session, city_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """Light rows of every cooperation of each city (no ORM objects: hubs have hundreds)."""
+    """Light rows of every cooperation of each city (no ORM objects: hubs have hundreds).
+
+    Sectors and outcome indicators are tuples: workers keep these rows in a cache that
+    every request shares, so nothing in them is meant to be changed.
+    """
     if not city_ids:
         return {}
     stmt = (
@@ -484,9 +489,9 @@ def cooperation_summaries(session: Session, city_ids: Sequence[int]) -> dict[int
                 "title": r.title,
                 "success": r.success,
                 "outcome_summary": r.outcome_summary,
-                "outcome_indicators": r.outcome_indicators or [],
+                "outcome_indicators": tuple(r.outcome_indicators or ()),
                 "start_year": r.start_year,
-                "sectors": sorted(sectors.get(r.id, [])),
+                "sectors": tuple(sorted(sectors.get(r.id, []))),
             }
         )
     return out

@@ -125,7 +125,9 @@ class CityProfile(Base):
     languages: Mapped[list[Any]] = mapped_column(JSON, default=list)
     sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
     origin: Mapped[str] = mapped_column(String(10), default=ORIGIN_IMPORT)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
 
     city: Mapped[City] = relationship(back_populates="profile")
 
@@ -158,7 +160,10 @@ class FundingScheme(Base):
 
 class Cooperation(Base):
     __tablename__ = "cooperations"
-    __table_args__ = (Index("ix_cooperations_kind", "kind"),)
+    __table_args__ = (
+        Index("ix_cooperations_kind", "kind"),
+        Index("ix_cooperations_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -177,6 +182,11 @@ class Cooperation(Base):
     source_key: Mapped[str] = mapped_column(String(300), unique=True)
     origin: Mapped[str] = mapped_column(String(10), default=ORIGIN_IMPORT)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # also set when only its members or sectors change: workers' caches of cooperation
+    # histories follow the largest value (see repositories.catalogue_fingerprint)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
 
     members: Mapped[list[CooperationMember]] = relationship(
         back_populates="cooperation", cascade="all, delete-orphan"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from models.schemes import FundedCooperation, SchemeFunding, group_by_scheme
 from models.sectors import SectorInfo
 
 ELIGIBILITY_CACHE_SIZE = 10_000  # about 90 country pairs of the whole catalogue
+# Cities whose cooperation history a worker keeps. Recommended partners concentrate on a
+# few thousand cities; a hub's history is a few hundred rows that cost milliseconds to read.
+HISTORY_CACHE_SIZE = 2048
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,27 @@ class CatalogueIndex:
     # a verdict is a few dozen Python objects, and an unbounded cache made every full garbage
     # collection (one every few dozen requests) slower, up to a fifth of a second.
     eligibility_cache: LRUCache = field(default_factory=lambda: LRUCache(ELIGIBILITY_CACHE_SIZE))
+    # city id -> its cooperation summaries, read-only: valid as long as this index, since the
+    # fingerprint changes with every added or edited cooperation
+    histories: LRUCache = field(default_factory=lambda: LRUCache(HISTORY_CACHE_SIZE))
+
+    def cooperation_history(
+        self, session: Session, city_ids: Sequence[int]
+    ) -> dict[int, list[dict[str, Any]]]:
+        """Every cooperation of each city (see ``repositories.cooperation_summaries``)."""
+        out: dict[int, list[dict[str, Any]]] = {}
+        missing = []
+        for city_id in city_ids:
+            found = self.histories.get(city_id)
+            if found is None:
+                missing.append(city_id)
+            else:
+                out[city_id] = found
+        if missing:
+            fetched = repositories.cooperation_summaries(session, missing)
+            for city_id in missing:
+                out[city_id] = self.histories[city_id] = fetched.get(city_id, [])
+        return out
 
 
 def scheme_text(record: dict[str, Any]) -> str:

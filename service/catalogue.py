@@ -2,7 +2,8 @@
 
 Built lazily on the first request and reused. After a short time-to-live a fingerprint
 query (a few ms) tells whether another worker or replica changed the catalogue; only
-then is the index rebuilt, so its eligibility cache lives on.
+then is the index rebuilt, so its eligibility and history caches live on. A worker that
+records a cooperation itself checks at once (``expire``).
 """
 
 from __future__ import annotations
@@ -42,3 +43,9 @@ class CatalogueHolder:
             else:
                 self._index = build_index(session, embedder, self._regions_path)
             return self._index
+
+    def expire(self) -> None:
+        """Compare the fingerprint on the next request (after a write that may change it)."""
+        with self._lock:
+            if self._index is not None:
+                self._index = replace(self._index, checked_at=float("-inf"))

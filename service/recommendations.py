@@ -195,7 +195,7 @@ def recommend(
 
     ids = [int(i) for i in frame["city_id"]]
     cities = repositories.cities_by_ids(session, ids)
-    history = repositories.cooperation_summaries(session, ids + ([query_city.id] if query_city else []))
+    history = index.cooperation_history(session, ids + ([query_city.id] if query_city else []))
     chosen = {
         pid: select_precedents(history.get(pid, []), request.sectors, PRECEDENTS_PER_PARTNER) for pid in ids
     }

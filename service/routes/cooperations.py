@@ -158,5 +158,8 @@ def create_cooperation(
             outcome_indicators=[i.model_dump() for i in body.outcome_indicators],
             success=body.success,
         )
+    # committed before this worker's cached histories are told, so their next check sees it
+    session.commit()
+    request.app.state.catalogue.expire()
     response.headers["Location"] = f"{request.url.path}/{coop.id}"
     return cooperation_read(coop)

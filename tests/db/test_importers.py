@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.importers.common import ImportFileError
 from db.importers.runner import import_all, import_dataset
+from db.repositories import catalogue_fingerprint
 from db.tables import City, CityProfile, Cooperation, Country, FundingScheme, UnresolvedPlace
 from tests.conftest import CURATED
 from tests.helpers import public_sample, row_counts
@@ -39,6 +40,27 @@ def test_curated_import_lands_and_is_idempotent(session_factory):
         )
         assert case.success == "high" and "jica-partnership-program" in case.funding_scheme_ids
         assert {m.city.name for m in case.members} == {"Kitakyushu", "Dalian"}
+
+
+def test_reimport_that_changes_only_sectors_marks_the_cooperation_updated(session_factory, tmp_path: Path):
+    import_dataset(session_factory, "curated", curated_dir=CURATED, data_dir=None)
+    key = "curated:kitakyushu-dalian"
+    with session_factory() as session:
+        before = session.scalar(select(Cooperation.updated_at).where(Cooperation.source_key == key))
+        fingerprint = catalogue_fingerprint(session)
+    edited = tmp_path / "curated"
+    shutil.copytree(CURATED, edited)
+    cases = json.loads((edited / "cooperation_cases.json").read_text())
+    case = next(c for c in cases if c["id"] == "kitakyushu-dalian")
+    case["sectors"] = case["sectors"][:2]
+    (edited / "cooperation_cases.json").write_text(json.dumps(cases))
+    report = import_dataset(session_factory, "curated", curated_dir=edited, data_dir=None)
+    assert report.tables["cooperations"].updated == 1
+    with session_factory() as session:
+        after = session.scalar(select(Cooperation.updated_at).where(Cooperation.source_key == key))
+        assert after > before
+        # workers' cached histories follow the fingerprint
+        assert catalogue_fingerprint(session) != fingerprint
 
 
 def test_bad_curated_file_writes_nothing(session_factory, tmp_path: Path):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import update
+import datetime as dt
 
+import pytest
+from sqlalchemy import select, update
+
+from db import repositories, writes
 from db.importers.runner import import_dataset
-from db.tables import FundingScheme
+from db.tables import Cooperation, CooperationMember, FundingScheme
 from features.text import SentenceEmbedder
 from service import catalogue
 from service.catalogue import CatalogueHolder
@@ -41,3 +44,50 @@ def test_index_survives_an_unchanged_check_and_follows_an_edit(session_factory, 
     assert rebuilt.fingerprint != first.fingerprint
     assert next(s for s in rebuilt.schemes if s["id"] == scheme_id)["name"] == "Renamed scheme"
     assert rebuilt.eligibility_cache.get("verdict") is None
+
+
+def test_cooperation_histories_are_cached_until_a_cooperation_is_added_or_edited(
+    session_factory, embedder, monkeypatch
+):
+    import_dataset(session_factory, "curated", curated_dir=CURATED, data_dir=None)
+    holder = CatalogueHolder(CURATED / "regions.json")
+    with session_factory() as session:
+        index = holder.get(session, embedder)
+        city_ids = list(session.scalars(select(CooperationMember.city_id).distinct().limit(3)))
+        first = index.cooperation_history(session, city_ids)
+        assert first == repositories.cooperation_summaries(session, city_ids)
+        again = index.cooperation_history(session, city_ids)
+        assert all(again[c] is first[c] for c in city_ids)  # served from the cache
+        unknown = 10**9
+        assert index.cooperation_history(session, [unknown]) == {unknown: []}
+
+    with session_factory() as session:  # this worker records a cooperation
+        added = writes.create_cooperation(
+            session,
+            title="Cache test",
+            kind="technical-cooperation",
+            city_ids=city_ids[:2],
+            sectors=["energy"],
+        )
+        session.commit()
+        added_id = added.id
+    holder.expire()
+    with session_factory() as session:
+        index = holder.get(session, embedder)
+        history = index.cooperation_history(session, city_ids)
+    assert added_id in {c["id"] for c in history[city_ids[0]]}
+    assert added_id not in {c["id"] for c in first[city_ids[0]]}
+
+    # another worker's import corrects a cooperation in place (same count, same largest id)
+    edited_id = next(c["id"] for c in first[city_ids[0]] if c["sectors"])
+    with session_factory() as session:
+        before = repositories.catalogue_fingerprint(session)
+        coop = session.get(Cooperation, edited_id)
+        coop.sector_links = []
+        coop.updated_at = dt.datetime.now(dt.UTC)
+        session.commit()
+        assert repositories.catalogue_fingerprint(session) != before
+    monkeypatch.setattr(catalogue, "TTL_SECONDS", 0.0)
+    with session_factory() as session:
+        edited = holder.get(session, embedder).cooperation_history(session, city_ids[:1])
+    assert next(c for c in edited[city_ids[0]] if c["id"] == edited_id)["sectors"] == ()

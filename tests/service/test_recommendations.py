@@ -203,3 +203,28 @@ def test_city_added_after_training_is_scored_from_its_profile(api: Api, served: 
     assert r.json()["partners"]
     with api.factory() as session:
         assert session.get(City, created.json()["id"]) is not None
+
+
+def test_recorded_cooperation_backs_the_next_answer_at_once(api: Api, served: str):
+    """A worker caches partners' histories; one it records itself shows in its very next answer."""
+    request = {"city_id": api.city_id("Kitakyushu"), "needs": "tram network", "sectors": ["mobility"]}
+    first = api.client.post("/v1/recommendations", json=request).json()["partners"][0]
+    assert api.client.post("/v1/recommendations", json=request).json()["partners"][0] == first  # cached
+    recorded = api.client.post(
+        "/v1/cooperations",
+        headers=api.auth("write"),
+        json={
+            "title": "Tram exchange recorded by an API test",
+            "kind": "technical-cooperation",
+            "city_ids": [first["city"]["id"], api.city_id("Saldus")],
+            "sectors": ["mobility"],
+            "success": "high",
+            "outcome_summary": "Two tram lines planned together.",
+            "start_year": 2026,
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
+    again = api.client.post("/v1/recommendations", json=request).json()["partners"][0]
+    assert again["city"] == first["city"]
+    assert again["precedents"][0]["cooperation_id"] == recorded.json()["id"]
+    assert recorded.json()["id"] not in [p["cooperation_id"] for p in first["precedents"]]
