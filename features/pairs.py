@@ -21,6 +21,16 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return np.where(n > 0, v / np.maximum(n, 1e-12), 0.0)
 
 
+def _nonzero_rows(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the non-zero rows of ``v`` and those rows (float32).
+
+    Most cities have no profile text and no track record: a product over the others
+    is all the work (a sixth of the catalogue for track records).
+    """
+    rows = np.flatnonzero(np.any(v != 0, axis=1))
+    return rows, np.ascontiguousarray(v[rows], dtype=np.float32)
+
+
 class TextPairFeatures(TransformerMixin, BaseEstimator):
     """Query needs/profile vs candidate track record and profile (cosine), sector overlap.
 
@@ -69,9 +79,17 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
             (np.ones(len(rows), np.float32), (rows, cols)), shape=(n, max(len(self.sector_vocab_), 1))
         )
         self.sector_count_ = np.asarray(self.sector_matrix_.sum(axis=1)).ravel()
-        self.track_unit_ = _unit(self.track_sum_).astype(np.float32)
-        self.profile_unit_ = _unit(self.profile_).astype(np.float32)
+        self.track_rows_, self.track_unit_rows_ = _nonzero_rows(_unit(self.track_sum_))
+        self.profile_rows_, self.profile_unit_rows_ = _nonzero_rows(_unit(self.profile_))
         return self
+
+    def __setstate__(self, state: dict) -> None:
+        # artifacts saved before the unit vectors were kept for non-zero rows only
+        for name in ("track", "profile"):
+            dense = state.pop(f"{name}_unit_", None)
+            if dense is not None:
+                state[f"{name}_rows_"], state[f"{name}_unit_rows_"] = _nonzero_rows(dense)
+        self.__dict__.update(state)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Column names (the text columns without role fit)."""
@@ -134,8 +152,8 @@ def _text_transform_all(self: TextPairFeatures, q: QuerySide) -> np.ndarray:
     out = np.zeros((n, 3))
     qe = self.query_embeddings(q)[:1][0].astype(np.float32)
     if np.any(qe):
-        out[:, 0] = self.track_unit_ @ qe
-        out[:, 1] = self.profile_unit_ @ qe
+        out[self.track_rows_, 0] = self.track_unit_rows_ @ qe
+        out[self.profile_rows_, 1] = self.profile_unit_rows_ @ qe
         p = int(q.position[0])
         if p >= 0 and len(q.cold) and q.cold[0]:
             # The partners' track records must not contain the cold query's own profile.
