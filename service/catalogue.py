@@ -3,7 +3,7 @@
 Built lazily on the first request and reused. After a short time-to-live a fingerprint
 query (a few ms) tells whether another worker or replica changed the catalogue; only
 then is the index rebuilt, so its eligibility and history caches live on. A worker that
-records a cooperation itself checks at once (``expire``).
+writes a cooperation or a scheme itself checks at once (``commit_and_expire``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from fastapi import Request
 from sqlalchemy.orm import Session
 
 from db import repositories
@@ -49,3 +50,12 @@ class CatalogueHolder:
         with self._lock:
             if self._index is not None:
                 self._index = replace(self._index, checked_at=float("-inf"))
+
+
+def commit_and_expire(request: Request, session: Session) -> None:
+    """Commit a catalogue write, then have this worker's index compare its fingerprint at once.
+
+    Committed first, so that the check sees the write.
+    """
+    session.commit()
+    request.app.state.catalogue.expire()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from db import repositories, writes
 from db.tables import Cooperation
 from service.auth import ReadKey, WriteKey
+from service.catalogue import commit_and_expire
 from service.deps import SessionDep
 from service.errors import InvalidInput, NotFound
 from service.routes._common import (
@@ -158,8 +159,6 @@ def create_cooperation(
             outcome_indicators=[i.model_dump() for i in body.outcome_indicators],
             success=body.success,
         )
-    # committed before this worker's cached histories are told, so their next check sees it
-    session.commit()
-    request.app.state.catalogue.expire()
+    commit_and_expire(request, session)  # this worker's cached histories follow at once
     response.headers["Location"] = f"{request.url.path}/{coop.id}"
     return cooperation_read(coop)

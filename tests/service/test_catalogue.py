@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from db.importers.runner import import_dataset
 from db.tables import FundingScheme
+from features.text import SentenceEmbedder
 from service.cli import app as cli_app
 from service.config import get_settings
 from tests.conftest import CURATED
@@ -80,6 +81,23 @@ def test_put_scheme_adds_then_edits(api: Api) -> None:
     edited = api.client.put("/v1/funding-schemes/test-put-scheme", json=record, headers=admin)
     assert edited.status_code == 200 and edited.json()["description"] == "edited"
     assert api.client.get("/v1/funding-schemes/test-put-scheme").json()["description"] == "edited"
+
+
+def test_scheme_edits_reach_this_workers_catalogue_at_once(api: Api) -> None:
+    """Within its time-to-live the index is not compared with the store, except after its own writes."""
+    holder, embedder = api.client.app.state.catalogue, SentenceEmbedder().fit()
+    with api.factory() as session:
+        holder.get(session, embedder)
+    record = _scheme("test-fresh-scheme")
+    put = api.client.put("/v1/funding-schemes/test-fresh-scheme", json=record, headers=api.auth("admin"))
+    assert put.status_code == 201, put.text
+    with api.factory() as session:
+        assert "test-fresh-scheme" in {s["id"] for s in holder.get(session, embedder).schemes}
+    record["id"] = "test-fresh-import"
+    imported = api.client.post("/v1/funding-schemes/import", json=[record], headers=api.auth("admin"))
+    assert imported.status_code == 200, imported.text
+    with api.factory() as session:
+        assert "test-fresh-import" in {s["id"] for s in holder.get(session, embedder).schemes}
 
 
 def test_put_scheme_validation(api: Api) -> None:
