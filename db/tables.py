@@ -125,9 +125,7 @@ class CityProfile(Base):
     languages: Mapped[list[Any]] = mapped_column(JSON, default=list)
     sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
     origin: Mapped[str] = mapped_column(String(10), default=ORIGIN_IMPORT)
-    updated_at: Mapped[dt.datetime | None] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
     city: Mapped[City] = relationship(back_populates="profile")
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.gazetteer import Gazetteer
@@ -23,9 +24,21 @@ def _run(factory: sessionmaker[Session], name: str, step: Callable[[Session], Im
     start = time.perf_counter()
     with session_scope(factory) as session:
         report = step(session)
+    with session_scope(factory) as session:
+        refresh_statistics(session)
     report.notes.append(f"{name} took {time.perf_counter() - start:.1f} s")
     logger.info("imported %s", name, extra={"fields": {"dataset": name, **report.to_dict()}})
     return report
+
+
+def refresh_statistics(session: Session) -> None:
+    """Gather the query planner's statistics after a bulk import.
+
+    SQLite never gathers them by itself, nor PostgreSQL before autovacuum runs (if it is
+    on). Without them both plan for small tables: PostgreSQL hashed all 15,000 cities to
+    name the members of 30 cooperations (3 ms, not 0.1 ms).
+    """
+    session.execute(text("ANALYZE"))
 
 
 def import_dataset(

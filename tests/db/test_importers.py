@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from db.importers.common import ImportFileError
 from db.importers.runner import import_all, import_dataset
@@ -40,6 +40,19 @@ def test_curated_import_lands_and_is_idempotent(session_factory):
         )
         assert case.success == "high" and "jica-partnership-program" in case.funding_scheme_ids
         assert {m.city.name for m in case.members} == {"Kitakyushu", "Dalian"}
+
+
+def test_import_leaves_planner_statistics(session_factory):
+    """Without statistics both databases plan joins as if the tables were empty."""
+    import_dataset(session_factory, "curated", curated_dir=CURATED, data_dir=None)
+    with session_factory() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            analysed = session.scalars(text("SELECT tbl FROM sqlite_stat1")).all()
+        else:
+            analysed = session.scalars(
+                text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+            ).all()
+    assert {"cities", "cooperation_members", "cooperations"} <= set(analysed)
 
 
 def test_reimport_that_changes_only_sectors_marks_the_cooperation_updated(session_factory, tmp_path: Path):
