@@ -427,7 +427,10 @@ def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
     """Changes when sectors, schemes or cooperations are added or edited.
 
     Sectors and schemes are a few hundred rows, so their content is hashed (a few ms);
-    for cooperations their count, largest id and latest change (indexed) tell.
+    for cooperations their count, largest id and latest change (indexed) tell. One case
+    slips through, on PostgreSQL only (SQLite has one writer at a time): an import that
+    only corrects cooperations in place and commits after a concurrent write stamped
+    later. It is seen with the next change.
     """
     digest = hashlib.sha256()
     sectors = select(Sector.id, Sector.name, Sector.description, Sector.parent_id, Sector.aliases)

@@ -180,8 +180,9 @@ class Cooperation(Base):
     source_key: Mapped[str] = mapped_column(String(300), unique=True)
     origin: Mapped[str] = mapped_column(String(10), default=ORIGIN_IMPORT)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    # also set when only its members or sectors change: workers' caches of cooperation
-    # histories follow the largest value (see repositories.catalogue_fingerprint)
+    # the importer also sets it when only members or sectors change (no UPDATE of this row);
+    # workers' caches of cooperation histories follow the largest value
+    # (see repositories.catalogue_fingerprint)
     updated_at: Mapped[dt.datetime | None] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now
     )

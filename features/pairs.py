@@ -89,7 +89,7 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
             dense = state.pop(f"{name}_unit_", None)
             if dense is not None:
                 state[f"{name}_rows_"], state[f"{name}_unit_rows_"] = _nonzero_rows(dense)
-        self.__dict__.update(state)
+        super().__setstate__(state)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Column names (the text columns without role fit)."""

@@ -52,8 +52,8 @@ class CatalogueIndex:
     # a verdict is a few dozen Python objects, and an unbounded cache made every full garbage
     # collection (one every few dozen requests) slower, up to a fifth of a second.
     eligibility_cache: LRUCache = field(default_factory=lambda: LRUCache(ELIGIBILITY_CACHE_SIZE))
-    # city id -> its cooperation summaries, read-only: valid as long as this index, since the
-    # fingerprint changes with every added or edited cooperation
+    # city id -> its cooperation summaries, read-only: valid as long as this index, whose
+    # fingerprint changes when cooperations are added or edited (repositories.catalogue_fingerprint)
     histories: LRUCache = field(default_factory=lambda: LRUCache(HISTORY_CACHE_SIZE))
 
     def cooperation_history(

@@ -217,7 +217,7 @@ def put_funding_scheme(
     if result.inserted:
         response.status_code = 201
     row = repositories.get_funding_scheme(session, scheme_id=scheme_id)
-    assert row is not None  # just written in this transaction
+    assert row is not None  # just written
     return scheme_read(row)
 
 

@@ -50,7 +50,10 @@ def test_import_leaves_planner_statistics(session_factory):
             analysed = session.scalars(text("SELECT tbl FROM sqlite_stat1")).all()
         else:
             analysed = session.scalars(
-                text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+                text(
+                    "SELECT relname FROM pg_stat_user_tables"
+                    " WHERE last_analyze IS NOT NULL AND schemaname = current_schema()"
+                )
             ).all()
     assert {"cities", "cooperation_members", "cooperations"} <= set(analysed)
 

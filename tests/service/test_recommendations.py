@@ -209,7 +209,8 @@ def test_recorded_cooperation_backs_the_next_answer_at_once(api: Api, served: st
     """A worker caches partners' histories; one it records itself shows in its very next answer."""
     request = {"city_id": api.city_id("Kitakyushu"), "needs": "tram network", "sectors": ["mobility"]}
     first = api.client.post("/v1/recommendations", json=request).json()["partners"][0]
-    assert api.client.post("/v1/recommendations", json=request).json()["partners"][0] == first  # cached
+    # the second answer is served with the cached histories
+    assert api.client.post("/v1/recommendations", json=request).json()["partners"][0] == first
     recorded = api.client.post(
         "/v1/cooperations",
         headers=api.auth("write"),

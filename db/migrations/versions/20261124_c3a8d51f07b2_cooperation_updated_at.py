@@ -29,5 +29,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_cooperations_updated_at", table_name="cooperations")
-    with op.batch_alter_table("cooperations", schema=None) as batch_op:
-        batch_op.drop_column("updated_at")
+    # ALTER TABLE ... DROP COLUMN (SQLite >= 3.35): a batch copy of the table would have to drop
+    # the original, which the members, sectors and parent links reference
+    op.drop_column("cooperations", "updated_at")
