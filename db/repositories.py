@@ -427,10 +427,8 @@ def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
     """Changes when sectors, schemes or cooperations are added or edited.
 
     Sectors and schemes are a few hundred rows, so their content is hashed (a few ms);
-    for cooperations their count, largest id and latest change (indexed) tell. One case
-    slips through, on PostgreSQL only (SQLite has one writer at a time): an import that
-    only corrects cooperations in place and commits after a concurrent write stamped
-    later. It is seen with the next change.
+    for cooperations their count and largest id tell additions, and the sum of their
+    revisions in-place changes, in whatever order writers commit.
     """
     digest = hashlib.sha256()
     sectors = select(Sector.id, Sector.name, Sector.description, Sector.parent_id, Sector.aliases)
@@ -447,7 +445,7 @@ def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
         digest.hexdigest(),
         session.scalar(select(func.count()).select_from(Cooperation)),
         session.scalar(select(func.max(Cooperation.id))),
-        session.scalar(select(func.max(Cooperation.updated_at))),
+        session.scalar(select(func.sum(Cooperation.revision))),
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -158,10 +159,7 @@ class FundingScheme(Base):
 
 class Cooperation(Base):
     __tablename__ = "cooperations"
-    __table_args__ = (
-        Index("ix_cooperations_kind", "kind"),
-        Index("ix_cooperations_updated_at", "updated_at"),
-    )
+    __table_args__ = (Index("ix_cooperations_kind", "kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -180,12 +178,9 @@ class Cooperation(Base):
     source_key: Mapped[str] = mapped_column(String(300), unique=True)
     origin: Mapped[str] = mapped_column(String(10), default=ORIGIN_IMPORT)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    # the importer also sets it when only members or sectors change (no UPDATE of this row);
-    # workers' caches of cooperation histories follow the largest value
-    # (see repositories.catalogue_fingerprint)
-    updated_at: Mapped[dt.datetime | None] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    # raised by every in-place change (the importer's); workers' caches of cooperation histories
+    # follow the sum over all cooperations (see repositories.catalogue_fingerprint)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     members: Mapped[list[CooperationMember]] = relationship(
         back_populates="cooperation", cascade="all, delete-orphan"

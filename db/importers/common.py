@@ -7,7 +7,6 @@ them inside one transaction, so a bad file writes nothing.
 from __future__ import annotations
 
 import collections
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -207,8 +206,9 @@ def upsert_cooperation(
     if wanted_sectors != {s.sector_id for s in coop.sector_links}:
         coop.sector_links = [CooperationSector(sector_id=s) for s in sorted(wanted_sectors)]
         changed = True
-    if changed:  # a change of members or sectors alone does not update the row itself
-        coop.updated_at = dt.datetime.now(dt.UTC)
+    if changed:
+        # in SQL, not from the value read: a concurrent import's raise is never overwritten
+        coop.revision = Cooperation.revision + 1
     report.count("cooperations", "updated" if changed else "unchanged")
     return coop
 

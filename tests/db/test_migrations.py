@@ -18,7 +18,7 @@ def _downgrade(engine, revision: str) -> None:
         command.downgrade(cfg, revision)
 
 
-def test_cooperation_updated_at_downgrades_and_upgrades_keeping_every_row(engine, session_factory):
+def test_cooperation_revision_downgrades_and_upgrades_keeping_every_row(engine, session_factory):
     # the curated cases link to one another (parent_id): a copy-and-drop of the table would fail
     import_dataset(session_factory, "curated", curated_dir=CURATED, data_dir=None)
 
@@ -33,8 +33,8 @@ def test_cooperation_updated_at_downgrades_and_upgrades_keeping_every_row(engine
     before = counts()
     assert before[2] > 0
     _downgrade(engine, "b71c2d9e4a10")
-    assert "updated_at" not in {c["name"] for c in inspect(engine).get_columns("cooperations")}
+    assert "revision" not in {c["name"] for c in inspect(engine).get_columns("cooperations")}
     upgrade(engine)
     assert counts() == before
     with session_factory() as session:
-        assert session.scalar(select(func.count()).where(Cooperation.updated_at.is_(None))) == 0
+        assert set(session.scalars(select(Cooperation.revision).distinct())) == {1}

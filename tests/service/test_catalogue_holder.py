@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy import select, update
 
@@ -84,10 +82,35 @@ def test_cooperation_histories_are_cached_until_a_cooperation_is_added_or_edited
         before = repositories.catalogue_fingerprint(session)
         coop = session.get(Cooperation, edited_id)
         coop.sector_links = []
-        coop.updated_at = dt.datetime.now(dt.UTC)
+        coop.revision = Cooperation.revision + 1  # as the importer does
         session.commit()
         assert repositories.catalogue_fingerprint(session) != before
     monkeypatch.setattr(catalogue, "TTL_SECONDS", 0.0)
     with session_factory() as session:
         edited = holder.get(session, embedder).cooperation_history(session, city_ids[:1])
     assert next(c for c in edited[city_ids[0]] if c["id"] == edited_id)["sectors"] == ()
+
+
+def test_fingerprint_sees_an_in_place_correction_that_commits_last(session_factory):
+    """An import's correction committed after a concurrent addition still changes the fingerprint."""
+    import_dataset(session_factory, "curated", curated_dir=CURATED, data_dir=None)
+    with session_factory() as probe:
+        if probe.get_bind().dialect.name == "sqlite":
+            pytest.skip("SQLite has one writer at a time: the two transactions cannot overlap")
+        city_ids = list(probe.scalars(select(CooperationMember.city_id).distinct().limit(2)))
+    correcting, adding = session_factory(), session_factory()
+    try:
+        coop = correcting.scalars(select(Cooperation).limit(1)).one()
+        coop.sector_links = []
+        coop.revision = Cooperation.revision + 1
+        correcting.flush()  # the correction is written first, but not yet committed
+        writes.create_cooperation(adding, title="Added meanwhile", kind="twinning", city_ids=city_ids)
+        adding.commit()
+        with session_factory() as session:
+            seen = repositories.catalogue_fingerprint(session)  # a worker checks in between
+        correcting.commit()
+    finally:
+        correcting.close()
+        adding.close()
+    with session_factory() as session:
+        assert repositories.catalogue_fingerprint(session) != seen
