@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
@@ -18,7 +20,7 @@ from service.catalogue import CatalogueHolder
 from service.config import Settings, get_settings
 from service.errors import register_error_handlers
 from service.logs import configure_logging
-from service.metrics import Metrics, install_metrics
+from service.metrics import MeasureRequests, Metrics
 from service.model_holder import ModelHolder
 from service.routes import (
     catalogue,
@@ -40,6 +42,29 @@ reasons and past cooperations behind it. Read endpoints are open; write and admi
 need `Authorization: Bearer <key>` with the right scope (keys: `partnermatch create-api-key`).
 Every error answers `{"error", "message", "details": [{"field", "message"}]}`.
 """
+
+
+class LimitBody:
+    """Refuse a body whose declared length exceeds the limit (413) before anything reads it.
+
+    Plain ASGI, like ``service.metrics.MeasureRequests``.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = Headers(scope=scope).get("content-length")
+            s = self.settings
+            limit = s.max_import_bytes if scope["path"].endswith("/import") else s.max_body_bytes
+            if length is not None and length.isdigit() and int(length) > limit:
+                message = f"request body of {length} bytes exceeds the limit of {limit} bytes"
+                response = JSONResponse(error_payload("payload_too_large", message), status_code=413)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -81,22 +106,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.state.metrics = Metrics()
     register_error_handlers(app)
-    install_metrics(app, app.state.metrics)
+    app.add_middleware(MeasureRequests, metrics=app.state.metrics)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type"],
     )
-
-    @app.middleware("http")
-    async def _limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        limit = settings.max_import_bytes if request.url.path.endswith("/import") else settings.max_body_bytes
-        if length is not None and length.isdigit() and int(length) > limit:
-            message = f"request body of {length} bytes exceeds the limit of {limit} bytes"
-            return JSONResponse(error_payload("payload_too_large", message), status_code=413)
-        return await call_next(request)
+    app.add_middleware(LimitBody, settings=settings)
 
     app.include_router(health.router)
     app.include_router(recommendations.router, prefix="/v1")
