@@ -13,6 +13,12 @@ TZ_DIFF_HOURS = "tz_diff_hours"
 LOG_POP_RATIO = "log_pop_ratio"
 QUERY_LOG_POP = "query_log_pop"
 CANDIDATE_LOG_POP = "candidate_log_pop"
+# log10 of the population rank within the country and within the admin region (0: the largest)
+QUERY_LOG_RANK = "query_log_rank"
+CANDIDATE_LOG_RANK = "candidate_log_rank"
+LOG_RANK_DIFF = "log_rank_diff"
+QUERY_LOG_ADMIN_RANK = "query_log_admin_rank"
+CANDIDATE_LOG_ADMIN_RANK = "candidate_log_admin_rank"
 
 GEO_COLUMNS: tuple[str, ...] = (
     DISTANCE_KM,
@@ -25,6 +31,11 @@ GEO_COLUMNS: tuple[str, ...] = (
     LOG_POP_RATIO,
     QUERY_LOG_POP,
     CANDIDATE_LOG_POP,
+    QUERY_LOG_RANK,
+    CANDIDATE_LOG_RANK,
+    LOG_RANK_DIFF,
+    QUERY_LOG_ADMIN_RANK,
+    CANDIDATE_LOG_ADMIN_RANK,
 )
 
 # Graph indices from training links (features/graph.py)
@@ -48,13 +59,16 @@ GRAPH_COLUMNS: tuple[str, ...] = (
     CANDIDATE_GROUPS,
 )
 
-# Country and regional affinities from training links (features/graph.py)
+# Country, grid-cell and admin-region (GeoNames admin1) affinities from training links (features/graph.py)
 COUNTRY_PAIR_LINKS = "country_pair_links"
 COUNTRY_PAIR_AFFINITY = "country_pair_affinity"
 REGION_PAIR_LINKS = "region_pair_links"
 REGION_PAIR_AFFINITY = "region_pair_affinity"
 LOCAL_PAIR_AFFINITY = "local_pair_affinity"
 CANDIDATE_COUNTRY_SHARE = "candidate_country_share"
+ADMIN_PAIR_LINKS = "admin_pair_links"
+ADMIN_PAIR_AFFINITY = "admin_pair_affinity"
+CANDIDATE_ADMIN_SHARE = "candidate_admin_share"
 
 AFFINITY_COLUMNS: tuple[str, ...] = (
     COUNTRY_PAIR_LINKS,
@@ -63,6 +77,9 @@ AFFINITY_COLUMNS: tuple[str, ...] = (
     REGION_PAIR_AFFINITY,
     LOCAL_PAIR_AFFINITY,
     CANDIDATE_COUNTRY_SHARE,
+    ADMIN_PAIR_LINKS,
+    ADMIN_PAIR_AFFINITY,
+    CANDIDATE_ADMIN_SHARE,
 )
 
 # Links between the neighbourhoods (k nearest towns) of query and candidate (features/graph.py)

@@ -87,6 +87,9 @@ class QuerySide:
     wb_region: np.ndarray
     region_cell: np.ndarray
     local_cell: np.ndarray
+    admin_region: np.ndarray
+    log_rank: np.ndarray
+    log_admin_rank: np.ndarray
     sectors: list[frozenset[str]]
     embedding: np.ndarray | None = None
     removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -110,12 +113,16 @@ class CityTable:
     wb_region: np.ndarray
     region_cell: np.ndarray
     local_cell: np.ndarray
+    admin_region: np.ndarray
+    log_rank: np.ndarray
+    log_admin_rank: np.ndarray
     sectors: list[frozenset[str]]
     country_vocab: dict[str, int]
     continent_vocab: dict[str, int]
     wb_region_vocab: dict[str, int]
     region_vocab: dict[int, int]
     local_vocab: dict[int, int]
+    admin_vocab: dict[str, int]
 
     @property
     def n(self) -> int:
@@ -134,6 +141,13 @@ class CityTable:
         rc_raw, lc_raw = grid_cell(lat, lon, REGION_CELL_DEG), grid_cell(lat, lon, LOCAL_CELL_DEG)
         rv = {int(c): k for k, c in enumerate(np.unique(rc_raw))}
         lv = {int(c): k for k, c in enumerate(np.unique(lc_raw))}
+        # GeoNames admin1 codes ("02") mean something only within their country
+        pairs = zip(cities["country"], cities["admin_area"], strict=True)
+        admin, av = _codes(
+            pd.Series(
+                [f"{c}.{a}" if isinstance(c, str) and isinstance(a, str) and a else None for c, a in pairs]
+            )
+        )
         return cls(
             latitude=lat,
             longitude=lon,
@@ -145,12 +159,16 @@ class CityTable:
             wb_region=wb,
             region_cell=np.array([rv[int(c)] for c in rc_raw], dtype=np.int64),
             local_cell=np.array([lv[int(c)] for c in lc_raw], dtype=np.int64),
+            admin_region=admin,
+            log_rank=_log_rank_within(country, pop),
+            log_admin_rank=_log_rank_within(admin, pop),
             sectors=[frozenset(s or ()) for s in cities["sectors"].tolist()],
             country_vocab=cv,
             continent_vocab=ctv,
             wb_region_vocab=wv,
             region_vocab=rv,
             local_vocab=lv,
+            admin_vocab=av,
         )
 
     def side(
@@ -175,11 +193,29 @@ class CityTable:
             wb_region=self.wb_region[p],
             region_cell=self.region_cell[p],
             local_cell=self.local_cell[p],
+            admin_region=self.admin_region[p],
+            log_rank=self.log_rank[p],
+            log_admin_rank=self.log_admin_rank[p],
             sectors=[self.sectors[k] for k in p],
             embedding=embedding,
             removed=np.full(len(p), -1, dtype=np.int64) if removed is None else np.asarray(removed),
             cold=np.zeros(len(p), dtype=bool) if cold is None else np.asarray(cold, dtype=bool),
         )
+
+    def nearest_admin_region(self, country: int, latitude: float, longitude: float) -> int:
+        """Admin region code of the store's city nearest to a point in ``country`` (-1 if none)."""
+        idx = np.flatnonzero((self.country == country) & (self.admin_region >= 0)) if country >= 0 else []
+        if not len(idx):
+            return -1
+        d = haversine_km(latitude, longitude, self.latitude[idx], self.longitude[idx])
+        return int(self.admin_region[idx[np.argmin(np.nan_to_num(d, nan=np.inf))]])
+
+    def log_rank_among(self, codes: np.ndarray, code: int, population: float) -> float:
+        """log10 of the rank a city of ``population`` would take among the store's cities of ``code``."""
+        if code < 0 or not np.isfinite(population):
+            return float("nan")
+        larger = self.log_population[codes == code] > np.log10(population)
+        return float(np.log10(1 + larger.sum()))
 
     def profile_side(
         self,
@@ -202,6 +238,8 @@ class CityTable:
             return np.full(n, v, dtype=dtype)
 
         pop = float(population) if population and population > 0 else float("nan")
+        code = self.country_vocab.get(country or "", -1)
+        admin = self.nearest_admin_region(code, latitude, longitude)
         rc = int(grid_cell(latitude, longitude, REGION_CELL_DEG))
         lc = int(grid_cell(latitude, longitude, LOCAL_CELL_DEG))
         return QuerySide(
@@ -211,16 +249,32 @@ class CityTable:
             log_population=full(np.log10(pop)),
             tz_offset=full(utc_offset_hours(timezone)),
             income=full(INCOME_LEVELS.get(income_group or "", np.nan)),
-            country=full(self.country_vocab.get(country or "", -1), np.int64),
+            country=full(code, np.int64),
             continent=full(self.continent_vocab.get(continent or "", -1), np.int64),
             wb_region=full(self.wb_region_vocab.get(wb_region or "", -1), np.int64),
             region_cell=full(self.region_vocab.get(rc, -1), np.int64),
             local_cell=full(self.local_vocab.get(lc, -1), np.int64),
+            admin_region=full(admin, np.int64),
+            log_rank=full(self.log_rank_among(self.country, code, pop)),
+            log_admin_rank=full(self.log_rank_among(self.admin_region, admin, pop)),
             sectors=[frozenset(sectors)] * n,
             embedding=embedding,
             removed=full(-1, np.int64),
             cold=full(True, bool),
         )
+
+
+def _log_rank_within(codes: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """log10 of each city's population rank among the cities of its code (0: the largest; NaN: unknown).
+
+    A city's standing at home says more than its head count: the fifth city of Slovakia
+    and the fifth of Germany twin alike, though one has a tenth of the other's people.
+    """
+    out = np.full(len(population), np.nan)
+    ok = (codes >= 0) & np.isfinite(population) & (population > 0)
+    ranks = pd.Series(population[ok]).groupby(codes[ok]).rank(ascending=False, method="min")
+    out[ok] = np.log10(ranks.to_numpy())
+    return out
 
 
 def repeat_side(q: QuerySide, n: int) -> QuerySide:
@@ -264,7 +318,7 @@ class GeoPairFeatures(TransformerMixin, BaseEstimator):
         return np.array(C.GEO_COLUMNS, dtype=object)
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        """Features of position pairs ``X`` as a float array ``(n, 10)``."""
+        """Features of position pairs ``X`` as a float array ``(n, len(GEO_COLUMNS))``."""
         check_is_fitted(self, "table_")
         X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
         return self.transform_side(self.table_.side(X[:, 0]), X[:, 1])
@@ -289,6 +343,11 @@ class GeoPairFeatures(TransformerMixin, BaseEstimator):
                     q.log_population - t.log_population[cand],
                     q.log_population,
                     t.log_population[cand],
+                    q.log_rank,
+                    t.log_rank[cand],
+                    q.log_rank - t.log_rank[cand],
+                    q.log_admin_rank,
+                    t.log_admin_rank[cand],
                 ]
             ]
         )

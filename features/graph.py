@@ -110,7 +110,9 @@ class GraphPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
             position=X[:, 0], latitude=np.zeros(n), longitude=np.zeros(n), log_population=np.zeros(n),
             tz_offset=np.zeros(n), income=np.zeros(n), country=np.zeros(n, np.int64),
             continent=np.zeros(n, np.int64), wb_region=np.zeros(n, np.int64),
-            region_cell=np.zeros(n, np.int64), local_cell=np.zeros(n, np.int64), sectors=[frozenset()] * n,
+            region_cell=np.zeros(n, np.int64), local_cell=np.zeros(n, np.int64),
+            admin_region=np.zeros(n, np.int64), log_rank=np.zeros(n), log_admin_rank=np.zeros(n),
+            sectors=[frozenset()] * n,
             removed=np.full(n, -1, np.int64) if removed is None else np.asarray(removed, np.int64),
             cold=np.zeros(n, bool),
         )  # fmt: skip
@@ -264,7 +266,8 @@ class AffinityPairFeatures(TransformerMixin, BaseEstimator):
     """Country-pair and regional affinities: observed over expected links, smoothed.
 
     ``affinity = log((links(a, b) + alpha) / (ends(a) * ends(b) / 2m + beta))`` for the
-    countries (or ~300 km / ~100 km grid cells) a and b of query and candidate.
+    countries (or ~300 km / ~100 km grid cells, or GeoNames admin1 regions) a and b of query
+    and candidate.
 
     Parameters
     ----------
@@ -283,6 +286,7 @@ class AffinityPairFeatures(TransformerMixin, BaseEstimator):
         self.country_ = _PairCounter(t.country, len(t.country_vocab), a, graph.links)
         self.region_ = _PairCounter(t.region_cell, len(t.region_vocab), a, graph.links)
         self.local_ = _PairCounter(t.local_cell, len(t.local_vocab), a, graph.links)
+        self.admin_ = _PairCounter(t.admin_region, len(t.admin_vocab), a, graph.links)
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
@@ -302,7 +306,8 @@ class AffinityPairFeatures(TransformerMixin, BaseEstimator):
         c_cnt, c_aff, c_share = self.country_.features(q, q.country, t.country[cand], a, b)
         r_cnt, r_aff, _ = self.region_.features(q, q.region_cell, t.region_cell[cand], a, b)
         _, l_aff, _ = self.local_.features(q, q.local_cell, t.local_cell[cand], a, b)
-        return np.column_stack([c_cnt, c_aff, r_cnt, r_aff, l_aff, c_share])
+        a_cnt, a_aff, a_share = self.admin_.features(q, q.admin_region, t.admin_region[cand], a, b)
+        return np.column_stack([c_cnt, c_aff, r_cnt, r_aff, l_aff, c_share, a_cnt, a_aff, a_share])
 
     def transform_all(self, q: QuerySide) -> np.ndarray:
         """Features of a one-row query side against every city, computed once per country/cell."""
@@ -313,6 +318,7 @@ class AffinityPairFeatures(TransformerMixin, BaseEstimator):
             (self.country_, q.country, t.country),
             (self.region_, q.region_cell, t.region_cell),
             (self.local_, q.local_cell, t.local_cell),
+            (self.admin_, q.admin_region, t.admin_region),
         ):
             k = int(counter.k)
             rep = repeat_side(q, k)
@@ -322,8 +328,8 @@ class AffinityPairFeatures(TransformerMixin, BaseEstimator):
             at = np.maximum(codes, 0)
             pick = [np.where(codes >= 0, v[at], v0[0]) for v, v0 in zip((cnt, aff, share), nil, strict=True)]
             cols.append(pick)
-        (c_cnt, c_aff, c_share), (r_cnt, r_aff, _), (_, l_aff, _) = cols
-        return np.column_stack([c_cnt, c_aff, r_cnt, r_aff, l_aff, c_share])
+        (c_cnt, c_aff, c_share), (r_cnt, r_aff, _), (_, l_aff, _), (a_cnt, a_aff, a_share) = cols
+        return np.column_stack([c_cnt, c_aff, r_cnt, r_aff, l_aff, c_share, a_cnt, a_aff, a_share])
 
 
 def near_matrix(table: CityTable, k: int) -> sparse.csr_matrix:

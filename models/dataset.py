@@ -17,6 +17,7 @@ CITY_COLUMNS: tuple[str, ...] = (
     "city_id",
     "name",
     "country",
+    "admin_area",
     "latitude",
     "longitude",
     "population",

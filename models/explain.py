@@ -70,6 +70,11 @@ def reasons(
     areas = _get(feature_row, C.NEAR_LINKS_NEAR)
     if areas >= 2:
         out.append((5 + min(areas, 20) / 20, f"{areas:.0f} partnerships already link the two areas"))
+    regions = _get(feature_row, C.ADMIN_PAIR_LINKS)
+    if regions >= 2:
+        out.append(
+            (4.5 + min(regions, 20) / 20, f"{regions:.0f} twinnings already link the two cities' regions")
+        )
     sim = _get(feature_row, C.NEEDS_TRACK_SIMILARITY)
     if sim >= 0.35:
         out.append((8 + sim, f"Track record matches the needs (similarity {sim:.2f})"))
@@ -89,6 +94,9 @@ def reasons(
     deg = _get(feature_row, C.CANDIDATE_DEGREE)
     if deg >= 5:
         out.append((3.5, f"{candidate_name} is an experienced partner ({deg:.0f} cooperations)"))
+    ranks = _get(feature_row, C.QUERY_LOG_RANK), _get(feature_row, C.CANDIDATE_LOG_RANK)
+    if all(np.isfinite(r) and r < 1 for r in ranks):  # log10 of the rank: both in their country's top 10
+        out.append((2.5, "Both among the ten largest cities of their countries"))
     gap = _get(feature_row, C.LOG_POP_RATIO)
     if np.isfinite(gap) and abs(gap) < 0.3:
         out.append((2, "Similar population size"))

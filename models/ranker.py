@@ -2,8 +2,9 @@
 
 Three gradient-boosted models share one featurizer:
 
-* warm — a known query city with links; trained on every training link with
-  that link hidden from its own features (and from its negatives' features);
+* warm — a known query city with links; trained on every training link of
+  cities with at least two, that link hidden from its own features (and from
+  its negatives' features);
 * cold — a city known only by its profile; trained on cities whose links are
   all hidden;
 * themed — a needs text; trained on group co-memberships, each group removed
@@ -267,7 +268,9 @@ class PartnerRanker(BaseEstimator):
     def _warm_rows(self):
         a = self.featurizer_.graph_.adjacency_
         qs, cs, rs, ys, ws = [], [], [], [], []
-        for q in np.flatnonzero(np.diff(a.indptr) > 0):
+        # A city with one link would have none once it is hidden: the cold model's case, never the
+        # warm model's (it scores cities that have links). Such examples took half the cities' weight.
+        for q in np.flatnonzero(np.diff(a.indptr) >= 2):
             partners = self.neighbours_[q]
             pos = partners[self._stays_visible[partners]]
             if not len(pos):

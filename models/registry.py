@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from db.tables import ModelVersion
 
-ARTIFACT_FORMAT = 1
+# Raised whenever a fitted model's pickled state changes shape (2: admin regions and population
+# ranks in the city table and the features): an older artifact is refused, not half-read.
+ARTIFACT_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,10 @@ def load_artifact_bytes(data: bytes) -> Any:
     """Unpickle an artifact written by :func:`dump_artifact` (trusted: it comes from our own store)."""
     payload = joblib.load(io.BytesIO(data))
     if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
+        found = payload.get("format") if isinstance(payload, dict) else None
         raise ValueError(
-            "artifact format not understood; retrain the model with this version of partnermatch"
+            f"artifact format {found} is not this version's ({ARTIFACT_FORMAT}); retrain the model with"
+            " this version of partnermatch: partnermatch train --promote"
         )
     return payload["model"]
 

@@ -35,6 +35,17 @@ def test_geo_features_by_hand():
     assert out[C.QUERY_LOG_POP][0] == pytest.approx(3.0)
 
 
+def test_population_ranks_by_hand():
+    # DE by population: 1 (1e5), 0 (1e3), 4 (500); PL: 3 (2 unknown); admin DE.01: 0, 4; city 5 has no region
+    f = GeoPairFeatures().fit(tiny_graph())
+    out = dict(zip(C.GEO_COLUMNS, f.transform(np.array([[0, 1], [0, 2], [4, 0], [1, 5]])).T, strict=True))
+    np.testing.assert_allclose(out[C.QUERY_LOG_RANK], np.log10([2, 2, 3, 1]))
+    np.testing.assert_allclose(out[C.CANDIDATE_LOG_RANK], [0, np.nan, np.log10(2), 0])
+    np.testing.assert_allclose(out[C.LOG_RANK_DIFF], [np.log10(2), np.nan, np.log10(1.5), 0])
+    np.testing.assert_allclose(out[C.QUERY_LOG_ADMIN_RANK], [0, 0, np.log10(2), 0])
+    np.testing.assert_allclose(out[C.CANDIDATE_LOG_ADMIN_RANK], [0, np.nan, 0, np.nan])
+
+
 def test_new_city_profile_side_matches_known_city():
     g = tiny_graph()
     table = CityTable.from_frame(g.cities)
@@ -47,3 +58,20 @@ def test_new_city_profile_side_matches_known_city():
         cand,
     )  # fmt: skip
     np.testing.assert_allclose(known, new)
+
+
+def test_new_city_takes_the_region_of_its_nearest_store_city_and_ranks_among_them():
+    table = CityTable.from_frame(tiny_graph().cities)
+    near_b = table.profile_side(1, country="DE", latitude=0.1, longitude=1.1, population=200_000)
+    assert near_b.admin_region[0] == table.admin_region[1]  # DE.02, B's region, not A's
+    assert near_b.log_rank[0] == 0.0 and near_b.log_admin_rank[0] == 0.0  # larger than B
+    small = table.profile_side(1, country="DE", latitude=0.0, longitude=0.0, population=600)
+    assert small.log_rank[0] == pytest.approx(np.log10(3)) and small.log_admin_rank[0] == pytest.approx(
+        np.log10(2)
+    )
+    nowhere = table.profile_side(1, country="JP", latitude=35.0, longitude=139.0, population=600)
+    assert (
+        nowhere.admin_region[0] == -1
+        and np.isnan(nowhere.log_rank[0])
+        and np.isnan(nowhere.log_admin_rank[0])
+    )

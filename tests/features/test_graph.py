@@ -42,6 +42,15 @@ def test_country_affinity_by_hand():
     assert out[C.COUNTRY_PAIR_LINKS].tolist() == [2, 1]
     assert out[C.COUNTRY_PAIR_AFFINITY][0] == pytest.approx(np.log((2 + 1) / (4 * 4 / 8 + 1)))
     assert out[C.CANDIDATE_COUNTRY_SHARE][0] == pytest.approx(2 / 4)
+    # Admin regions: DE.01-DE.02 1 (0-1), DE.02-PL.01 1 (1-2), DE.01-PL.01 1 (0-3), PL.01-PL.01 1 (2-3);
+    # ends DE.01 2, DE.02 2, PL.01 4.
+    assert out[C.ADMIN_PAIR_LINKS].tolist() == [1, 1]
+    assert out[C.ADMIN_PAIR_AFFINITY] == pytest.approx(
+        [np.log(2 / (2 * 4 / 8 + 1)), np.log(2 / (2 * 2 / 8 + 1))]
+    )
+    assert out[C.CANDIDATE_ADMIN_SHARE].tolist() == [1 / 2, 1 / 2]
+    # a city without a region (5) has no regional links, whatever its country's
+    assert f.transform(np.array([[0, 5]]))[0, C.AFFINITY_COLUMNS.index(C.ADMIN_PAIR_LINKS)] == 0
 
 
 @pytest.mark.parametrize("link", [0, 1, 2, 3])
@@ -87,8 +96,9 @@ def _random_graph(n: int = 40, m: int = 90, seed: int = 0):
     rng = np.random.default_rng(seed)
     cities = pd.DataFrame({
         "city_id": np.arange(n), "name": [f"c{k}" for k in range(n)],
-        "country": rng.choice(["DE", "FR", "PL"], n), "latitude": rng.uniform(40, 55, n),
-        "longitude": rng.uniform(0, 20, n), "population": rng.lognormal(9, 1, n), "timezone": "Europe/Berlin",
+        "country": rng.choice(["DE", "FR", "PL"], n), "admin_area": rng.choice(["01", "02"], n),
+        "latitude": rng.uniform(40, 55, n), "longitude": rng.uniform(0, 20, n),
+        "population": rng.lognormal(9, 1, n), "timezone": "Europe/Berlin",
         "continent": "EU", "wb_region": "ECA", "income_group": "H", "profile_text": "", "sectors": [()] * n,
     })  # fmt: skip
     pairs = {tuple(sorted(rng.choice(n, 2, replace=False).tolist())) for _ in range(m)}

@@ -20,6 +20,7 @@ def synthetic_graph(n: int = 120, seed: int = 0) -> GraphData:
     lon = rng.uniform(0, 25, n) + (country == "JP") * 110
     cities = pd.DataFrame({
         "city_id": np.arange(n) + 1, "name": [f"c{k}" for k in range(n)], "country": country,
+        "admin_area": np.where(lon < 12, "01", "02"),
         "latitude": lat, "longitude": lon, "population": rng.lognormal(10, 1, n),
         "timezone": np.where(country == "JP", "Asia/Tokyo", "Europe/Berlin"),
         "continent": np.where(country == "JP", "AS", "EU"), "wb_region": "X", "income_group": "H",
@@ -152,6 +153,23 @@ def test_reasons_name_regional_ties():
         "Görlitz already has 1 partner near Amberg",
         "6 partnerships already link the two areas",
     ]
+
+
+def test_reasons_name_linked_regions_and_standing():
+    row = {
+        C.ADMIN_PAIR_LINKS: 4,
+        C.QUERY_LOG_RANK: np.log10(2),
+        C.CANDIDATE_LOG_RANK: 0.0,
+        C.DISTANCE_KM: 900.0,
+    }
+    out = reasons(row, "Essen", "Koriyama")
+    assert out == [
+        "4 twinnings already link the two cities' regions",
+        "900 km away",
+        "Both among the ten largest cities of their countries",
+    ]
+    row = {C.ADMIN_PAIR_LINKS: 1, C.QUERY_LOG_RANK: 1.0, C.CANDIDATE_LOG_RANK: 0.0}  # the 10th city is not
+    assert reasons(row, "Essen", "Koriyama") == []
 
 
 def test_each_model_samples_from_its_own_stream():
