@@ -83,14 +83,6 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
         self.profile_rows_, self.profile_unit_rows_ = _nonzero_rows(_unit(self.profile_))
         return self
 
-    def __setstate__(self, state: dict) -> None:
-        # artifacts saved before the unit vectors were kept for non-zero rows only
-        for name in ("track", "profile"):
-            dense = state.pop(f"{name}_unit_", None)
-            if dense is not None:
-                state[f"{name}_rows_"], state[f"{name}_unit_rows_"] = _nonzero_rows(dense)
-        super().__setstate__(state)
-
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Column names (the text columns without role fit)."""
         return np.array(C.TEXT_COLUMNS[:3], dtype=object)

@@ -77,10 +77,6 @@ class CandidateGenerator(BaseEstimator):
         self.model_.set_params(n_jobs=1)
         return self
 
-    def __setstate__(self, state: dict) -> None:
-        # artifacts saved before the shortlist existed score every city with every tree
-        self.__dict__.update({"shortlist": 0, "shortlist_trees": 0, **state})
-
     def scores(self, F: np.ndarray) -> np.ndarray:
         """Retrieval score of every row of ``F``: log-odds on the shortlist, an order below it."""
         check_is_fitted(self, "model_")

@@ -64,26 +64,13 @@ def test_transform_all_equals_pairwise_features():
         )
 
 
-def test_artifact_with_dense_unit_vectors_scores_the_same():
-    """Artifacts saved before only non-zero unit rows were kept load and score as before."""
-    import pickle
-
-    from features.pairs import _unit
+def test_text_products_keep_only_cities_with_a_profile():
+    from features.geo import CityTable
 
     g = tiny_graph()
     prof = np.zeros((6, 2), np.float32)
     prof[1], prof[3] = [1, 0], [0, 1]
     f = TextPairFeatures().fit(g, profile_embeddings=prof, group_embeddings=np.array([[1, 1]], np.float32))
     assert list(f.profile_rows_) == [1, 3]
-    old = TextPairFeatures().fit(g, profile_embeddings=prof, group_embeddings=np.array([[1, 1]], np.float32))
-    for name in ("track", "profile"):  # the old layout: one dense row per city
-        del old.__dict__[f"{name}_rows_"], old.__dict__[f"{name}_unit_rows_"]
-    old.track_unit_ = _unit(old.track_sum_).astype(np.float32)
-    old.profile_unit_ = _unit(old.profile_).astype(np.float32)
-    loaded = pickle.loads(pickle.dumps(old))
-    assert not hasattr(loaded, "track_unit_") and list(loaded.profile_rows_) == [1, 3]
-    from features.geo import CityTable
-
     side = CityTable.from_frame(g.cities).side(np.array([4]), embedding=np.array([0.6, 0.8], np.float32))
-    np.testing.assert_array_equal(loaded.transform_all(side), f.transform_all(side))
     assert f.transform_all(side)[1, 1] == pytest.approx(0.6)  # needs vs B's own profile

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
-
 import numpy as np
 import pytest
 
@@ -64,14 +62,3 @@ def test_generate_never_returns_excluded_rows(data):
     best = gen.generate(s)
     out = gen.generate(s, exclude=best[:10])
     assert not set(best[:10]) & set(out.tolist()) and len(out) == 50
-
-
-def test_an_artifact_from_before_the_shortlist_scores_every_city(data):
-    X, _ = data
-    gen = _fit(data)
-    state = gen.__dict__.copy()
-    del state["shortlist"], state["shortlist_trees"]
-    old = CandidateGenerator.__new__(CandidateGenerator)
-    old.__setstate__(state)
-    restored = pickle.loads(pickle.dumps(old))
-    np.testing.assert_array_equal(restored.scores(X), gen.model_.booster_.predict(X, raw_score=True))
