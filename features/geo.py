@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -21,6 +22,7 @@ INCOME_LEVELS = {"L": 0.0, "LM": 1.0, "UM": 2.0, "H": 3.0}
 REGION_CELL_DEG = 3.0
 LOCAL_CELL_DEG = 1.0
 REFERENCE_DATE = datetime(2024, 1, 15, 12, 0)
+_ADMIN1_CODE = re.compile(r"[0-9A-Z]{1,20}")
 
 
 def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
@@ -144,10 +146,9 @@ class CityTable:
         # GeoNames admin1 codes ("02") mean something only within their country
         pairs = zip(cities["country"], cities["admin_area"], strict=True)
         admin, av = _codes(
-            pd.Series(
-                [f"{c}.{a}" if isinstance(c, str) and isinstance(a, str) and a else None for c, a in pairs]
-            )
+            pd.Series([f"{c}.{a}" if isinstance(c, str) and _is_admin1_code(a) else None for c, a in pairs])
         )
+        admin = _nearest_coded(admin, country, lat, lon)
         return cls(
             latitude=lat,
             longitude=lon,
@@ -262,6 +263,29 @@ class CityTable:
             removed=full(-1, np.int64),
             cold=full(True, bool),
         )
+
+
+def _is_admin1_code(value) -> bool:
+    """Whether an admin area is a GeoNames admin1 code ("02", "ENG", "ESYE31").
+
+    Curated and submitted cities name their region in words ("Fukuoka Prefecture"),
+    which no GeoNames city shares.
+    """
+    return isinstance(value, str) and _ADMIN1_CODE.fullmatch(value) is not None
+
+
+def _nearest_coded(admin: np.ndarray, country: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Admin region codes where every city without one takes its nearest coded neighbour's in its country.
+
+    A city whose region is only named in words would otherwise be a region of its own, and
+    the links between its region and others would never be counted.
+    """
+    out = admin.copy()
+    for k in np.flatnonzero((admin < 0) & (country >= 0) & np.isfinite(lat) & np.isfinite(lon)):
+        idx = np.flatnonzero((country == country[k]) & (admin >= 0))
+        if len(idx):
+            out[k] = admin[idx[np.argmin(haversine_km(lat[k], lon[k], lat[idx], lon[idx]))]]
+    return out
 
 
 def _log_rank_within(codes: np.ndarray, population: np.ndarray) -> np.ndarray:

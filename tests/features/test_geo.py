@@ -75,3 +75,15 @@ def test_new_city_takes_the_region_of_its_nearest_store_city_and_ranks_among_the
         and np.isnan(nowhere.log_rank[0])
         and np.isnan(nowhere.log_admin_rank[0])
     )
+
+
+def test_region_named_in_words_takes_the_code_of_its_nearest_coded_neighbour():
+    cities = tiny_graph().cities.copy()
+    # A curated city names its prefecture; E is nearer to A (DE.01) than to B (DE.02)
+    cities.loc[4, "admin_area"] = "Fukuoka Prefecture"
+    cities.loc[4, ["latitude", "longitude"]] = [0.1, 0.2]
+    table = CityTable.from_frame(cities)
+    assert table.admin_region[4] == table.admin_region[0]
+    assert len(table.admin_vocab) == 3  # DE.01, DE.02, PL.01: no region of its own
+    assert table.log_admin_rank[4] == pytest.approx(np.log10(2))  # 500 after A's 1000 in DE.01
+    assert table.admin_region[5] == -1  # F: no coded city in FR to borrow from
