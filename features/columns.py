@@ -19,6 +19,8 @@ CANDIDATE_LOG_RANK = "candidate_log_rank"
 LOG_RANK_DIFF = "log_rank_diff"
 QUERY_LOG_ADMIN_RANK = "query_log_admin_rank"
 CANDIDATE_LOG_ADMIN_RANK = "candidate_log_admin_rank"
+# 1 when both cities bear the same name (Córdoba and Córdoba, Perth and Perth)
+SAME_NAME = "same_name"
 
 GEO_COLUMNS: tuple[str, ...] = (
     DISTANCE_KM,
@@ -36,6 +38,7 @@ GEO_COLUMNS: tuple[str, ...] = (
     LOG_RANK_DIFF,
     QUERY_LOG_ADMIN_RANK,
     CANDIDATE_LOG_ADMIN_RANK,
+    SAME_NAME,
 )
 
 # Graph indices from training links (features/graph.py)

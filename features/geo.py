@@ -13,6 +13,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from db.gazetteer import normalise_name
 from features import columns as C
 
 EARTH_RADIUS_KM = 6371.0088
@@ -92,6 +93,7 @@ class QuerySide:
     admin_region: np.ndarray
     log_rank: np.ndarray
     log_admin_rank: np.ndarray
+    name: np.ndarray
     sectors: list[frozenset[str]]
     embedding: np.ndarray | None = None
     removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -118,6 +120,7 @@ class CityTable:
     admin_region: np.ndarray
     log_rank: np.ndarray
     log_admin_rank: np.ndarray
+    name: np.ndarray
     sectors: list[frozenset[str]]
     country_vocab: dict[str, int]
     continent_vocab: dict[str, int]
@@ -125,6 +128,7 @@ class CityTable:
     region_vocab: dict[int, int]
     local_vocab: dict[int, int]
     admin_vocab: dict[str, int]
+    name_vocab: dict[str, int]
 
     @property
     def n(self) -> int:
@@ -149,6 +153,8 @@ class CityTable:
             pd.Series([f"{c}.{a}" if isinstance(c, str) and _is_admin1_code(a) else None for c, a in pairs])
         )
         admin = _nearest_coded(admin, country, lat, lon)
+        names = [normalise_name(v) if isinstance(v, str) else None for v in cities["name"].tolist()]
+        name, nv = _codes(pd.Series(names))
         return cls(
             latitude=lat,
             longitude=lon,
@@ -163,6 +169,7 @@ class CityTable:
             admin_region=admin,
             log_rank=_log_rank_within(country, pop),
             log_admin_rank=_log_rank_within(admin, pop),
+            name=name,
             sectors=[frozenset(s or ()) for s in cities["sectors"].tolist()],
             country_vocab=cv,
             continent_vocab=ctv,
@@ -170,6 +177,7 @@ class CityTable:
             region_vocab=rv,
             local_vocab=lv,
             admin_vocab=av,
+            name_vocab=nv,
         )
 
     def side(
@@ -197,6 +205,7 @@ class CityTable:
             admin_region=self.admin_region[p],
             log_rank=self.log_rank[p],
             log_admin_rank=self.log_admin_rank[p],
+            name=self.name[p],
             sectors=[self.sectors[k] for k in p],
             embedding=embedding,
             removed=np.full(len(p), -1, dtype=np.int64) if removed is None else np.asarray(removed),
@@ -222,6 +231,7 @@ class CityTable:
         self,
         n: int,
         *,
+        name: str = "",
         country: str | None,
         latitude: float,
         longitude: float,
@@ -258,6 +268,7 @@ class CityTable:
             admin_region=full(admin, np.int64),
             log_rank=full(self.log_rank_among(self.country, code, pop)),
             log_admin_rank=full(self.log_rank_among(self.admin_region, admin, pop)),
+            name=full(self.name_vocab.get(normalise_name(name), -1) if name else -1, np.int64),
             sectors=[frozenset(sectors)] * n,
             embedding=embedding,
             removed=full(-1, np.int64),
@@ -372,6 +383,7 @@ class GeoPairFeatures(TransformerMixin, BaseEstimator):
                     q.log_rank - t.log_rank[cand],
                     q.log_admin_rank,
                     t.log_admin_rank[cand],
+                    _same(q.name, t.name[cand]),
                 ]
             ]
         )

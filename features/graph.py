@@ -112,6 +112,7 @@ class GraphPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
             continent=np.zeros(n, np.int64), wb_region=np.zeros(n, np.int64),
             region_cell=np.zeros(n, np.int64), local_cell=np.zeros(n, np.int64),
             admin_region=np.zeros(n, np.int64), log_rank=np.zeros(n), log_admin_rank=np.zeros(n),
+            name=np.zeros(n, np.int64),
             sectors=[frozenset()] * n,
             removed=np.full(n, -1, np.int64) if removed is None else np.asarray(removed, np.int64),
             cold=np.zeros(n, bool),

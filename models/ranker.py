@@ -419,9 +419,9 @@ class PartnerRanker(BaseEstimator):
             in_country = t.country == code
             lat, lon = float(t.latitude[in_country].mean()), float(t.longitude[in_country].mean())
         return t.profile_side(
-            1, country=query.country, latitude=lat, longitude=lon, population=query.population,
-            timezone=query.timezone, continent=query.continent, wb_region=query.wb_region,
-            income_group=query.income_group, sectors=query.sectors, embedding=emb,
+            1, name=query.name, country=query.country, latitude=lat, longitude=lon,
+            population=query.population, timezone=query.timezone, continent=query.continent,
+            wb_region=query.wb_region, income_group=query.income_group, sectors=query.sectors, embedding=emb,
         )  # fmt: skip
 
     def _models_for(self, q: QuerySide):

@@ -87,3 +87,19 @@ def test_region_named_in_words_takes_the_code_of_its_nearest_coded_neighbour():
     assert len(table.admin_vocab) == 3  # DE.01, DE.02, PL.01: no region of its own
     assert table.log_admin_rank[4] == pytest.approx(np.log10(2))  # 500 after A's 1000 in DE.01
     assert table.admin_region[5] == -1  # F: no coded city in FR to borrow from
+
+
+def test_same_name_by_hand():
+    cities = tiny_graph().cities.copy()
+    # accents, case and qualifiers do not matter; an empty name matches nothing
+    cities["name"] = ["Córdoba", "Perth", "cordoba", "Frankfurt (Oder)", "Frankfurt", ""]
+    table = CityTable.from_frame(cities)
+    f = GeoPairFeatures().fit(tiny_graph(), table=table)
+    X = np.array([[0, 2], [2, 0], [0, 1], [3, 4], [5, 1], [4, 5]])
+    out = dict(zip(C.GEO_COLUMNS, f.transform(X).T, strict=True))
+    assert out[C.SAME_NAME].tolist() == [1, 1, 0, 1, 0, 0]
+    kw = dict(country="AR", latitude=-31.4, longitude=-64.2)
+    new = f.transform_side(table.profile_side(3, name="CÓRDOBA", **kw), np.array([0, 2, 1]))
+    unnamed = f.transform_side(table.profile_side(3, **kw), np.array([0, 2, 1]))
+    assert new[:, C.GEO_COLUMNS.index(C.SAME_NAME)].tolist() == [1, 1, 0]
+    assert unnamed[:, C.GEO_COLUMNS.index(C.SAME_NAME)].tolist() == [0, 0, 0]

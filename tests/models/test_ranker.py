@@ -172,6 +172,13 @@ def test_reasons_name_linked_regions_and_standing():
     assert reasons(row, "Essen", "Koriyama") == []
 
 
+def test_reasons_name_namesakes():
+    row = {C.SAME_NAME: 1, C.COUNTRY_PAIR_LINKS: 40, C.DISTANCE_KM: 14_500.0}
+    out = reasons(row, "Perth", "Perth", query_country="AU", candidate_country="GB")
+    assert out[0] == "Namesakes: both are called Perth"
+    assert not any("Namesakes" in r for r in reasons({C.SAME_NAME: 0}, "Perth", "Pert"))
+
+
 def test_each_model_samples_from_its_own_stream():
     """Changing how the cold-start model samples leaves the warm and themed models as they were."""
     g = synthetic_graph()
