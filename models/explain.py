@@ -76,7 +76,7 @@ def reasons(
             (4.5 + min(regions, 20) / 20, f"{regions:.0f} twinnings already link the two cities' regions")
         )
     if _get(feature_row, C.SAME_NAME) == 1:
-        out.append((9.5, f"Namesakes: both are called {candidate_name}"))
+        out.append((9.5, f"Shares its name with {query_name}"))
     sim = _get(feature_row, C.NEEDS_TRACK_SIMILARITY)
     if sim >= 0.35:
         out.append((8 + sim, f"Track record matches the needs (similarity {sim:.2f})"))

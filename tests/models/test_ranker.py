@@ -174,9 +174,9 @@ def test_reasons_name_linked_regions_and_standing():
 
 def test_reasons_name_namesakes():
     row = {C.SAME_NAME: 1, C.COUNTRY_PAIR_LINKS: 40, C.DISTANCE_KM: 14_500.0}
-    out = reasons(row, "Perth", "Perth", query_country="AU", candidate_country="GB")
-    assert out[0] == "Namesakes: both are called Perth"
-    assert not any("Namesakes" in r for r in reasons({C.SAME_NAME: 0}, "Perth", "Pert"))
+    out = reasons(row, "Frankfurt (Oder)", "Frankfurt", query_country="DE", candidate_country="US")
+    assert out[0] == "Shares its name with Frankfurt (Oder)"
+    assert not any("name" in r for r in reasons({C.SAME_NAME: 0}, "Perth", "Pert"))
 
 
 def test_each_model_samples_from_its_own_stream():
