@@ -214,11 +214,8 @@ class CityTable:
 
     def nearest_admin_region(self, country: int, latitude: float, longitude: float) -> int:
         """Admin region code of the store's city nearest to a point in ``country`` (-1 if none)."""
-        idx = np.flatnonzero((self.country == country) & (self.admin_region >= 0)) if country >= 0 else []
-        if not len(idx):
-            return -1
-        d = haversine_km(latitude, longitude, self.latitude[idx], self.longitude[idx])
-        return int(self.admin_region[idx[np.argmin(np.nan_to_num(d, nan=np.inf))]])
+        return _nearest_admin(self.admin_region, self.country, self.latitude, self.longitude,
+                              country, latitude, longitude)  # fmt: skip
 
     def log_rank_among(self, codes: np.ndarray, code: int, population: float) -> float:
         """log10 of the rank a city of ``population`` would take among the store's cities of ``code``."""
@@ -293,10 +290,17 @@ def _nearest_coded(admin: np.ndarray, country: np.ndarray, lat: np.ndarray, lon:
     """
     out = admin.copy()
     for k in np.flatnonzero((admin < 0) & (country >= 0) & np.isfinite(lat) & np.isfinite(lon)):
-        idx = np.flatnonzero((country == country[k]) & (admin >= 0))
-        if len(idx):
-            out[k] = admin[idx[np.argmin(haversine_km(lat[k], lon[k], lat[idx], lon[idx]))]]
+        out[k] = _nearest_admin(admin, country, lat, lon, country[k], lat[k], lon[k])
     return out
+
+
+def _nearest_admin(admin, country, lat, lon, code: int, latitude: float, longitude: float) -> int:
+    """Admin region of the city with a region nearest to a point in country ``code`` (-1 if none)."""
+    idx = np.flatnonzero((country == code) & (admin >= 0)) if code >= 0 else []
+    if not len(idx):
+        return -1
+    d = haversine_km(latitude, longitude, lat[idx], lon[idx])
+    return int(admin[idx[np.argmin(np.nan_to_num(d, nan=np.inf))]])
 
 
 def _log_rank_within(codes: np.ndarray, population: np.ndarray) -> np.ndarray:
