@@ -63,6 +63,20 @@ def test_estimator_contract():
         r.fit("not a graph")
 
 
+def test_extra_trees_reaches_warm_and_cold_models(fitted):
+    g, r = fitted
+    assert r.warm_model_.get_params()["extra_trees"] and r.cold_model_.get_params()["extra_trees"]
+    assert not r.theme_model_.get_params()["extra_trees"]  # text similarities need the best splits
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
+    plain = clone(r).set_params(extra_trees=False)
+    plain.fit(g, profile_embeddings=np.zeros((g.n_cities, 8), np.float32), group_embeddings=emb)
+    assert not any(m.get_params()["extra_trees"] for m in (plain.warm_model_, plain.cold_model_))
+    # best thresholds instead of random ones: other trees, other scores for the same pairs
+    pairs = np.array([[0, k] for k in range(1, 40)])
+    assert not np.allclose(plain.predict(pairs), r.predict(pairs))
+
+
 def test_rank_excludes_existing_partners(fitted):
     g, r = fitted
     nb = g.neighbours()
