@@ -54,6 +54,11 @@ class PartnerRanker(BaseEstimator):
         a few links), and randomised splits generalise better to held-out links. The themed
         model keeps the best splits: it leans on fine-grained text similarities, which random
         thresholds blur.
+    max_bin : int
+        Histogram bins per feature of the warm and cold models, among which extra trees draw
+        their thresholds. Coarser bins are a further regularisation: 63 instead of LightGBM's 255
+        raised cold-start HR@10 by about 0.01 on each of four split seeds (leave-one-out the same).
+        The themed model keeps 255.
     n_random, n_country, n_near, n_two_hop, n_regional : int
         Negatives drawn per positive from each source.
     negative_weight : float
@@ -102,6 +107,7 @@ class PartnerRanker(BaseEstimator):
         num_leaves: int = 31,
         min_child_samples: int = 50,
         extra_trees: bool = True,
+        max_bin: int = 63,
         n_random: int = 8,
         n_country: int = 4,
         n_near: int = 4,
@@ -126,6 +132,7 @@ class PartnerRanker(BaseEstimator):
         self.num_leaves = num_leaves
         self.min_child_samples = min_child_samples
         self.extra_trees = extra_trees
+        self.max_bin = max_bin
         self.n_random = n_random
         self.n_country = n_country
         self.n_near = n_near
@@ -199,14 +206,16 @@ class PartnerRanker(BaseEstimator):
         # store never shows at scoring time (see GraphData.visible), so it is not learnt
         self._stays_visible = (deg >= 2) | (graph.group_counts() > 0)
         X, y, w = self._warm_rows()
-        self.warm_model_, self.warm_candidates_ = self._fit_pair(X, y, w, extra_trees=self.extra_trees)
+        self.warm_model_, self.warm_candidates_ = self._fit_pair(
+            X, y, w, extra_trees=self.extra_trees, max_bin=self.max_bin
+        )
         del X, y, w
         if self.n_rerank_queries > 0:
             X, y, sizes = self._rerank_rows()
             self.warm_model_ = LGBMRanker(
                 n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
                 min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1,
-                colsample_bytree=0.8, extra_trees=self.extra_trees, n_jobs=self.n_jobs,
+                colsample_bytree=0.8, extra_trees=self.extra_trees, max_bin=self.max_bin, n_jobs=self.n_jobs,
                 random_state=self.random_state, verbose=-1, lambdarank_truncation_level=30,
             ).fit(X, y, group=sizes)  # fmt: skip
             self.warm_model_.set_params(n_jobs=1)
@@ -215,23 +224,26 @@ class PartnerRanker(BaseEstimator):
         self.rng_ = np.random.default_rng([self.random_state, 1])
         X, y, w = self._cold_rows()
         self.cold_model_, self.cold_candidates_ = self._fit_pair(
-            X[:, _COLD_IDX], y, w, extra_trees=self.extra_trees
+            X[:, _COLD_IDX], y, w, extra_trees=self.extra_trees, max_bin=self.max_bin
         )
         del X, y, w
         self.theme_model_, self.theme_candidates_ = None, None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
             self.rng_ = np.random.default_rng([self.random_state, 2])
             X, y, w = self._theme_rows(graph, profile_embeddings, group_embeddings)
-            self.theme_model_, self.theme_candidates_ = self._fit_pair(X, y, w, extra_trees=False)
+            self.theme_model_, self.theme_candidates_ = self._fit_pair(
+                X, y, w, extra_trees=False, max_bin=255
+            )
         del self._near, self._by_country, self.rng_, self._mean_degree, self._stays_visible
         return self
 
-    def _fit_pair(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, *, extra_trees: bool):
+    def _fit_pair(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, *, extra_trees: bool, max_bin: int):
         """The full model and the retrieval model, trained on the same examples."""
         model = LGBMClassifier(
             n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
             min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
-            extra_trees=extra_trees, n_jobs=self.n_jobs, random_state=self.random_state, verbose=-1,
+            extra_trees=extra_trees, max_bin=max_bin, n_jobs=self.n_jobs, random_state=self.random_state,
+            verbose=-1,
         ).fit(X, y, sample_weight=w)  # fmt: skip
         model.set_params(n_jobs=1)  # scoring: one thread per request
         retrieval = CandidateGenerator(

@@ -24,7 +24,7 @@ from db.tables import ModelVersion
 
 # Raised whenever a fitted model's pickled state changes shape (2: admin regions and population
 # ranks in the city table and the features; 3: city names and the namesake feature; 4: the ranker's
-# extra_trees parameter): an older artifact is refused, not half-read.
+# extra_trees and max_bin parameters): an older artifact is refused, not half-read.
 ARTIFACT_FORMAT = 4
 
 

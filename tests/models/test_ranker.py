@@ -63,10 +63,12 @@ def test_estimator_contract():
         r.fit("not a graph")
 
 
-def test_extra_trees_reaches_warm_and_cold_models(fitted):
+def test_extra_trees_and_coarse_bins_reach_warm_and_cold_models(fitted):
     g, r = fitted
-    assert r.warm_model_.get_params()["extra_trees"] and r.cold_model_.get_params()["extra_trees"]
-    assert not r.theme_model_.get_params()["extra_trees"]  # text similarities need the best splits
+    for m in (r.warm_model_, r.cold_model_):
+        assert m.get_params()["extra_trees"] and m.get_params()["max_bin"] == r.max_bin == 63
+    # text similarities need the best splits on fine bins
+    assert not r.theme_model_.get_params()["extra_trees"] and r.theme_model_.get_params()["max_bin"] == 255
     rng = np.random.default_rng(0)
     emb = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
     plain = clone(r).set_params(extra_trees=False)
