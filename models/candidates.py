@@ -36,6 +36,11 @@ class CandidateGenerator(BaseEstimator):
         Cities that get every tree when scoring (0: all cities).
     shortlist_trees : int
         Trees that choose the shortlist.
+    extra_trees : bool
+        Split each feature at one random threshold (LightGBM's ``extra_trees``), as the
+        ranker's warm and cold models do.
+    max_bin : int
+        Histogram bins per feature.
     n_jobs : int
         Training threads (scoring always uses one).
     random_state : int
@@ -54,6 +59,8 @@ class CandidateGenerator(BaseEstimator):
         min_child_samples: int = 50,
         shortlist: int = 1500,
         shortlist_trees: int = 8,
+        extra_trees: bool = False,
+        max_bin: int = 255,
         n_jobs: int = 2,
         random_state: int = 0,
     ):
@@ -64,6 +71,8 @@ class CandidateGenerator(BaseEstimator):
         self.min_child_samples = min_child_samples
         self.shortlist = shortlist
         self.shortlist_trees = shortlist_trees
+        self.extra_trees = extra_trees
+        self.max_bin = max_bin
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -72,7 +81,8 @@ class CandidateGenerator(BaseEstimator):
         self.model_ = LGBMClassifier(
             n_estimators=self.n_estimators, num_leaves=self.num_leaves, learning_rate=self.learning_rate,
             min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
-            n_jobs=self.n_jobs, random_state=self.random_state, verbose=-1,
+            extra_trees=self.extra_trees, max_bin=self.max_bin, n_jobs=self.n_jobs,
+            random_state=self.random_state, verbose=-1,
         ).fit(X, y, sample_weight=sample_weight)  # fmt: skip
         self.model_.set_params(n_jobs=1)
         return self

@@ -51,14 +51,14 @@ class PartnerRanker(BaseEstimator):
     extra_trees : bool
         The warm and cold models split each feature at one random threshold instead of the
         best one (LightGBM's ``extra_trees``): their features are many and noisy (counts of
-        a few links), and randomised splits generalise better to held-out links. The themed
-        model keeps the best splits: it leans on fine-grained text similarities, which random
-        thresholds blur.
+        a few links), and randomised splits generalise better to held-out links. Their retrieval
+        models do the same. The themed model and its retrieval keep the best splits: it leans
+        on fine-grained text similarities, which random thresholds blur.
     max_bin : int
         Histogram bins per feature of the warm and cold models, among which extra trees draw
         their thresholds. Coarser bins are a further regularisation: 63 instead of LightGBM's 255
         raised cold-start HR@10 by about 0.01 on each of four split seeds (leave-one-out the same).
-        The themed model keeps 255.
+        The retrieval models follow their full models; the themed ones keep 255.
     n_random, n_country, n_near, n_two_hop, n_regional : int
         Negatives drawn per positive from each source.
     negative_weight : float
@@ -238,7 +238,7 @@ class PartnerRanker(BaseEstimator):
         return self
 
     def _fit_pair(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, *, extra_trees: bool, max_bin: int):
-        """The full model and the retrieval model, trained on the same examples."""
+        """The full model and the retrieval model, trained on the same examples with the same splits."""
         model = LGBMClassifier(
             n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
             min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
@@ -249,7 +249,7 @@ class PartnerRanker(BaseEstimator):
         retrieval = CandidateGenerator(
             n_candidates=self.n_candidates, n_estimators=self.retrieval_estimators,
             min_child_samples=self.min_child_samples, shortlist=self.retrieval_shortlist,
-            n_jobs=self.n_jobs, random_state=self.random_state,
+            extra_trees=extra_trees, max_bin=max_bin, n_jobs=self.n_jobs, random_state=self.random_state,
         ).fit(X, y, sample_weight=w)  # fmt: skip
         return model, retrieval
 

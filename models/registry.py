@@ -24,8 +24,9 @@ from db.tables import ModelVersion
 
 # Raised whenever a fitted model's pickled state changes shape (2: admin regions and population
 # ranks in the city table and the features; 3: city names and the namesake feature; 4: the ranker's
-# extra_trees and max_bin parameters): an older artifact is refused, not half-read.
-ARTIFACT_FORMAT = 4
+# extra_trees and max_bin parameters; 5: the same two on the retrieval model): an older artifact is
+# refused, not half-read.
+ARTIFACT_FORMAT = 5
 
 
 @dataclass(frozen=True)

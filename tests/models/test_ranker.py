@@ -65,15 +65,18 @@ def test_estimator_contract():
 
 def test_extra_trees_and_coarse_bins_reach_warm_and_cold_models(fitted):
     g, r = fitted
-    for m in (r.warm_model_, r.cold_model_):
+    warm_cold = (r.warm_model_, r.cold_model_, r.warm_candidates_.model_, r.cold_candidates_.model_)
+    for m in warm_cold:
         assert m.get_params()["extra_trees"] and m.get_params()["max_bin"] == r.max_bin == 63
     # text similarities need the best splits on fine bins
-    assert not r.theme_model_.get_params()["extra_trees"] and r.theme_model_.get_params()["max_bin"] == 255
+    for m in (r.theme_model_, r.theme_candidates_.model_):
+        assert not m.get_params()["extra_trees"] and m.get_params()["max_bin"] == 255
     rng = np.random.default_rng(0)
     emb = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
     plain = clone(r).set_params(extra_trees=False)
     plain.fit(g, profile_embeddings=np.zeros((g.n_cities, 8), np.float32), group_embeddings=emb)
-    assert not any(m.get_params()["extra_trees"] for m in (plain.warm_model_, plain.cold_model_))
+    plain_models = (plain.warm_model_, plain.cold_model_, plain.warm_candidates_.model_)
+    assert not any(m.get_params()["extra_trees"] for m in plain_models)
     # best thresholds instead of random ones: other trees, other scores for the same pairs
     pairs = np.array([[0, k] for k in range(1, 40)])
     assert not np.allclose(plain.predict(pairs), r.predict(pairs))
