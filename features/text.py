@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
@@ -43,6 +45,10 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
     ----------
     encoder_ : sentence_transformers.SentenceTransformer
         The loaded model (never pickled into a ranking artifact).
+    single_ : torch.jit.ScriptModule or None
+        The encoder's transformer traced and frozen for one text at a time (a request's
+        needs): about twice as fast as ``encode`` on one thread, same embeddings. None when
+        the model cannot be traced; ``encode`` is used then.
     dim_ : int
         Embedding dimension.
     """
@@ -63,6 +69,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         enc = self.encoder_
         get_dim = getattr(enc, "get_embedding_dimension", None) or enc.get_sentence_embedding_dimension
         self.dim_ = int(get_dim())
+        self.single_ = _traced_transformer(enc)
         return self
 
     @property
@@ -76,6 +83,11 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         texts = [str(t) for t in X]
         if not texts:
             return np.zeros((0, self.dim_), dtype=np.float32)
+        if len(texts) == 1 and getattr(self, "single_", None) is not None:
+            v = _encode_one(self.encoder_, self.single_, texts[0])
+            if self.normalize:  # as encode(normalize_embeddings=True) does after the modules
+                v /= max(float(np.linalg.norm(v)), 1e-12)
+            return v[None, :]
         emb = self.encoder_.encode(
             texts,
             batch_size=self.batch_size,
@@ -89,8 +101,55 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         # The encoder is reloaded from local weights, never shipped inside an artifact.
         state = self.__dict__.copy()
         state.pop("encoder_", None)
+        state.pop("single_", None)
         state.pop("dim_", None)
         return state
+
+
+def _encode_one(encoder, traced, text: str) -> np.ndarray:
+    """One text through ``traced`` (the transformer) and the encoder's other modules (pooling, ...)."""
+    import torch
+
+    features = encoder.preprocess([text])
+    with torch.inference_mode():
+        out = traced(features["input_ids"], features["attention_mask"])
+        features["token_embeddings"] = out["last_hidden_state"]
+        for module in list(encoder)[1:]:
+            features = module(features)
+    return features["sentence_embedding"][0].numpy().astype(np.float32)
+
+
+_TRACE_CHECK = "Water utility of a mid-sized town: leakage reduction, sewerage and training"
+
+
+def _traced_transformer(encoder):
+    """The encoder's transformer traced on one text and frozen for inference, or None.
+
+    Checked against ``encode`` on a text other than the one traced: a model whose
+    code branches on its input length (or cannot be traced at all) is not used.
+    """
+    import torch
+
+    hf_logger = logging.getLogger("transformers")
+    level = hf_logger.level
+    try:
+        model = encoder[0].auto_model.eval()
+        example = encoder.preprocess(["one text at a time"])
+        # The tracer reads every attribute, the training loss too, which transformers warns about.
+        hf_logger.setLevel(logging.ERROR)
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer warnings about shapes the check below covers
+            traced = torch.jit.trace(model, (example["input_ids"], example["attention_mask"]), strict=False)
+            traced = torch.jit.optimize_for_inference(torch.jit.freeze(traced.eval()))
+        want = encoder.encode([_TRACE_CHECK], normalize_embeddings=False, convert_to_numpy=True)[0]
+        if not np.allclose(_encode_one(encoder, traced, _TRACE_CHECK), want, atol=1e-4):
+            raise ValueError("traced embeddings differ from encode's")
+    except Exception as exc:  # an untraceable model still works, at eager speed
+        logging.getLogger(__name__).warning("single-text encoder not traced: %s", exc)
+        return None
+    finally:
+        hf_logger.setLevel(level)
+    return traced
 
 
 class EmbeddingCache(Protocol):

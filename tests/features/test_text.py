@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 import pytest
 
@@ -22,6 +24,32 @@ def test_embedder_similarity(embedder):
     assert e.shape == (3, embedder.dim_)
     np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-5)
     assert e[0] @ e[1] > e[0] @ e[2]
+
+
+def test_one_text_goes_through_the_traced_encoder_with_the_same_embedding(embedder):
+    assert embedder.single_ is not None
+    long = " ".join(["climate adaptation and flood protection"] * 80)  # truncated at 256 tokens
+    for text in ["x", "Zürich – Łódź, 北九州市 water", "reduce drinking water losses", long]:
+        one = embedder.transform([text])
+        assert one.shape == (1, embedder.dim_) and one.dtype == np.float32
+        want = embedder.encoder_.encode([text], normalize_embeddings=True)
+        np.testing.assert_allclose(one, want, atol=1e-5)
+        np.testing.assert_allclose(one[0], embedder.transform([text, "jazz festival"])[0], atol=1e-5)
+    # the traced module is rebuilt by fit, never pickled into an artifact
+    assert not hasattr(pickle.loads(pickle.dumps(embedder)), "single_")
+
+
+def test_an_untraceable_encoder_falls_back_to_encode(monkeypatch):
+    import torch
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("cannot trace")
+
+    monkeypatch.setattr(torch.jit, "trace", fail)
+    e = SentenceEmbedder().fit()
+    assert e.single_ is None
+    want = e.encoder_.encode(["water utility"], normalize_embeddings=True)
+    np.testing.assert_allclose(e.transform(["water utility"]), want, atol=1e-6)
 
 
 def test_embed_texts_uses_cache(embedder):
