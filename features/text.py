@@ -45,7 +45,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
     ----------
     encoder_ : sentence_transformers.SentenceTransformer
         The loaded model (never pickled into a ranking artifact).
-    single_ : torch.jit.ScriptModule or None
+    traced_transformer_ : torch.jit.ScriptModule or None
         The encoder's transformer traced and frozen for one text at a time (a request's
         needs): about twice as fast as ``encode`` on one thread, same embeddings. None when
         the model cannot be traced; ``encode`` is used then.
@@ -69,7 +69,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         enc = self.encoder_
         get_dim = getattr(enc, "get_embedding_dimension", None) or enc.get_sentence_embedding_dimension
         self.dim_ = int(get_dim())
-        self.single_ = _traced_transformer(enc)
+        self.traced_transformer_ = _traced_transformer(enc)
         return self
 
     @property
@@ -83,8 +83,10 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         texts = [str(t) for t in X]
         if not texts:
             return np.zeros((0, self.dim_), dtype=np.float32)
-        if len(texts) == 1 and getattr(self, "single_", None) is not None:
-            v = _encode_one(self.encoder_, self.single_, texts[0])
+        # getattr: a model loaded by an older version, or one still tracing in another thread, has none
+        traced = getattr(self, "traced_transformer_", None)
+        if len(texts) == 1 and traced is not None:
+            v = _encode_one(self.encoder_, traced, texts[0])
             if self.normalize:  # as encode(normalize_embeddings=True) does after the modules
                 v /= max(float(np.linalg.norm(v)), 1e-12)
             return v[None, :]
@@ -101,7 +103,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         # The encoder is reloaded from local weights, never shipped inside an artifact.
         state = self.__dict__.copy()
         state.pop("encoder_", None)
-        state.pop("single_", None)
+        state.pop("traced_transformer_", None)
         state.pop("dim_", None)
         return state
 
@@ -119,14 +121,18 @@ def _encode_one(encoder, traced, text: str) -> np.ndarray:
     return features["sentence_embedding"][0].numpy().astype(np.float32)
 
 
-_TRACE_CHECK = "Water utility of a mid-sized town: leakage reduction, sewerage and training"
+# Checked after tracing: a short text and one cut at the model's maximum length. The second
+# call also lets TorchScript optimise the graph, which it does on a module's second run, so
+# that the first request does not pay for it.
+_TRACE_CHECK_TEXTS = ("x", " ".join(["Water utility of a mid-sized town: leakage and sewerage"] * 60))
 
 
 def _traced_transformer(encoder):
     """The encoder's transformer traced on one text and frozen for inference, or None.
 
-    Checked against ``encode`` on a text other than the one traced: a model whose
-    code branches on its input length (or cannot be traced at all) is not used.
+    Checked against ``encode`` on texts other than the one traced, the shortest and the
+    longest: a model whose code branches on its input length (or that cannot be traced at
+    all, for instance once torch.jit, deprecated, is removed) is not used.
     """
     import torch
 
@@ -135,14 +141,19 @@ def _traced_transformer(encoder):
     try:
         model = encoder[0].auto_model.eval()
         example = encoder.preprocess(["one text at a time"])
-        # The tracer reads every attribute, the training loss too, which transformers warns about.
+        # The tracer reads every attribute, the training loss and deprecated ones too, which
+        # transformers warns about; shape warnings are covered by the check below, and
+        # torch.jit's own deprecation by the fallback.
         hf_logger.setLevel(logging.ERROR)
         with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tracer warnings about shapes the check below covers
+            warnings.filterwarnings("ignore", category=FutureWarning, module=r"transformers\.")
+            warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.jit")
             traced = torch.jit.trace(model, (example["input_ids"], example["attention_mask"]), strict=False)
             traced = torch.jit.optimize_for_inference(torch.jit.freeze(traced.eval()))
-        want = encoder.encode([_TRACE_CHECK], normalize_embeddings=False, convert_to_numpy=True)[0]
-        if not np.allclose(_encode_one(encoder, traced, _TRACE_CHECK), want, atol=1e-4):
+        want = encoder.encode(list(_TRACE_CHECK_TEXTS), normalize_embeddings=False, convert_to_numpy=True)
+        got = np.stack([_encode_one(encoder, traced, t) for t in _TRACE_CHECK_TEXTS])
+        if not np.allclose(got, want, atol=1e-5):
             raise ValueError("traced embeddings differ from encode's")
     except Exception as exc:  # an untraceable model still works, at eager speed
         logging.getLogger(__name__).warning("single-text encoder not traced: %s", exc)

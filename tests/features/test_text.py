@@ -26,17 +26,39 @@ def test_embedder_similarity(embedder):
     assert e[0] @ e[1] > e[0] @ e[2]
 
 
-def test_one_text_goes_through_the_traced_encoder_with_the_same_embedding(embedder):
-    assert embedder.single_ is not None
+def test_one_text_goes_through_the_traced_encoder_with_the_same_embedding(embedder, monkeypatch):
+    assert embedder.traced_transformer_ is not None
     long = " ".join(["climate adaptation and flood protection"] * 80)  # truncated at 256 tokens
-    for text in ["x", "Zürich – Łódź, 北九州市 water", "reduce drinking water losses", long]:
-        one = embedder.transform([text])
-        assert one.shape == (1, embedder.dim_) and one.dtype == np.float32
-        want = embedder.encoder_.encode([text], normalize_embeddings=True)
-        np.testing.assert_allclose(one, want, atol=1e-5)
-        np.testing.assert_allclose(one[0], embedder.transform([text, "jazz festival"])[0], atol=1e-5)
+    texts = ["x", "Zürich – Łódź, 北九州市 water", "reduce drinking water losses", long]
+    want = embedder.encoder_.encode(texts, normalize_embeddings=True)
+
+    def no_encode(*args, **kwargs):
+        raise AssertionError("one text went through encode")
+
+    with monkeypatch.context() as m:
+        m.setattr(embedder.encoder_, "encode", no_encode)
+        one = np.vstack([embedder.transform([t]) for t in texts])
+    assert one.shape == (len(texts), embedder.dim_) and one.dtype == np.float32
+    np.testing.assert_allclose(one, want, atol=1e-5)
     # the traced module is rebuilt by fit, never pickled into an artifact
-    assert not hasattr(pickle.loads(pickle.dumps(embedder)), "single_")
+    assert not hasattr(pickle.loads(pickle.dumps(embedder)), "traced_transformer_")
+
+
+def test_traced_path_normalises_like_encode_when_the_model_does_not(embedder):
+    from sentence_transformers import SentenceTransformer
+
+    from features.text import _traced_transformer
+
+    unnormalised = SentenceTransformer(modules=[embedder.encoder_[0], embedder.encoder_[1]], device="cpu")
+    text = "youth unemployment and vocational training"
+    for normalize in (True, False):
+        e = SentenceEmbedder(normalize=normalize)
+        e.encoder_, e.dim_ = unnormalised, embedder.dim_
+        e.traced_transformer_ = _traced_transformer(unnormalised)
+        assert e.traced_transformer_ is not None
+        want = unnormalised.encode([text], normalize_embeddings=normalize)
+        np.testing.assert_allclose(e.transform([text]), want, atol=1e-5)
+        assert (abs(np.linalg.norm(want) - 1.0) < 1e-5) == normalize
 
 
 def test_an_untraceable_encoder_falls_back_to_encode(monkeypatch):
@@ -47,7 +69,7 @@ def test_an_untraceable_encoder_falls_back_to_encode(monkeypatch):
 
     monkeypatch.setattr(torch.jit, "trace", fail)
     e = SentenceEmbedder().fit()
-    assert e.single_ is None
+    assert e.traced_transformer_ is None
     want = e.encoder_.encode(["water utility"], normalize_embeddings=True)
     np.testing.assert_allclose(e.transform(["water utility"]), want, atol=1e-6)
 

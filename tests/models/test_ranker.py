@@ -75,7 +75,8 @@ def test_extra_trees_and_coarse_bins_reach_warm_and_cold_models(fitted):
     emb = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
     plain = clone(r).set_params(extra_trees=False)
     plain.fit(g, profile_embeddings=np.zeros((g.n_cities, 8), np.float32), group_embeddings=emb)
-    plain_models = (plain.warm_model_, plain.cold_model_, plain.warm_candidates_.model_)
+    plain_models = (plain.warm_model_, plain.cold_model_)
+    plain_models += (plain.warm_candidates_.model_, plain.cold_candidates_.model_)
     assert not any(m.get_params()["extra_trees"] for m in plain_models)
     # best thresholds instead of random ones: other trees, other scores for the same pairs
     pairs = np.array([[0, k] for k in range(1, 40)])
