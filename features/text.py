@@ -65,11 +65,12 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         from sentence_transformers import SentenceTransformer
 
         path = self.model_name or default_model_path()
-        self.encoder_ = SentenceTransformer(path, device="cpu", local_files_only=True)
-        enc = self.encoder_
+        enc = SentenceTransformer(path, device="cpu", local_files_only=True)
         get_dim = getattr(enc, "get_embedding_dimension", None) or enc.get_sentence_embedding_dimension
         self.dim_ = int(get_dim())
         self.traced_transformer_ = _traced_transformer(enc)
+        # last: callers take a set encoder_ as "loaded", so everything else must be there already
+        self.encoder_ = enc
         return self
 
     @property
@@ -83,10 +84,8 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         texts = [str(t) for t in X]
         if not texts:
             return np.zeros((0, self.dim_), dtype=np.float32)
-        # getattr: a model loaded by an older version, or one still tracing in another thread, has none
-        traced = getattr(self, "traced_transformer_", None)
-        if len(texts) == 1 and traced is not None:
-            v = _encode_one(self.encoder_, traced, texts[0])
+        if len(texts) == 1 and self.traced_transformer_ is not None:
+            v = _encode_one(self.encoder_, self.traced_transformer_, texts[0])
             if self.normalize:  # as encode(normalize_embeddings=True) does after the modules
                 v /= max(float(np.linalg.norm(v)), 1e-12)
             return v[None, :]
