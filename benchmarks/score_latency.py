@@ -4,7 +4,8 @@ Loads the ranker saved by ``benchmarks/train_full.py --save PATH`` (``--model PA
 promoted model of the store, else trains one on the store. Times ~200 varied queries
 (known cities without and with a needs text, new cities by profile with and without needs)
 with one thread for PyTorch, LightGBM and BLAS, as a server worker runs, and writes
-benchmarks/results/score_latency.json with p50/p90/p99 per query type.
+benchmarks/results/score_latency.json with p50/p90/p99 per query type. As in the service, a
+needs text is embedded on the ranker's helper thread while the other features are computed.
 """
 
 from __future__ import annotations
@@ -103,8 +104,7 @@ def main() -> int:
     times: dict[str, list[float]] = {}
     for kind, q, name, country in jobs:
         t0 = time.perf_counter()
-        emb = ranker.embedder.transform([q.needs])[0] if q.needs else None
-        frame = ranker.rank(CityQuery(**{**q.__dict__, "needs": ""}), k=10, needs_embedding=emb)
+        frame = ranker.rank(q, k=10)  # as served: needs embedded on the helper thread meanwhile
         for _, row in frame.iterrows():
             reasons(row, name, row["name"], query_country=country, candidate_country=row["country"])
         times.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)

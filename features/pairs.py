@@ -14,6 +14,8 @@ from features.graph import AffinityPairFeatures, GraphPairFeatures, RegionalPair
 
 _ROWS = 65_536
 _WIDE_IDX = [C.REGIONAL_COLUMNS.index(c) for c in C.WIDE_REGIONAL_SOURCE]
+# columns of TextPairFeatures in ALL_COLUMNS (role fit, computed from degrees, follows them)
+_TEXT_SLICE = slice(C.ALL_COLUMNS.index(C.TEXT_COLUMNS[0]), C.ALL_COLUMNS.index(C.TEXT_COLUMNS[2]) + 1)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -272,6 +274,14 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
             out[:, start : start + block.shape[1]] = block
             start += block.shape[1]
         return out
+
+    def rewrite_text_all(self, F: np.ndarray, q: QuerySide) -> None:
+        """Recompute, in place, the text columns of ``transform_all``'s ``F`` for side ``q``.
+
+        For a needs embedding that arrives after the other features were computed.
+        """
+        check_is_fitted(self, "table_")
+        F[:, _TEXT_SLICE] = self.text_.transform_all(q)
 
     def frame(self, X: np.ndarray, **kwargs) -> pd.DataFrame:
         """:meth:`transform` as a DataFrame with named columns."""

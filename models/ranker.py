@@ -23,6 +23,10 @@ same examples); its top few hundred are re-scored by the full model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRanker
@@ -40,6 +44,26 @@ from models.candidates import CandidateGenerator
 from models.dataset import CityQuery, GraphData
 
 _COLD_IDX = [C.ALL_COLUMNS.index(c) for c in C.COLD_COLUMNS]
+# One helper thread per process embeds a request's needs text while the features that do
+# not read it are computed: the two are independent and each takes about as long.
+_EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="needs-embedding")
+
+
+def embed_in_background(embedder, text: str, *, keep: Callable[[np.ndarray], None] | None = None) -> Future:
+    """Embed one needs text on the helper thread; pass the future as ``needs_embedding``.
+
+    ``keep`` receives the embedding (to cache it) before the future is done.
+    """
+    if not hasattr(embedder, "encoder_"):
+        embedder.fit()
+
+    def embed() -> np.ndarray:
+        v = embedder.transform([text])[0]
+        if keep is not None:
+            keep(v)
+        return v
+
+    return _EMBEDDING_THREAD.submit(embed)
 
 
 class PartnerRanker(BaseEstimator):
@@ -464,10 +488,27 @@ class PartnerRanker(BaseEstimator):
             return np.zeros(0), F
         return _prob(model, F if cols is None else F[:, cols]), F
 
-    def _score_all(self, q: QuerySide, exclude_existing: bool):
+    def _side_and_features(self, query: CityQuery | int, needs_embedding) -> tuple[QuerySide, np.ndarray]:
+        """The query side and its features against every city.
+
+        A needs text still to be embedded (or a future of its embedding) is embedded on the helper
+        thread while every feature that does not read it is computed; its text features follow.
+        """
+        query = CityQuery(position=query) if isinstance(query, int | np.integer) else query
+        if needs_embedding is None and query.needs and self.embedder is not None:
+            needs_embedding = embed_in_background(self.embedder, query.needs)
+        if not isinstance(needs_embedding, Future):
+            q = self.query_side(query, needs_embedding=needs_embedding)
+            return q, self.featurizer_.transform_all(q)
+        q = self.query_side(replace(query, needs=""))
+        F = self.featurizer_.transform_all(q)
+        q = replace(q, embedding=needs_embedding.result())
+        self.featurizer_.rewrite_text_all(F, q)
+        return q, F
+
+    def _score_all(self, q: QuerySide, F: np.ndarray, exclude_existing: bool):
         """Candidates (best first), their scores and features, and the retrieval score of every city."""
         check_is_fitted(self, "warm_model_")
-        F = self.featurizer_.transform_all(q)
         model, retrieval, cols = self._models_for(q)
         X = F if cols is None else F[:, cols]
         s0 = retrieval.scores(X)
@@ -483,9 +524,13 @@ class PartnerRanker(BaseEstimator):
     def rank(
         self, query: CityQuery | int, k: int = 10, exclude_existing: bool = True, *, needs_embedding=None
     ) -> pd.DataFrame:
-        """Top-``k`` partners: columns position, city_id, name, country, score and every feature."""
-        q = self.query_side(query, needs_embedding=needs_embedding)
-        cand, s, F, s0, drop = self._score_all(q, exclude_existing)
+        """Top-``k`` partners: columns position, city_id, name, country, score and every feature.
+
+        ``needs_embedding`` is the needs text's embedding, or a future of it (see
+        :func:`embed_in_background`); by default the query's needs text is embedded.
+        """
+        q, F = self._side_and_features(query, needs_embedding)
+        cand, s, F, s0, drop = self._score_all(q, F, exclude_existing)
         if k > len(cand):
             # Beyond the retrieved candidates the retrieval order goes on; the model's scores
             # there are capped so that the list stays sorted by score.
@@ -502,8 +547,8 @@ class PartnerRanker(BaseEstimator):
 
     def rank_all(self, query: CityQuery | int, *, exclude_existing: bool = True, needs_embedding=None):
         """Full ranking of all cities: the re-scored candidates first, the rest by retrieval score."""
-        q = self.query_side(query, needs_embedding=needs_embedding)
-        cand, _, _, s0, drop = self._score_all(q, exclude_existing)
+        q, F = self._side_and_features(query, needs_embedding)
+        cand, _, _, s0, drop = self._score_all(q, F, exclude_existing)
         s0 = s0.copy()
         s0[cand] = -np.inf
         s0[drop] = -np.inf

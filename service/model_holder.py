@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import registry
 from models.lru import LRUCache
+from models.ranker import embed_in_background
 from service.logs import log_fields
 
 logger = logging.getLogger(__name__)
@@ -37,16 +39,24 @@ class LoadedModel:
         default_factory=lambda: LRUCache(NEEDS_CACHE_SIZE), compare=False, repr=False
     )
 
-    def embed_needs(self, text: str) -> np.ndarray | None:
-        """The needs text's embedding (None for an empty text or a model without an encoder)."""
+    def embed_needs(self, text: str) -> np.ndarray | Future | None:
+        """The needs text's embedding, or a future of it while the ranker's helper thread embeds it.
+
+        None for an empty text or a model without an encoder. Pass the result to the ranker
+        as it is (it computes the other features meanwhile); read it with :func:`resolved`.
+        """
         embedder = getattr(self.model, "embedder", None)
         if not text.strip() or embedder is None:
             return None
         found = self.needs_cache.get(text)
         if found is None:
-            found = embedder.transform([text])[0]
-            self.needs_cache[text] = found
+            found = embed_in_background(embedder, text, keep=lambda v: self.needs_cache.__setitem__(text, v))
         return found
+
+
+def resolved(embedding: np.ndarray | Future | None) -> np.ndarray | None:
+    """An embedding from :meth:`LoadedModel.embed_needs`, waited for if it is still computed."""
+    return embedding.result() if isinstance(embedding, Future) else embedding
 
 
 class ModelHolder:

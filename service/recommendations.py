@@ -29,7 +29,7 @@ from models.sectors import suggest_sectors
 from models.store import LINK_KINDS
 from service.catalogue import CatalogueHolder
 from service.errors import InvalidInput, NotFound
-from service.model_holder import LoadedModel
+from service.model_holder import LoadedModel, resolved
 from service.schemas import (
     CitySummary,
     FundingSuggestion,
@@ -182,7 +182,7 @@ def recommend(
     index = catalogue.get(session, model.embedder)
     _validate(request, index, regions)
     query_city, query = _query(session, request, model, index)
-    needs_embedding = loaded.embed_needs(query.needs)
+    needs_embedding = loaded.embed_needs(query.needs)  # embedded while the ranker computes features
     # partnerships recorded since the model was trained are existing partners too
     taken = {query_city.id} if query_city is not None else set()
     if query_city is not None and request.exclude_existing:
@@ -190,6 +190,7 @@ def recommend(
     wants_more = bool(request.desired_countries or request.desired_regions or request.role)
     k = model.n_cities_ if request.strict else request.limit * (4 if wants_more else 1) + len(taken)
     frame = model.rank(query, k=k, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding)
+    needs_embedding = resolved(needs_embedding)
     frame = frame[~frame["city_id"].isin(taken)]
     frame = _preferences(frame, request, regions).head(request.limit)
 

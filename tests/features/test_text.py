@@ -111,3 +111,19 @@ def test_track_record_comes_from_the_given_graph_only():
     assert track_record_items(g, 0) == expected
     held_out = g.without_pairs(np.array([[0, 3]]))
     assert track_record_items(held_out, 0) == ["circular economy Sectors: waste", "water utility"]
+
+
+def test_service_embeds_needs_on_the_helper_thread_and_caches_them(embedder):
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    from service.model_holder import LoadedModel, resolved
+
+    loaded = LoadedModel(version="v", sha256="s", model=SimpleNamespace(embedder=embedder))
+    text = "reduce drinking water losses"
+    first = loaded.embed_needs(text)
+    assert isinstance(first, Future)
+    np.testing.assert_allclose(resolved(first), embedder.transform([text])[0], atol=1e-6)
+    again = loaded.embed_needs(text)  # cached once computed: no second embedding
+    assert isinstance(again, np.ndarray) and again is resolved(first)
+    assert loaded.embed_needs("  ") is None and resolved(None) is None

@@ -209,3 +209,24 @@ def test_each_model_samples_from_its_own_stream():
     for name in ("warm_model_", "theme_model_"):
         assert getattr(a, name).booster_.model_to_string() == getattr(b, name).booster_.model_to_string()
     assert a.cold_model_.booster_.model_to_string() != b.cold_model_.booster_.model_to_string()
+
+
+def test_needs_embedding_may_arrive_while_features_are_computed(fitted):
+    """A future of the needs embedding, still running when ranking starts, ranks as the embedding."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, r = fitted
+    e = np.random.default_rng(1).normal(size=8).astype(np.float32)
+    with ThreadPoolExecutor(1) as pool:
+
+        def later():
+            return pool.submit(lambda: (time.sleep(0.05), e)[1])
+
+        for q in (CityQuery(position=3), CityQuery(name="Neu", country="PL", latitude=52.0, longitude=20.0)):
+            want = r.rank(q, k=20, needs_embedding=e)
+            assert want[C.NEEDS_TRACK_SIMILARITY].abs().sum() > 0  # the text columns matter here
+            pd.testing.assert_frame_equal(r.rank(q, k=20, needs_embedding=later()), want)
+            full = r.rank_all(q, needs_embedding=e)
+            np.testing.assert_array_equal(r.rank_all(q, needs_embedding=later()), full)
+            assert not want.equals(r.rank(q, k=20))
