@@ -440,16 +440,12 @@ class PartnerRanker(BaseEstimator):
         return float(roc_auc_score(y, self.predict(X)))
 
     def query_side(self, query: CityQuery | int, *, needs_embedding: np.ndarray | None = None) -> QuerySide:
-        """One-row query side of a known city or a new city's profile."""
+        """One-row query side of a known city or a new city's profile (a needs text by its embedding)."""
         check_is_fitted(self, "featurizer_")
         query = CityQuery(position=query) if isinstance(query, int | np.integer) else query
         emb = needs_embedding
         if emb is None and query.needs:
-            if self.embedder is None:
-                raise ValueError("needs text given but the ranker has no embedder; pass needs_embedding")
-            if not hasattr(self.embedder, "encoder_"):
-                self.embedder.fit()
-            emb = self.embedder.transform([query.needs])[0]
+            raise ValueError("needs text but no embedding: pass needs_embedding or set an embedder")
         t = self.featurizer_.table_
         if query.position is not None:
             if not 0 <= query.position < self.n_cities_:
