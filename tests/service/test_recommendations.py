@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from db.tables import City, Cooperation, CooperationMember
 from service.batch import run_batch
-from service.recommendations import load_regions
+from service.recommendations import DESIRED_BOOST, load_regions
 from tests.helpers import train_small_model
 from tests.service.helpers import Api, assert_error
 
@@ -104,15 +104,25 @@ def test_desired_region_boost_and_role(api: Api, served: str):
     eu = set(regions["EU27"]["members"])
     body = {"city_id": api.city_id("Koriyama"), "needs": "hydrogen", "role": "learner", "limit": 5}
 
-    def eu_places(extra: dict) -> list[int]:
+    def partners(extra: dict) -> list[dict]:
         r = api.client.post("/v1/recommendations", json={**body, **extra})
         assert r.status_code == 200, r.text
-        return [k for k, p in enumerate(r.json()["partners"]) if p["city"]["country"] in eu]
+        return r.json()["partners"]
 
-    plain, boosted = eu_places({}), eu_places({"desired_regions": ["EU27"]})
-    # a boost, not a filter: EU cities move up (or stay first), none drops out
-    assert boosted and len(boosted) >= len(plain)
-    assert not plain or boosted[0] < plain[0] or plain[0] == 0
+    plain, boosted = partners({}), partners({"desired_regions": ["EU27"]})
+    plain_eu = [k for k, p in enumerate(plain) if p["city"]["country"] in eu]
+    boosted_eu = [k for k, p in enumerate(boosted) if p["city"]["country"] in eu]
+    # a boost, not a filter: EU cities move up (or keep their place), none drops out
+    assert boosted_eu and len(boosted_eu) >= len(plain_eu)
+    assert not plain_eu or boosted_eu[0] <= plain_eu[0]
+    # which cities the shared test database holds decides the places; the scores say what the boost did
+    before = {p["city"]["id"]: p["score"] for p in plain}
+    for p in boosted:
+        desired = p["city"]["country"] in eu
+        assert ("In a country you asked for" in " ".join(p["reasons"])) == desired
+        if p["city"]["id"] in before:
+            factor = 1 + DESIRED_BOOST if desired else 1.0
+            assert p["score"] == pytest.approx(before[p["city"]["id"]] * factor, abs=2e-4)
 
 
 @pytest.mark.parametrize(
