@@ -211,6 +211,23 @@ def test_each_model_samples_from_its_own_stream():
     assert a.cold_model_.booster_.model_to_string() != b.cold_model_.booster_.model_to_string()
 
 
+def test_query_weighting_reaches_only_the_models_it_names():
+    """With "cold" (the default) the warm model trains as with "none" and the cold model as with "all"."""
+    g = synthetic_graph()
+    emb = np.random.default_rng(0).normal(size=(len(g.groups), 8)).astype(np.float32)
+    kw = dict(profile_embeddings=np.zeros((g.n_cities, 8), np.float32), group_embeddings=emb)
+    fit = {w: PartnerRanker(**{**SMALL, "query_weighting": w}).fit(g, **kw) for w in ("cold", "all", "none")}
+    assert PartnerRanker().query_weighting == "cold"
+
+    def trees(w, name):
+        return getattr(fit[w], name).booster_.model_to_string()
+
+    assert trees("cold", "warm_model_") == trees("none", "warm_model_") != trees("all", "warm_model_")
+    assert trees("cold", "cold_model_") == trees("all", "cold_model_") != trees("none", "cold_model_")
+    with pytest.raises(ValueError, match="query_weighting must be 'cold', 'all' or 'none'"):
+        PartnerRanker(**{**SMALL, "query_weighting": True}).fit(g, **kw)
+
+
 def test_needs_embedding_may_arrive_while_features_are_computed(fitted):
     """A future of the needs embedding, still running when ranking starts, ranks as the embedding."""
     import time
