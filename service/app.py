@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
-from service.catalogue import CatalogueHolder
+from service.catalogue import CatalogueHolder, watch_commits
 from service.config import Settings, get_settings
 from service.errors import register_error_handlers
 from service.logs import configure_logging
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.session_factory = factory
         app.state.model_holder = holder
         app.state.catalogue = CatalogueHolder(settings.curated_dir / "regions.json")
+        watch_commits(factory, app.state.catalogue)
         app.state.recommend_slots = threading.BoundedSemaphore(settings.recommend_concurrency)
         holder.start()
         try:

@@ -2,8 +2,8 @@
 
 Built lazily on the first request and reused. After a short time-to-live a fingerprint
 query (a few ms) tells whether another worker or replica changed the catalogue; only
-then is the index rebuilt, so its eligibility and history caches live on. A worker that
-writes a cooperation or a scheme itself checks at once (``commit_and_expire``).
+then is the index rebuilt, so its eligibility and history caches live on. A commit of
+this worker that changed the catalogue has the index check at once (``watch_commits``).
 """
 
 from __future__ import annotations
@@ -11,16 +11,22 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
-from fastapi import Request
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
 
 from db import repositories
+from db.tables import Cooperation, CooperationMember, CooperationSector, FundingScheme, Sector
 from features.text import SentenceEmbedder
 from models.catalogue_index import CatalogueIndex, build_index
 
 TTL_SECONDS = 30.0
+# what repositories.catalogue_fingerprint reads, and the cooperation rows behind the histories
+CATALOGUE_TABLES = (Sector, FundingScheme, Cooperation, CooperationMember, CooperationSector)
+_CHANGED = "catalogue_changed"
 
 
 class CatalogueHolder:
@@ -52,10 +58,23 @@ class CatalogueHolder:
                 self._index = replace(self._index, checked_at=float("-inf"))
 
 
-def commit_and_expire(request: Request, session: Session) -> None:
-    """Commit a catalogue write, then have this worker's index compare its fingerprint at once.
+def watch_commits(factory: sessionmaker[Session], holder: CatalogueHolder) -> None:
+    """Expire ``holder`` after every commit of ``factory``'s sessions that wrote catalogue rows.
 
-    Committed first, so that the check sees the write.
+    After the commit, not the flush: the fingerprint check must see the write, and a rolled-back
+    write changes nothing.
     """
-    session.commit()
-    request.app.state.catalogue.expire()
+
+    @event.listens_for(factory, "after_flush")
+    def _flushed(session: Session, _context: Any) -> None:
+        if any(isinstance(o, CATALOGUE_TABLES) for o in chain(session.new, session.dirty, session.deleted)):
+            session.info[_CHANGED] = True
+
+    @event.listens_for(factory, "after_commit")
+    def _committed(session: Session) -> None:
+        if session.info.pop(_CHANGED, False):
+            holder.expire()
+
+    @event.listens_for(factory, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop(_CHANGED, None)

@@ -14,7 +14,12 @@ from service.model_holder import LoadedModel, ModelHolder
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """Commit when the handler succeeds, roll back when it raises."""
+    """Commit when the handler succeeds, roll back when it raises.
+
+    Declared with ``scope="function"`` (below), so the commit runs when the handler returns and
+    before the response is sent: a commit that fails is answered with an error, never with the
+    2xx the handler prepared. With FastAPI's default scope it would run after the response.
+    """
     session = request.app.state.session_factory()
     try:
         yield session
@@ -43,7 +48,7 @@ def get_model(request: Request) -> LoadedModel:
     return current
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 HolderDep = Annotated[ModelHolder, Depends(get_holder)]
 ModelDep = Annotated[LoadedModel, Depends(get_model)]

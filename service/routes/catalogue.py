@@ -12,7 +12,6 @@ from models.catalogue import scheme_json_schema
 from models.funding import RegionResolver
 from models.scheme_import import filter_schemes, import_schemes, load_regions, parse_schemes
 from service.auth import AdminKey, ReadKey
-from service.catalogue import commit_and_expire
 from service.deps import SessionDep, SettingsDep
 from service.errors import InvalidInput, NotFound
 from service.routes._common import Limit, Offset, domain_errors, errors, offset_next
@@ -213,7 +212,6 @@ def put_funding_scheme(
         )
     except ValueError as exc:
         raise InvalidInput(str(exc), field=_first_field(str(exc), indexed=False)) from exc
-    commit_and_expire(request, session)
     if result.inserted:
         response.status_code = 201
     row = repositories.get_funding_scheme(session, scheme_id=scheme_id)
@@ -262,7 +260,6 @@ def import_funding_schemes(
         )
     except ValueError as exc:
         raise InvalidInput(str(exc), field=_first_field(str(exc))) from exc
-    commit_and_expire(request, session)
     return FundingSchemeImportRead(inserted=result.inserted, updated=result.updated)
 
 

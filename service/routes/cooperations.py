@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from db import repositories, writes
 from db.tables import Cooperation
 from service.auth import ReadKey, WriteKey
-from service.catalogue import commit_and_expire
 from service.deps import SessionDep
 from service.errors import InvalidInput, NotFound
 from service.routes._common import (
@@ -159,6 +158,5 @@ def create_cooperation(
             outcome_indicators=[i.model_dump() for i in body.outcome_indicators],
             success=body.success,
         )
-    commit_and_expire(request, session)  # this worker's cached histories follow at once
     response.headers["Location"] = f"{request.url.path}/{coop.id}"
     return cooperation_read(coop)

@@ -10,7 +10,7 @@ from db.importers.runner import import_dataset
 from db.tables import Cooperation, CooperationMember, FundingScheme
 from features.text import SentenceEmbedder
 from service import catalogue
-from service.catalogue import CatalogueHolder
+from service.catalogue import CatalogueHolder, watch_commits
 from tests.conftest import CURATED
 
 
@@ -49,6 +49,7 @@ def test_cooperation_histories_are_cached_until_a_cooperation_is_added_or_edited
 ):
     import_dataset(session_factory, "curated", curated_dir=CURATED, data_dir=None)
     holder = CatalogueHolder(CURATED / "regions.json")
+    watch_commits(session_factory, holder)
     with session_factory() as session:
         index = holder.get(session, embedder)
         city_ids = list(session.scalars(select(CooperationMember.city_id).distinct().limit(3)))
@@ -67,9 +68,8 @@ def test_cooperation_histories_are_cached_until_a_cooperation_is_added_or_edited
             city_ids=city_ids[:2],
             sectors=["energy"],
         )
-        session.commit()
+        session.commit()  # this worker's index compares its fingerprint at the next request
         added_id = added.id
-    holder.expire()
     with session_factory() as session:
         index = holder.get(session, embedder)
         history = index.cooperation_history(session, city_ids)
@@ -114,3 +114,30 @@ def test_fingerprint_sees_an_in_place_correction_that_commits_last(session_facto
         adding.close()
     with session_factory() as session:
         assert repositories.catalogue_fingerprint(session) != seen
+
+
+def test_only_a_committed_catalogue_write_expires_the_index(session_factory, embedder):
+    import_dataset(session_factory, "curated", curated_dir=CURATED, data_dir=None)
+    holder = CatalogueHolder(CURATED / "regions.json")
+    watch_commits(session_factory, holder)
+    with session_factory() as session:
+        holder.get(session, embedder)
+        city_ids = list(session.scalars(select(CooperationMember.city_id).distinct().limit(2)))
+    fresh = holder._index
+
+    def write_cooperation(session):  # type: ignore[no-untyped-def]
+        writes.create_cooperation(
+            session, title="Expiry test", kind="technical-cooperation", city_ids=city_ids, sectors=["energy"]
+        )
+
+    with session_factory() as session:
+        write_cooperation(session)
+        session.rollback()
+    with session_factory() as session:  # feedback is not catalogue
+        writes.add_feedback(session, partner_city_id=city_ids[0], kind="relevant", client="ip:test")
+        session.commit()
+    assert holder._index is fresh
+    with session_factory() as session:
+        write_cooperation(session)
+        session.commit()
+    assert holder._index is not None and holder._index.checked_at == float("-inf")

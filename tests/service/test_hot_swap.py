@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from functools import partial
 
 import httpx
 import pytest
-import uvicorn
 
 from models.train import train_and_register
 from service.app import create_app
 from tests.helpers import SMALL_RANKER_PARAMS, train_small_model
-from tests.service.helpers import Api
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.service.helpers import Api, serve
 
 
 @pytest.fixture
@@ -28,17 +20,7 @@ def server(api: Api):
     """The real app under uvicorn on a loopback port, sharing the test database."""
     app = create_app(api.settings.model_copy(update={"model_poll_seconds": 0.3}))
     app.state.train_fn = partial(train_and_register, params=SMALL_RANKER_PARAMS)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    yield from serve(app)
 
 
 def test_retrain_and_promote_under_load(api: Api, server: str):

