@@ -193,6 +193,11 @@ def list_sectors(session: Session) -> list[Sector]:
     return list(session.scalars(select(Sector).order_by(Sector.id)))
 
 
+def page_sectors(session: Session, *, limit: int, offset: int) -> tuple[list[Sector], int]:
+    rows = list(session.scalars(select(Sector).order_by(Sector.id).limit(limit).offset(offset)))
+    return rows, session.scalar(select(func.count()).select_from(Sector)) or 0
+
+
 def list_funding_schemes(session: Session) -> list[FundingScheme]:
     return list(session.scalars(select(FundingScheme).order_by(FundingScheme.id)))
 

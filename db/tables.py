@@ -8,7 +8,7 @@ idempotent upserts; rows a user created or edited through the API carry
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import (
     JSON,
@@ -26,18 +26,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-COOPERATION_KINDS = (
+# The enumerations of the schema, once: the API's schemas use the Literal types, the table
+# constraints and importers the tuples.
+CooperationKind = Literal[
     "twinning",
     "technical-cooperation",
     "funded-project",
     "thematic-network",
     "programme-pairing",
     "business-cooperation",
-)
-ROLES = ("learner", "peer", "mentor")
-SUCCESS_LABELS = ("high", "medium", "low", "unknown")
-FEEDBACK_KINDS = ("relevant", "not_relevant", "contacted", "partnership_started")
-MODEL_STATUSES = ("trained", "promoted", "retired", "failed")
+]
+Role = Literal["learner", "peer", "mentor"]
+SuccessLabel = Literal["high", "medium", "low", "unknown"]
+FeedbackKind = Literal["relevant", "not_relevant", "contacted", "partnership_started"]
+ModelStatus = Literal["trained", "promoted", "retired", "failed"]
+COOPERATION_KINDS: tuple[str, ...] = get_args(CooperationKind)
+ROLES: tuple[str, ...] = get_args(Role)
+SUCCESS_LABELS: tuple[str, ...] = get_args(SuccessLabel)
+FEEDBACK_KINDS: tuple[str, ...] = get_args(FeedbackKind)
+MODEL_STATUSES: tuple[str, ...] = get_args(ModelStatus)
 ORIGIN_IMPORT = "import"
 ORIGIN_USER = "user"
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.errors import Conflict, InvalidInput, NotFound
 from db.gazetteer import haversine_km, normalise_name
 from db.repositories import unknown_ids
 from db.tables import (
@@ -38,28 +39,15 @@ API_SOURCE = "api"
 DUPLICATE_CITY_KM = 25.0
 
 
-class UnknownValue(ValueError):
-    """A code or id in the input that the store does not know (answered as 422)."""
+class DuplicateCity(Conflict):
+    """A new city has a namesake in the same country within ``DUPLICATE_CITY_KM``: the same place."""
 
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class UnknownRecord(LookupError):
-    """A record the input points at does not exist (answered as 404)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class DuplicateRecord(ValueError):
-    """The record exists already (answered as 409)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, existing: City) -> None:
+        super().__init__(
+            f"city {existing.id} ({existing.name}, {existing.country}) is already in the store at this place",
+            field="name",
+        )
+        self.existing_id = existing.id
 
 
 def _ascii(name: str) -> str:
@@ -88,7 +76,7 @@ def _first_unknown(
 def check_sectors(session: Session, *, sectors: Sequence[str] | str, field: str = "sectors") -> None:
     bad = _first_unknown(session, column=Sector.id, values=sectors, field=field)
     if bad:
-        raise UnknownValue(
+        raise InvalidInput(
             f"unknown sector {bad[1]!r}; the sector ids are listed at /v1/sectors", field=bad[0]
         )
 
@@ -96,7 +84,7 @@ def check_sectors(session: Session, *, sectors: Sequence[str] | str, field: str 
 def check_countries(session: Session, *, countries: Sequence[str] | str, field: str) -> None:
     bad = _first_unknown(session, column=Country.iso2, values=countries, field=field)
     if bad:
-        raise UnknownValue(
+        raise InvalidInput(
             f"unknown country code {bad[1]!r}; use an ISO 3166-1 alpha-2 code such as 'JP'", field=bad[0]
         )
 
@@ -105,7 +93,7 @@ def check_regions(*, regions: Sequence[str], region_codes: Iterable[str], field:
     known = set(region_codes)
     for index, code in enumerate(regions):
         if code not in known:
-            raise UnknownValue(
+            raise InvalidInput(
                 f"unknown region code {code!r}; allowed: {', '.join(sorted(known))}",
                 field=f"{field}[{index}]",
             )
@@ -114,7 +102,7 @@ def check_regions(*, regions: Sequence[str], region_codes: Iterable[str], field:
 def check_cities(session: Session, *, city_ids: Sequence[int] | int, field: str) -> None:
     bad = _first_unknown(session, column=City.id, values=city_ids, field=field)
     if bad:
-        raise UnknownRecord(f"city {bad[1]} does not exist; find ids with GET /v1/cities?q=", field=bad[0])
+        raise NotFound(f"city {bad[1]} does not exist; find ids with GET /v1/cities?q=", field=bad[0])
 
 
 def check_schemes(
@@ -122,7 +110,7 @@ def check_schemes(
 ) -> None:
     bad = _first_unknown(session, column=FundingScheme.id, values=scheme_ids, field=field)
     if bad:
-        raise UnknownValue(
+        raise InvalidInput(
             f"unknown funding scheme {bad[1]!r}; the scheme ids are listed at /v1/funding-schemes",
             field=bad[0],
         )
@@ -150,11 +138,7 @@ def create_city(
             or haversine_km(latitude, longitude, other.latitude, other.longitude) <= DUPLICATE_CITY_KM
         )
         if near:
-            raise DuplicateRecord(
-                f"city {other.id} ({other.name}, {other.country}) is already in the store at this place; "
-                f"use GET /v1/cities/{other.id}",
-                field="name",
-            )
+            raise DuplicateCity(other)
     city = City(
         name=name,
         ascii_name=_ascii(name),
@@ -184,7 +168,7 @@ def upsert_profile(
 ) -> tuple[CityProfile, bool]:
     """Create or replace a city's profile as a user edit; True when it was created."""
     if session.get(City, city_id) is None:
-        raise UnknownRecord(
+        raise NotFound(
             f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field="city_id"
         )
     check_sectors(session, sectors=values.get("sectors", []))
@@ -329,7 +313,7 @@ def update_training_job(
 ) -> TrainingJob:
     job = session.get(TrainingJob, job_id)
     if job is None:
-        raise UnknownRecord(f"training job {job_id} does not exist")
+        raise NotFound(f"training job {job_id} does not exist")
     job.status = status
     if model_version is not None:
         job.model_version = model_version

@@ -653,7 +653,7 @@ def per_query_ranks(report: dict[str, Any], graph: GraphData) -> pd.DataFrame:
 
 
 def response_frame(response: Any) -> pd.DataFrame:
-    """Partners of a :class:`service.schemas.RecommendationResponse` as a table.
+    """Partners of a :class:`service.recommendations.schemas.RecommendationResponse` as a table.
 
     Returns
     -------
@@ -805,7 +805,7 @@ def resolve_request(session: Session, spec: dict[str, Any], *, limit: int = 10) 
     ----------
     session : sqlalchemy.orm.Session
     spec : dict
-        Fields of :class:`service.schemas.RecommendationRequest`, or ``city_name`` (and
+        Fields of :class:`service.recommendations.schemas.RecommendationRequest`, or ``city_name`` (and
         optionally ``country``) instead of ``city_id``.
     limit : int
         Partners asked for, unless ``spec`` names a limit.

@@ -20,6 +20,7 @@ import joblib
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from db.errors import Conflict, NotFound
 from db.tables import ModelVersion
 
 # Raised whenever a fitted model's pickled state changes shape (2: admin regions and population
@@ -106,10 +107,16 @@ def get_version(session: Session, version: str) -> ModelVersion | None:
     return session.scalar(select(ModelVersion).where(ModelVersion.version == version))
 
 
+_NEWEST_FIRST = (ModelVersion.created_at.desc(), ModelVersion.id.desc())
+
+
 def list_versions(session: Session) -> list[ModelVersion]:
-    return list(
-        session.scalars(select(ModelVersion).order_by(ModelVersion.created_at.desc(), ModelVersion.id.desc()))
-    )
+    return list(session.scalars(select(ModelVersion).order_by(*_NEWEST_FIRST)))
+
+
+def page_versions(session: Session, *, limit: int, offset: int) -> tuple[list[ModelVersion], int]:
+    rows = list(session.scalars(select(ModelVersion).order_by(*_NEWEST_FIRST).limit(limit).offset(offset)))
+    return rows, session.scalar(select(func.count()).select_from(ModelVersion)) or 0
 
 
 def promoted(session: Session) -> PromotedRef | None:
@@ -124,9 +131,9 @@ def promote(session: Session, version: str) -> ModelVersion:
     """Make ``version`` the served one; the previously promoted one goes back to ``trained``."""
     row = get_version(session, version)
     if row is None:
-        raise LookupError(f"model version {version!r} does not exist")
+        raise NotFound(f"model version {version!r} does not exist", field="version")
     if row.status == "failed":
-        raise ValueError(f"model version {version!r} failed to train and cannot be promoted")
+        raise Conflict(f"model version {version!r} failed to train and cannot be promoted", field="version")
     session.execute(
         update(ModelVersion)
         .where(ModelVersion.status == "promoted", ModelVersion.id != row.id)
@@ -146,7 +153,7 @@ def rollback(session: Session) -> ModelVersion:
         stmt = stmt.where(ModelVersion.id != current.id)
     previous = session.scalar(stmt.order_by(ModelVersion.promoted_at.desc()).limit(1))
     if previous is None:
-        raise LookupError("no earlier promoted version to roll back to")
+        raise Conflict("no earlier promoted version to roll back to")
     return promote(session, previous.version)
 
 

@@ -16,23 +16,20 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
-from service.catalogue import CatalogueHolder, watch_commits
+from service import health, pages
+from service.catalogue import routes as catalogue
+from service.catalogue_holder import CatalogueHolder, watch_commits
+from service.cities import routes as cities
+from service.common import error_payload
 from service.config import Settings, get_settings
+from service.cooperations import routes as cooperations
 from service.errors import register_error_handlers
+from service.feedback import routes as feedback
 from service.logs import configure_logging
 from service.metrics import MeasureRequests, Metrics
 from service.model_holder import ModelHolder
-from service.routes import (
-    catalogue,
-    cities,
-    cooperations,
-    feedback,
-    health,
-    models_admin,
-    pages,
-    recommendations,
-)
-from service.schemas import error_payload
+from service.models import routes as models_admin
+from service.recommendations import routes as recommendations
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.errors import Forbidden, Unauthorized
 from db.tables import ApiKey
 from service.deps import SessionDep
-from service.errors import Forbidden, Unauthorized
 
 SCOPES = ("read", "write", "admin")
 KEY_PREFIX = "pm_"

@@ -8,12 +8,13 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.catalogue import CatalogueHolder
+from db.errors import PartnermatchError
+from service.catalogue_holder import CatalogueHolder
 from service.config import Settings
-from service.errors import ServiceError
+from service.errors import error_answer, validation_answer
 from service.model_holder import ModelHolder
-from service.recommendations import recommend
-from service.schemas import RecommendationRequest, error_payload
+from service.recommendations.schemas import RecommendationRequest
+from service.recommendations.service import recommend
 
 
 def run_batch(factory: sessionmaker[Session], settings: Settings, source: Path, target: Path) -> int:
@@ -43,17 +44,9 @@ def run_batch(factory: sessionmaker[Session], settings: Settings, source: Path, 
                     )
                 out = answer.model_dump(mode="json")
             except ValidationError as exc:
-                details = [
-                    {"field": ".".join(str(p) for p in e["loc"]) or "line", "message": e["msg"]}
-                    for e in exc.errors()
-                ]
-                out = error_payload("invalid_input", f"{source}:{line_no}: invalid request", details)
-            except ServiceError as exc:
-                out = error_payload(
-                    exc.error,
-                    f"{source}:{line_no}: {exc.message}",
-                    [{"field": exc.field, "message": exc.message}] if exc.field else None,
-                )
+                out = validation_answer(exc.errors(), prefix=f"{source}:{line_no}: ")
+            except PartnermatchError as exc:
+                _, out = error_answer(exc, prefix=f"{source}:{line_no}: ")
             fout.write(json.dumps(out, ensure_ascii=False) + "\n")
             count += 1
     return count

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from db.errors import PartnermatchError
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
 from service.config import get_settings
@@ -264,7 +265,7 @@ def promote_cmd(version: Annotated[str, typer.Argument(help="Version to serve")]
     try:
         with session_scope(_factory()) as session:
             registry.promote(session, version)
-    except (LookupError, ValueError) as exc:
+    except PartnermatchError as exc:
         _fail(str(exc))
     typer.echo(f"promoted {version}")
 

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from db.errors import Unavailable
 from service.config import Settings
-from service.errors import Unavailable
 from service.model_holder import LoadedModel, ModelHolder
 
 

@@ -1,8 +1,13 @@
-"""Domain errors mapped to HTTP in one place, all answered in one JSON shape."""
+"""The project's errors (``db.errors``) mapped to HTTP in one place, all answered in one JSON shape.
+
+The HTTP handlers and the batch command both go through :func:`error_answer` and
+:func:`validation_details`, so an error reads the same wherever it is met.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,87 +15,76 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.schemas import error_payload
+from db.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PartnermatchError,
+    TooManyRequests,
+    Unauthorized,
+    Unavailable,
+)
+from service.common import error_payload
 
 logger = logging.getLogger(__name__)
 
-
-class ServiceError(Exception):
-    status_code = 400
-    error = "bad_request"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.headers = headers
-
-
-class NotFound(ServiceError):
-    status_code = 404
-    error = "not_found"
+# (status, error code) by class; a subclass answers as its nearest listed ancestor
+HTTP_ERRORS: dict[type[PartnermatchError], tuple[int, str]] = {
+    InvalidInput: (422, "invalid_input"),
+    NotFound: (404, "not_found"),
+    Conflict: (409, "conflict"),
+    Unauthorized: (401, "unauthorized"),
+    Forbidden: (403, "forbidden"),
+    TooManyRequests: (429, "rate_limited"),
+    Unavailable: (503, "unavailable"),
+    PartnermatchError: (400, "bad_request"),
+}
 
 
-class InvalidInput(ServiceError):
-    status_code = 422
-    error = "invalid_input"
+def error_answer(exc: PartnermatchError, *, prefix: str = "") -> tuple[int, dict[str, Any]]:
+    """Status and body for ``exc``; ``prefix`` goes before the message (a batch line's place)."""
+    status, error = next(HTTP_ERRORS[c] for c in type(exc).__mro__ if c in HTTP_ERRORS)
+    details = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return status, error_payload(error, f"{prefix}{exc.message}", details)
 
 
-class Unauthorized(ServiceError):
-    status_code = 401
-    error = "unauthorized"
-
-
-class Forbidden(ServiceError):
-    status_code = 403
-    error = "forbidden"
-
-
-class Conflict(ServiceError):
-    status_code = 409
-    error = "conflict"
-
-
-class TooManyRequests(ServiceError):
-    status_code = 429
-    error = "rate_limited"
-
-
-class Unavailable(ServiceError):
-    status_code = 503
-    error = "unavailable"
-
-
-def _field_path(loc: tuple[Any, ...]) -> str:
+def _field_path(loc: Sequence[Any]) -> str:
     # the first element says where the value came from (body, query, path); later ones are field names
     parts = [str(p) for p in (loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc)]
     return ".".join(parts) or "body"
 
 
+def validation_details(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """pydantic's errors as ``{"field", "message"}`` pairs, worded for the person who sent them."""
+    details = []
+    for err in errors:
+        field = _field_path(tuple(err.get("loc", ())))
+        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if err.get("type") == "json_invalid":
+            msg = f"malformed JSON: {err.get('ctx', {}).get('error', msg)}"
+        elif err.get("type") == "extra_forbidden":
+            msg = "unknown field; see the OpenAPI schema at /docs for the allowed fields"
+        details.append({"field": field, "message": msg})
+    return details
+
+
+def validation_answer(errors: Sequence[Any], *, prefix: str = "") -> dict[str, Any]:
+    details = validation_details(errors)
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details) or "invalid request"
+    return error_payload("invalid_input", f"{prefix}{summary}", details)
+
+
 def register_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ServiceError)
-    async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        details = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    @app.exception_handler(PartnermatchError)
+    async def _domain_error(_: Request, exc: PartnermatchError) -> JSONResponse:
+        status, body = error_answer(exc)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else exc.headers
-        return JSONResponse(
-            error_payload(exc.error, exc.message, details), status_code=exc.status_code, headers=headers
-        )
+        return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = []
-        for err in exc.errors():
-            field = _field_path(tuple(err.get("loc", ())))
-            msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-            if err.get("type") == "json_invalid":
-                msg = f"malformed JSON: {err.get('ctx', {}).get('error', msg)}"
-            elif err.get("type") == "extra_forbidden":
-                msg = "unknown field; see the OpenAPI schema at /docs for the allowed fields"
-            details.append({"field": field, "message": msg})
-        summary = "; ".join(f"{d['field']}: {d['message']}" for d in details) or "invalid request"
-        return JSONResponse(error_payload("invalid_input", summary, details), status_code=422)
+        return JSONResponse(validation_answer(exc.errors()), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import repositories, writes
+from db.errors import Conflict
 from db.session import session_scope
 from db.tables import ModelVersion, TrainingJob
 from service.logs import log_fields
@@ -29,7 +30,7 @@ class TrainFn(Protocol):
     def __call__(self, session: Session, *, seed: int, evaluate: bool, promote: bool) -> ModelVersion: ...
 
 
-class JobBusy(RuntimeError):
+class JobBusy(Conflict):
     def __init__(self, job: TrainingJob) -> None:
         super().__init__(f"training job {job.id} is {job.status}; wait for it (GET /v1/models/jobs/{job.id})")
         self.job_id = job.id

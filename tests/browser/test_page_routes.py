@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
+from service.common import MAX_NEEDS_CHARS
 from service.config import Settings
-from service.schemas import MAX_NEEDS_CHARS
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from db import repositories, writes
 from db.importers.runner import import_dataset
 from db.tables import Cooperation, CooperationMember, FundingScheme
 from features.text import SentenceEmbedder
-from service import catalogue
-from service.catalogue import CatalogueHolder, watch_commits
+from service import catalogue_holder as catalogue
+from service.catalogue_holder import CatalogueHolder, watch_commits
 from tests.conftest import CURATED
 
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from db.tables import Feedback
 from service.config import Settings
-from service.routes.feedback import client_id
+from service.feedback.service import client_id
 from tests.service.conftest import FEEDBACK_LIMIT
 from tests.service.helpers import Api, assert_error
 

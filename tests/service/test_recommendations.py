@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from db.tables import City, Cooperation, CooperationMember
 from service.batch import run_batch
-from service.recommendations import DESIRED_BOOST, load_regions
+from service.recommendations.service import DESIRED_BOOST, load_regions
 from tests.helpers import train_small_model
 from tests.service.helpers import Api, assert_error
 
@@ -239,3 +240,66 @@ def test_recorded_cooperation_backs_the_next_answer_at_once(api: Api, served: st
     assert again["city"] == first["city"]
     assert again["precedents"][0]["cooperation_id"] == recorded.json()["id"]
     assert recorded.json()["id"] not in [p["cooperation_id"] for p in first["precedents"]]
+
+
+def test_statements_after_ranking_are_counted(api: Api, served: str, monkeypatch: pytest.MonkeyPatch):
+    """After the ranker: the shown cities, one batched read of the histories not yet cached (its
+    cooperations, then their sectors), the precedents' member names. Nothing per partner."""
+    from sqlalchemy import event
+
+    from service.catalogue_holder import CatalogueHolder
+    from service.recommendations.schemas import RecommendationRequest
+    from service.recommendations.service import recommend
+
+    loaded = api.client.app.state.model_holder.current
+    regions = api.settings.curated_dir / "regions.json"
+    catalogue = CatalogueHolder(regions)  # its history cache starts empty
+    assert loaded is not None and loaded.version == served
+    ranked = threading.Event()
+    statements: list[str] = []
+    rank = loaded.model.rank
+
+    def rank_then_count(*args, **kwargs):  # type: ignore[no-untyped-def]
+        frame = rank(*args, **kwargs)
+        ranked.set()
+        return frame
+
+    def count(_conn, _cursor, statement, *_):  # type: ignore[no-untyped-def]
+        # the model holder polls from its own thread
+        if ranked.is_set() and threading.get_ident() == caller:
+            statements.append(statement)
+
+    monkeypatch.setattr(loaded.model, "rank", rank_then_count)
+    caller = threading.get_ident()
+    engine = api.factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", count)
+    request = RecommendationRequest(city_id=api.city_id("Surabaya"), needs="composting", limit=10)
+    try:
+        answers = []
+        for _ in range(2):
+            ranked.clear()
+            statements.clear()
+            with api.factory() as session:
+                answers.append(
+                    recommend(
+                        session,
+                        loaded=loaded,
+                        request=request,
+                        regions_path=regions,
+                        catalogue=catalogue,
+                    )
+                )
+            assert ranked.is_set()
+            if len(answers) == 1:
+                first = list(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(answers[0].partners) == 10 and answers[0] == answers[1]
+    # cold: cities, histories (two statements), member names; warm: histories from the worker's cache
+    assert [s.split("FROM")[1].split()[0] for s in first] == [
+        "cities",
+        "cooperation_members",
+        "cooperation_sectors",
+        "cooperation_members",
+    ], first
+    assert [s.split("FROM")[1].split()[0] for s in statements] == ["cities", "cooperation_members"]

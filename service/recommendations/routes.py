@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from service.auth import ReadKey
+from service.common import ErrorResponse
 from service.deps import ModelDep, SessionDep, SettingsDep
-from service.recommendations import recommend
-from service.schemas import ErrorResponse, RecommendationRequest, RecommendationResponse
+from service.recommendations.schemas import RecommendationRequest, RecommendationResponse
+from service.recommendations.service import recommend
 
 router = APIRouter(tags=["recommendations"])
 

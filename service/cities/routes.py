@@ -6,21 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from db import repositories, writes
-from models.scheme_import import load_regions
 from service.auth import ReadKey, WriteKey
+from service.cities import service
+from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
+from service.common import PageDep, errors
 from service.deps import SessionDep, SettingsDep
-from service.errors import NotFound
-from service.routes._common import Limit, Offset, domain_errors, errors, offset_next
-from service.routes.cooperations import cooperation_read
-from service.schemas import (
-    CityCreate,
-    CityDetailRead,
-    CityPage,
-    CityRead,
-    ProfileRead,
-    ProfileUpdate,
-)
 
 router = APIRouter(tags=["cities"])
 
@@ -34,29 +24,16 @@ CityId = Annotated[int, Path(ge=1, description="City id, from GET /v1/cities?q="
     responses=errors(401, 403, 422),
 )
 def search_cities(
-    request: Request,
     session: SessionDep,
     _: ReadKey,
+    page: PageDep,
     q: Annotated[str, Query(max_length=200, description="Name prefix, e.g. 'koriy' or 'Kōriyama'")] = "",
     country: Annotated[
         str | None, Query(min_length=2, max_length=2, description="ISO 3166-1 alpha-2 code", examples=["JP"])
     ] = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
 ) -> CityPage:
     """Largest cities first."""
-    if country is not None:
-        country = country.upper()
-        with domain_errors():
-            writes.check_countries(session, countries=country, field="country")
-    rows, total = repositories.search_cities(session, prefix=q, country=country, limit=limit, offset=offset)
-    return CityPage(
-        items=[CityRead.model_validate(c) for c in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
-        next=offset_next(request, offset=offset, limit=limit, total=total),
-    )
+    return service.search_cities(session=session, page=page, q=q, country=country)
 
 
 @router.get(
@@ -74,25 +51,7 @@ def get_city(
     ] = 20,
 ) -> CityDetailRead:
     """The full cooperation list pages at `cooperations_next` (GET /v1/cooperations?city_id=)."""
-    city = repositories.get_city(session, city_id)
-    if city is None:
-        raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field="city_id")
-    total = repositories.count_cooperations_of_city(session, city_id=city_id)
-    coops = (
-        repositories.cooperations_of_cities(session, [city_id], limit_per_city=cooperations_limit).get(
-            city_id, []
-        )
-        if cooperations_limit
-        else []
-    )
-    return CityDetailRead(
-        **CityRead.model_validate(city).model_dump(),
-        aliases=repositories.city_alias_names(session, city_id=city_id),
-        profile=ProfileRead.model_validate(city.profile) if city.profile else None,
-        cooperations=[cooperation_read(c) for c in coops],
-        cooperations_total=total,
-        cooperations_next=f"/v1/cooperations?city_id={city_id}" if total > len(coops) else None,
-    )
+    return service.get_city(session=session, city_id=city_id, cooperations_limit=cooperations_limit)
 
 
 @router.post(
@@ -106,19 +65,9 @@ def create_city(
     body: CityCreate, request: Request, response: Response, session: SessionDep, _: WriteKey
 ) -> CityRead:
     """Search first: a namesake within 25 km in the same country is answered with 409 and its id."""
-    with domain_errors():
-        city = writes.create_city(
-            session,
-            name=body.name,
-            country=body.country,
-            latitude=body.latitude,
-            longitude=body.longitude,
-            population=body.population,
-            admin_area=body.admin_area,
-            alternate_names=body.alternate_names,
-        )
+    city = service.create_city(session=session, body=body)
     response.headers["Location"] = f"{request.url.path}/{city.id}"
-    return CityRead.model_validate(city)
+    return city
 
 
 @router.put(
@@ -139,13 +88,9 @@ def put_profile(
     city_id: CityId,
 ) -> ProfileRead:
     """Sectors, countries and regions are checked against /v1/sectors, the country list and regions.json."""
-    with domain_errors():
-        profile, created = writes.upsert_profile(
-            session,
-            city_id=city_id,
-            values=body.model_dump(),
-            region_codes=load_regions(settings.curated_dir),
-        )
+    profile, created = service.put_profile(
+        session=session, city_id=city_id, body=body, curated_dir=settings.curated_dir
+    )
     if created:
         response.status_code = 201
-    return ProfileRead.model_validate(profile)
+    return profile

@@ -1,4 +1,4 @@
-"""The planner page (`/`), the iframe widget (`/widget`) and the region list the page offers.
+"""The planner page (`/`) and the iframe widget (`/widget`).
 
 The page and the widget are static files under ``service/static`` (no build step); these
 routes only fill in what the server knows (the needs limit, the widget's attributes).
@@ -12,23 +12,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
 
-from models.scheme_import import load_regions
-from service.auth import ReadKey
-from service.deps import SettingsDep
-from service.routes._common import errors
-from service.schemas import MAX_NEEDS_CHARS
+from service.common import MAX_NEEDS_CHARS
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 router = APIRouter()
-
-
-class RegionRead(BaseModel):
-    code: str
-    name: str
-    members: list[str] | None = None
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -64,17 +53,3 @@ def widget_page(
     attrs = " ".join(f'{key}="{escape(str(v))}"' for key, v in attributes.items() if v is not None)
     html = (STATIC_DIR / "widget.html").read_text(encoding="utf-8")
     return HTMLResponse(html.replace("__WIDGET_ATTRIBUTES__", attrs))
-
-
-@router.get(
-    "/v1/regions",
-    response_model=list[RegionRead],
-    tags=["regions"],
-    summary="Region codes for desired_regions (from regions.json)",
-    responses=errors(401, 403),
-)
-def list_regions(settings: SettingsDep, _: ReadKey) -> list[RegionRead]:
-    return [
-        RegionRead(code=code, name=entry.get("name", code), members=entry.get("members"))
-        for code, entry in load_regions(settings.curated_dir).items()
-    ]

@@ -1,4 +1,4 @@
-"""Sectors and funding schemes; schemes can be added, edited and imported by an admin."""
+"""Sectors, funding schemes and regions; schemes can be added, edited and imported by an admin."""
 
 from __future__ import annotations
 
@@ -6,23 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
-from db import repositories, writes
-from db.tables import FundingScheme
 from models.catalogue import scheme_json_schema
-from models.funding import RegionResolver
-from models.scheme_import import filter_schemes, import_schemes, load_regions, parse_schemes
 from service.auth import AdminKey, ReadKey
-from service.deps import SessionDep, SettingsDep
-from service.errors import InvalidInput, NotFound
-from service.routes._common import Limit, Offset, domain_errors, errors, offset_next
-from service.schemas import (
-    EligibilityRead,
+from service.catalogue import service
+from service.catalogue.schemas import (
     FundingSchemeImportRead,
     FundingSchemePage,
     FundingSchemeRead,
+    RegionRead,
     SectorPage,
     SectorRead,
 )
+from service.common import PageDep, errors
+from service.deps import SessionDep, SettingsDep
 
 router = APIRouter()
 
@@ -54,29 +50,6 @@ def _record_schema() -> dict[str, Any]:
     return schema
 
 
-def scheme_read(row: FundingScheme) -> FundingSchemeRead:
-    record = row.record or {}
-    return FundingSchemeRead(
-        id=row.id,
-        name=row.name,
-        operator=row.operator,
-        kind=row.kind,
-        description=row.description or "",
-        sectors=list(row.sectors or []),
-        funder_countries=record.get("funder_countries"),
-        eligibility=EligibilityRead.model_validate(row.eligibility or {}),
-        typical_amount=record.get("typical_amount"),
-        duration=record.get("duration"),
-        active_years=record.get("active_years"),
-        aliases=record.get("aliases") or [],
-        sources=record.get("sources") or [],
-        uncertain=bool(record.get("uncertain", False)),
-        note=record.get("note"),
-        source=row.source,
-        origin=row.origin,
-    )
-
-
 @router.get(
     "/sectors",
     response_model=SectorPage,
@@ -84,17 +57,8 @@ def scheme_read(row: FundingScheme) -> FundingSchemeRead:
     summary="The cooperation sector taxonomy",
     responses=errors(401, 403, 422),
 )
-def list_sectors(
-    request: Request, session: SessionDep, _: ReadKey, limit: Limit = 50, offset: Offset = 0
-) -> SectorPage:
-    rows = repositories.list_sectors(session)
-    return SectorPage(
-        items=[SectorRead.model_validate(s) for s in rows[offset : offset + limit]],
-        total=len(rows),
-        limit=limit,
-        offset=offset,
-        next=offset_next(request, offset=offset, limit=limit, total=len(rows)),
-    )
+def list_sectors(session: SessionDep, _: ReadKey, page: PageDep) -> SectorPage:
+    return service.list_sectors(session=session, page=page)
 
 
 @router.get(
@@ -105,10 +69,7 @@ def list_sectors(
     responses=errors(401, 403, 404),
 )
 def get_sector(session: SessionDep, _: ReadKey, sector_id: Annotated[str, Path(max_length=60)]) -> SectorRead:
-    sector = repositories.get_sector(session, sector_id=sector_id)
-    if sector is None:
-        raise NotFound(f"sector {sector_id!r} does not exist; see /v1/sectors", field="sector_id")
-    return SectorRead.model_validate(sector)
+    return service.get_sector(session=session, sector_id=sector_id)
 
 
 @router.get(
@@ -119,10 +80,10 @@ def get_sector(session: SessionDep, _: ReadKey, sector_id: Annotated[str, Path(m
     responses=errors(401, 403, 422),
 )
 def list_funding_schemes(
-    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     _: ReadKey,
+    page: PageDep,
     sector: Annotated[str | None, Query(max_length=60, description="Schemes that fund this sector")] = None,
     country: Annotated[
         str | None,
@@ -133,27 +94,9 @@ def list_funding_schemes(
             "or partner side (eligibility is checked in full by POST /v1/recommendations)",
         ),
     ] = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
 ) -> FundingSchemePage:
-    with domain_errors():
-        if sector is not None:
-            writes.check_sectors(session, sectors=sector, field="sector")
-        if country is not None:
-            country = country.upper()
-            writes.check_countries(session, countries=country, field="country")
-    rows = filter_schemes(
-        repositories.list_funding_schemes(session),
-        sector=sector,
-        country=country,
-        regions=RegionResolver(load_regions(settings.curated_dir)),
-    )
-    return FundingSchemePage(
-        items=[scheme_read(r) for r in rows[offset : offset + limit]],
-        total=len(rows),
-        limit=limit,
-        offset=offset,
-        next=offset_next(request, offset=offset, limit=limit, total=len(rows)),
+    return service.list_funding_schemes(
+        session=session, page=page, sector=sector, country=country, curated_dir=settings.curated_dir
     )
 
 
@@ -167,12 +110,7 @@ def list_funding_schemes(
 def get_funding_scheme(
     session: SessionDep, _: ReadKey, scheme_id: Annotated[str, Path(max_length=100)]
 ) -> FundingSchemeRead:
-    row = repositories.get_funding_scheme(session, scheme_id=scheme_id)
-    if row is None:
-        raise NotFound(
-            f"funding scheme {scheme_id!r} does not exist; see /v1/funding-schemes", field="scheme_id"
-        )
-    return scheme_read(row)
+    return service.get_funding_scheme(session=session, scheme_id=scheme_id)
 
 
 @router.put(
@@ -193,7 +131,6 @@ def put_funding_scheme(
             openapi_examples={"grant": {"summary": "A grant scheme", "value": SCHEME_EXAMPLE}},
         ),
     ],
-    request: Request,
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
@@ -201,22 +138,12 @@ def put_funding_scheme(
     scheme_id: Annotated[str, Path(max_length=100)],
 ) -> FundingSchemeRead:
     """Validated like an import; the `id` in the body may be left out, or must equal the one in the path."""
-    record = {"id": scheme_id, **record}
-    if record["id"] != scheme_id:
-        raise InvalidInput(
-            f"id {record['id']!r} in the body differs from {scheme_id!r} in the path", field="id"
-        )
-    try:
-        result = import_schemes(
-            session, records=[record], source_name="body", source="api", curated_dir=settings.curated_dir
-        )
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field=_first_field(str(exc), indexed=False)) from exc
-    if result.inserted:
+    scheme, added = service.put_funding_scheme(
+        session=session, scheme_id=scheme_id, record=record, curated_dir=settings.curated_dir
+    )
+    if added:
         response.status_code = 201
-    row = repositories.get_funding_scheme(session, scheme_id=scheme_id)
-    assert row is not None  # just written
-    return scheme_read(row)
+    return scheme
 
 
 async def _raw_body(request: Request) -> tuple[bytes, str]:
@@ -245,32 +172,26 @@ async def _raw_body(request: Request) -> tuple[bytes, str]:
 )
 def import_funding_schemes(
     body: Annotated[tuple[bytes, str], Depends(_raw_body)],
-    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     _: AdminKey,
 ) -> FundingSchemeImportRead:
     """Every record is validated before anything is written; the message lists every problem."""
     data, media_type = body
-    fmt = "yaml" if media_type in YAML_TYPES else "json"
-    try:
-        records = parse_schemes(data, source="body", fmt=fmt)
-        result = import_schemes(
-            session, records=records, source_name="body", source="api", curated_dir=settings.curated_dir
-        )
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field=_first_field(str(exc))) from exc
-    return FundingSchemeImportRead(inserted=result.inserted, updated=result.updated)
+    return service.import_funding_schemes(
+        session=session,
+        data=data,
+        fmt="yaml" if media_type in YAML_TYPES else "json",
+        curated_dir=settings.curated_dir,
+    )
 
 
-def _first_field(message: str, *, indexed: bool = True) -> str:
-    """The field path of the first problem in a catalogue validation message, e.g. '[3].kind'."""
-    for line in message.splitlines():
-        # "body: record 3 (id 'x'): eligibility.kind: ..." -> record index, field path
-        parts = line.split(": ")
-        if len(parts) >= 4 and parts[1].startswith("record "):
-            if not indexed:
-                return parts[2]
-            index = parts[1].split()[1]
-            return f"[{index}]{parts[2]}" if parts[2].startswith("[") else f"[{index}].{parts[2]}"
-    return "body"
+@router.get(
+    "/regions",
+    response_model=list[RegionRead],
+    tags=["regions"],
+    summary="Region codes for desired_regions (from regions.json)",
+    responses=errors(401, 403),
+)
+def list_regions(settings: SettingsDep, _: ReadKey) -> list[RegionRead]:
+    return service.list_regions(curated_dir=settings.curated_dir)

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db import repositories
+from db.errors import InvalidInput, NotFound
 from db.tables import City
 from features import columns as C
 from models.catalogue_index import CatalogueIndex
@@ -27,11 +28,10 @@ from models.precedents import select_precedents, track_record
 from models.schemes import suggest_schemes
 from models.sectors import suggest_sectors
 from models.store import LINK_KINDS
-from service.catalogue import CatalogueHolder
-from service.errors import InvalidInput, NotFound
+from service.catalogue_holder import CatalogueHolder
+from service.cities.schemas import CitySummary
 from service.model_holder import LoadedModel, resolved
-from service.schemas import (
-    CitySummary,
+from service.recommendations.schemas import (
     FundingSuggestion,
     PartnerSuggestion,
     Precedent,

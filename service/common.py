@@ -1,0 +1,161 @@
+"""What every domain of the API shares: the error shape, paging, and a few field validators."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query, Request
+from pydantic import AfterValidator, BaseModel, Field
+from starlette.datastructures import URL
+
+from db.errors import InvalidInput
+
+MAX_NEEDS_CHARS = 4000
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+ISO2 = re.compile(r"^[A-Z]{2}$")
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1..{MAX_LIMIT}")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]
+
+# --------------------------------------------------------------------------- errors
+
+
+class ErrorDetail(BaseModel):
+    field: str | None = None
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every error answer."""
+
+    error: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+def error_payload(error: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return ErrorResponse(
+        error=error, message=message, details=[ErrorDetail(**d) for d in details or []]
+    ).model_dump()
+
+
+_DESCRIPTIONS = {
+    401: "No API key, or an invalid one",
+    403: "The API key lacks the scope",
+    404: "Not found",
+    409: "Conflicts with the stored state",
+    413: "Request body too large",
+    422: "Invalid input; `details[].field` names each bad field",
+    429: "Too many requests; retry after `Retry-After` seconds",
+    503: "Not available yet",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for error codes, all in the one error shape."""
+    return {code: {"model": ErrorResponse, "description": _DESCRIPTIONS[code]} for code in codes}
+
+
+# --------------------------------------------------------------------------- fields
+
+T = TypeVar("T")
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+Text300 = Annotated[str, Field(min_length=1, max_length=300)]
+Name200 = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def upper_iso2(value: str, field: str) -> str:
+    code = value.strip().upper()
+    if not ISO2.match(code):
+        raise ValueError(f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code such as 'JP' or 'DE'")
+    return code
+
+
+def not_blank(value: str | None, field: str) -> str | None:
+    if value is None:
+        return None
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError(f"{field} is empty; write some text or leave the field out")
+    return stripped
+
+
+# --------------------------------------------------------------------------- paging
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list; follow ``next`` until it is null."""
+
+    items: list[T]
+    total: int = Field(description="Rows matching the filters, over all pages")
+    limit: int
+    offset: int | None = Field(None, description="Offset of this page (null when paging by cursor)")
+    next: str | None = Field(None, description="URL of the next page; null on the last one")
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """Which page a list request asks for, and its URL to link the next page from."""
+
+    url: URL
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+    def link(self, **params: Any) -> str:
+        """Relative URL of this request with some query parameters replaced (proxies keep their host)."""
+        url = self.url.remove_query_params(list(params)).include_query_params(
+            **{k: v for k, v in params.items() if v is not None}
+        )
+        return f"{url.path}?{url.query}"
+
+    def next_offset(self, total: int) -> str | None:
+        return self.link(offset=self.offset + self.limit) if self.offset + self.limit < total else None
+
+    def of(self, items: list[Any], total: int) -> dict[str, Any]:
+        """The fields of an offset-paged answer (``XPage(**page.of(items, total))``)."""
+        return {
+            "items": items,
+            "total": total,
+            "limit": self.limit,
+            "offset": self.offset,
+            "next": self.next_offset(total),
+        }
+
+
+def page_query(request: Request, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> PageQuery:
+    return PageQuery(url=request.url, limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageQuery, Depends(page_query)]
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The last id of the previous page; opaque to clients so the ordering may change later."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = raw.partition(":")
+        if kind == "id" and value.isdigit():
+            return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise InvalidInput(
+        "cursor is not one this API issued; copy it from the `next` link of the previous page",
+        field="cursor",
+    )

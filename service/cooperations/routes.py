@@ -1,0 +1,78 @@
+"""Cooperations: list and filter, read one, record a new partnership."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from service.auth import ReadKey, WriteKey
+from service.common import Limit, PageQuery, errors
+from service.cooperations import service
+from service.cooperations.schemas import CooperationCreate, CooperationKind, CooperationPage, CooperationRead
+from service.deps import SessionDep
+
+router = APIRouter(tags=["cooperations"])
+
+
+@router.get(
+    "/cooperations",
+    response_model=CooperationPage,
+    summary="List cooperations, filtered by city, sector, funding scheme, kind and start year",
+    responses=errors(401, 403, 422),
+)
+def list_cooperations(
+    request: Request,
+    session: SessionDep,
+    _: ReadKey,
+    city_id: Annotated[int | None, Query(ge=1, description="Cooperations this city is a member of")] = None,
+    sector: Annotated[str | None, Query(max_length=60, description="A sector id")] = None,
+    scheme: Annotated[str | None, Query(max_length=100, description="A funding scheme id")] = None,
+    kind: CooperationKind | None = None,
+    year_from: Annotated[int | None, Query(ge=1800, le=2100, description="Started in or after")] = None,
+    year_to: Annotated[int | None, Query(ge=1800, le=2100, description="Started in or before")] = None,
+    limit: Limit = 50,
+    offset: Annotated[int | None, Query(ge=0, description="Rows to skip; or page with `cursor`")] = None,
+    cursor: Annotated[str | None, Query(max_length=100, description="From the `next` link")] = None,
+) -> CooperationPage:
+    """Ordered by id. Without `offset`, pages by cursor (stable while rows are added); follow `next`."""
+    return service.list_cooperations(
+        session=session,
+        page=PageQuery(url=request.url, limit=limit, offset=offset or 0),
+        by_cursor=offset is None,
+        cursor=cursor,
+        city_id=city_id,
+        sector=sector,
+        scheme=scheme,
+        kind=kind,
+        year_from=year_from,
+        year_to=year_to,
+    )
+
+
+@router.get(
+    "/cooperations/{cooperation_id}",
+    response_model=CooperationRead,
+    summary="One cooperation with its members, sectors, funding and outcome",
+    responses=errors(401, 403, 404, 422),
+)
+def get_cooperation(
+    session: SessionDep, _: ReadKey, cooperation_id: Annotated[int, Path(ge=1)]
+) -> CooperationRead:
+    return service.get_cooperation(session=session, cooperation_id=cooperation_id)
+
+
+@router.post(
+    "/cooperations",
+    response_model=CooperationRead,
+    status_code=201,
+    summary="Record a partnership (write scope); the next training learns from it",
+    responses=errors(401, 403, 404, 413, 422),
+)
+def create_cooperation(
+    body: CooperationCreate, request: Request, response: Response, session: SessionDep, _: WriteKey
+) -> CooperationRead:
+    """Member cities must exist (404 names the first unknown one); sectors and schemes too (422)."""
+    coop = service.create_cooperation(session=session, body=body)
+    response.headers["Location"] = f"{request.url.path}/{coop.id}"
+    return coop

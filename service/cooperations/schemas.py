@@ -1,0 +1,102 @@
+"""Request and response shapes of the cooperations API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from db.tables import CooperationKind, SuccessLabel
+from service.common import Page, UtcDateTime, not_blank
+
+
+class OutcomeIndicator(BaseModel):
+    metric: Annotated[str, Field(min_length=1, max_length=300)]
+    value: float | int | str | None = None
+    unit: Annotated[str | None, Field(max_length=100)] = None
+    year: Annotated[int | None, Field(ge=1800, le=2100)] = None
+
+
+class CooperationMemberRead(BaseModel):
+    city_id: int
+    name: str
+    country: str
+    role: str | None = None
+
+
+class CooperationRead(BaseModel):
+    id: int
+    kind: str
+    title: str
+    start_year: int | None
+    end_year: int | None
+    description: str
+    members: list[CooperationMemberRead]
+    sectors: list[str]
+    funding_scheme_ids: list[str]
+    parent_id: int | None
+    outcome_summary: str | None
+    outcome_indicators: list[OutcomeIndicator]
+    success: str | None
+    source: str
+    origin: str
+    created_at: UtcDateTime
+
+
+class CooperationPage(Page[CooperationRead]):
+    pass
+
+
+class CooperationCreate(BaseModel):
+    """A partnership recorded by a planner or analyst; it feeds the next training."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Takeo–Kitakyushu water utility partnership",
+                    "kind": "technical-cooperation",
+                    "city_ids": [12, 34],
+                    "sectors": ["water-supply"],
+                    "funding_scheme_ids": ["jica-partnership-program"],
+                    "start_year": 2024,
+                    "outcome_summary": "Non-revenue water down from 32% to 21%.",
+                    "outcome_indicators": [
+                        {"metric": "non-revenue water", "value": 21, "unit": "percent", "year": 2026}
+                    ],
+                    "success": "high",
+                }
+            ]
+        },
+    )
+
+    title: Annotated[str, Field(min_length=1, max_length=500)]
+    kind: CooperationKind
+    city_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=2, max_length=500)]
+    sectors: Annotated[list[str], Field(max_length=27)] = []
+    funding_scheme_ids: Annotated[list[str], Field(max_length=20)] = []
+    start_year: Annotated[int | None, Field(ge=1800, le=2100)] = None
+    end_year: Annotated[int | None, Field(ge=1800, le=2100)] = None
+    description: Annotated[str, Field(max_length=20_000)] = ""
+    outcome_summary: Annotated[str | None, Field(max_length=5000)] = None
+    outcome_indicators: Annotated[list[OutcomeIndicator], Field(max_length=50)] = []
+    success: SuccessLabel | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        return not_blank(value, "title") or ""
+
+    @field_validator("city_ids")
+    @classmethod
+    def _distinct(cls, values: list[int]) -> list[int]:
+        if len(set(values)) != len(values):
+            raise ValueError("city_ids lists a city twice; name each member city once")
+        return values
+
+    @model_validator(mode="after")
+    def _years(self) -> CooperationCreate:
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
+        return self

@@ -1,0 +1,55 @@
+"""Feedback on suggested partners: open like the read endpoints, rate-limited per client in the database."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from service.auth import AdminKey
+from service.common import PageDep, errors
+from service.deps import SessionDep, SettingsDep
+from service.feedback import service
+from service.feedback.schemas import FeedbackCreate, FeedbackKind, FeedbackPage, FeedbackRead
+
+router = APIRouter(tags=["feedback"])
+
+
+@router.post(
+    "/feedback",
+    response_model=FeedbackRead,
+    status_code=201,
+    summary="Tell how useful a suggested partner was (rate-limited per client)",
+    responses=errors(401, 404, 413, 422, 429),
+)
+def create_feedback(
+    body: FeedbackCreate, request: Request, session: SessionDep, settings: SettingsDep
+) -> FeedbackRead:
+    """Counted per API key (or address) over the last minute in the database, so the limit holds
+    across workers and replicas; over it, 429 with `Retry-After`."""
+    return service.create_feedback(session=session, body=body, request=request, settings=settings)
+
+
+@router.get(
+    "/feedback",
+    response_model=FeedbackPage,
+    summary="Stored feedback, newest first (admin); a training signal",
+    responses=errors(401, 403, 422),
+)
+def list_feedback(
+    session: SessionDep,
+    _: AdminKey,
+    page: PageDep,
+    kind: FeedbackKind | None = None,
+    partner_city_id: Annotated[int | None, Query(ge=1)] = None,
+    query_city_id: Annotated[int | None, Query(ge=1)] = None,
+    model_version: Annotated[str | None, Query(max_length=40)] = None,
+) -> FeedbackPage:
+    return service.list_feedback(
+        session=session,
+        page=page,
+        kind=kind,
+        partner_city_id=partner_city_id,
+        query_city_id=query_city_id,
+        model_version=model_version,
+    )

@@ -1,0 +1,68 @@
+"""Request and response shapes of the feedback API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from db.tables import FeedbackKind
+from service.common import Page, UtcDateTime, not_blank
+from service.recommendations.schemas import RecommendationRequest
+
+MAX_COMMENT_CHARS = 2000
+
+
+class FeedbackCreate(BaseModel):
+    """A planner's reaction to one suggested partner; used as a training signal."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "query_city_id": 12,
+                    "partner_city_id": 34,
+                    "kind": "contacted",
+                    "comment": "Met at the Asia water forum.",
+                    "model_version": "2026-11-23-1",
+                }
+            ]
+        },
+    )
+
+    query_city_id: Annotated[int | None, Field(ge=1, description="The city the query was for")] = None
+    query: RecommendationRequest | None = Field(None, description="The recommendation request as sent")
+    partner_city_id: Annotated[int, Field(ge=1)]
+    kind: FeedbackKind
+    comment: Annotated[str | None, Field(max_length=MAX_COMMENT_CHARS)] = None
+    model_version: Annotated[str | None, Field(max_length=40)] = None
+
+    @field_validator("comment")
+    @classmethod
+    def _comment(cls, value: str | None) -> str | None:
+        return not_blank(value, "comment")
+
+    @model_validator(mode="after")
+    def _some_query(self) -> FeedbackCreate:
+        if self.query_city_id is None and self.query is None:
+            raise ValueError("give query_city_id or query (the recommendation request the feedback is about)")
+        return self
+
+
+class FeedbackRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    query_city_id: int | None
+    query: dict[str, Any]
+    partner_city_id: int
+    kind: str
+    comment: str | None
+    model_version: str | None
+    client: str | None
+    created_at: UtcDateTime
+
+
+class FeedbackPage(Page[FeedbackRead]):
+    pass

@@ -1,0 +1,151 @@
+"""The recommendation request and answer; the batch command and the notebooks use the same ones.
+
+Field names are fixed by DESIGN.md: add fields, never rename these.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from db.tables import Role
+from service.cities.schemas import CitySummary
+from service.common import MAX_NEEDS_CHARS, upper_iso2
+from service.cooperations.schemas import OutcomeIndicator
+
+
+class CityInput(BaseModel):
+    """A city given by its profile (not necessarily in the store)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    country: Annotated[str, Field(description="ISO 3166-1 alpha-2 code", examples=["KH"])]
+    latitude: Annotated[float | None, Field(ge=-90, le=90)] = None
+    longitude: Annotated[float | None, Field(ge=-180, le=180)] = None
+    population: Annotated[int | None, Field(ge=0, le=100_000_000)] = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return upper_iso2(value, "country")
+
+
+class RecommendationRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "city": {
+                        "name": "Takeo",
+                        "country": "KH",
+                        "latitude": 10.99,
+                        "longitude": 104.78,
+                        "population": 40000,
+                    },
+                    "needs": "reduce non-revenue water and improve drinking water quality",
+                    "sectors": ["water-supply"],
+                    "desired_countries": ["JP"],
+                    "role": "learner",
+                    "limit": 10,
+                },
+                {"city_id": 1, "needs": "hydrogen and renewable energy", "limit": 5},
+            ]
+        },
+    )
+
+    city_id: Annotated[int | None, Field(ge=1, description="A city in the store; or give `city`")] = None
+    city: CityInput | None = None
+    needs: Annotated[
+        str,
+        Field(
+            max_length=MAX_NEEDS_CHARS,
+            description=f"Free text, at most {MAX_NEEDS_CHARS} "
+            "characters; may be empty when the city is in the store",
+        ),
+    ] = ""
+    sectors: Annotated[list[str], Field(max_length=27, description="Sector ids from /v1/sectors")] = []
+    desired_countries: Annotated[
+        list[str], Field(max_length=50, description="ISO2 codes: a boost, or a filter with strict=true")
+    ] = []
+    desired_regions: Annotated[
+        list[str], Field(max_length=20, description="Region codes of regions.json")
+    ] = []
+    strict: bool = False
+    role: Role | None = None
+    exclude_existing: bool = True
+    limit: Annotated[int, Field(ge=1, le=100)] = 10
+
+    @field_validator("desired_countries")
+    @classmethod
+    def _countries(cls, values: list[str]) -> list[str]:
+        return [upper_iso2(v, "desired_countries") for v in values]
+
+    @model_validator(mode="after")
+    def _one_city(self) -> RecommendationRequest:
+        if (self.city_id is None) == (self.city is None):
+            raise ValueError("give exactly one of city_id (a city in the store) or city (a profile)")
+        if self.city is not None and not self.needs.strip() and not self.sectors:
+            raise ValueError(
+                "needs: describe what the city needs (or give sectors) when the city is not in the store"
+            )
+        return self
+
+
+class Precedent(BaseModel):
+    cooperation_id: int
+    title: str
+    cities: list[str]
+    sectors: list[str]
+    success: str | None
+    outcome_summary: str | None
+    outcome_indicators: list[OutcomeIndicator] = Field(default=[], description="Measured results")
+    kind: str | None = None
+    start_year: int | None = None
+
+
+class PartnerSuggestion(BaseModel):
+    city: CitySummary
+    score: float
+    rank: int
+    reasons: list[str]
+    precedents: list[Precedent] = []
+
+
+class SectorSuggestion(BaseModel):
+    id: str
+    name: str
+    score: float
+    reasons: list[str] = []
+
+
+class RuleCheck(BaseModel):
+    rule: str
+    status: Literal["pass", "fail", "unknown"]
+    detail: str
+
+
+class FundingSuggestion(BaseModel):
+    id: str
+    name: str
+    score: float
+    eligible: bool | None
+    checks: list[RuleCheck] = []
+    to_confirm: list[str] = []
+    partner_city_id: int | None = None
+    reasons: list[str] = []
+
+
+class QueryEcho(BaseModel):
+    city: CitySummary | None
+    needs: str = ""
+
+
+class RecommendationResponse(BaseModel):
+    model_version: str
+    query: QueryEcho
+    partners: list[PartnerSuggestion]
+    sectors: list[SectorSuggestion] = []
+    funding_schemes: list[FundingSuggestion] = []
