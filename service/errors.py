@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db.errors import (
@@ -75,6 +76,23 @@ def validation_answer(errors: Sequence[Any], *, prefix: str = "") -> dict[str, A
     return error_payload("invalid_input", f"{prefix}{summary}", details)
 
 
+# an outage (server down, connection lost, SQLite locked past its timeout) is worth a retry
+DATABASE_UNAVAILABLE = (
+    "the database cannot be reached right now, so the request was not completed; retry in a few seconds"
+)
+RETRY_AFTER_SECONDS = 5
+
+
+def is_outage(exc: DBAPIError) -> bool:
+    return isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated
+
+
+def _internal_error() -> JSONResponse:
+    return JSONResponse(
+        error_payload("internal_error", "internal server error; the incident was logged"), status_code=500
+    )
+
+
 def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PartnermatchError)
     async def _domain_error(_: Request, exc: PartnermatchError) -> JSONResponse:
@@ -97,9 +115,21 @@ def register_error_handlers(app: FastAPI) -> None:
             headers=getattr(exc, "headers", None),
         )
 
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if not is_outage(exc):
+            logger.exception("unhandled database error on %s %s", request.method, request.url.path)
+            return _internal_error()
+        logger.warning(
+            "database unavailable on %s %s: %s", request.method, request.url.path, str(exc.orig).strip()[:200]
+        )
+        return JSONResponse(
+            error_payload("unavailable", DATABASE_UNAVAILABLE),
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(
-            error_payload("internal_error", "internal server error; the incident was logged"), status_code=500
-        )
+        return _internal_error()

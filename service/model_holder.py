@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import registry
@@ -113,6 +114,10 @@ class ModelHolder:
         while not self._stop.wait(self._poll_seconds):
             try:
                 self.refresh()
+            except OperationalError as exc:  # the database is down: say so once a poll, no traceback
+                self.last_error = str(exc.orig).strip()
+                log_fields(logger, logging.WARNING, "model poll: database unavailable", error=self.last_error,
+                           serving=self.current.version if self.current else None)  # fmt: skip
             except Exception as exc:
                 self.last_error = str(exc)
                 logger.exception(
