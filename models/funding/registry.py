@@ -3,7 +3,7 @@
 Every module of :mod:`models.funding.rules` lists its rule types in ``RULE_TYPES``;
 :func:`rule_types` finds them all. One declaration is all a rule type needs: the engine
 runs its check (in ``order`` among the others), and the catalogue's JSON schema and help
-are derived from the declarations here.
+and the eligibility cache key are derived from the declarations here.
 """
 
 from __future__ import annotations
@@ -150,6 +150,14 @@ def checkable_rules() -> frozenset[str]:
 def catalogue_fields() -> tuple[CatalogueField, ...]:
     """The keys of a scheme's ``eligibility`` object, in check order."""
     return tuple(f for t in rule_types() for f in t.fields)
+
+
+def party_fields_read(eligibility: Mapping[str, Any]) -> frozenset[str]:
+    """The :class:`Party` fields read by the rules that a scheme's ``eligibility`` states.
+
+    The other fields cannot change the scheme's verdict.
+    """
+    return frozenset().union(*(t.reads for t in rule_types() if t.reads and t.stated_in(eligibility)))
 
 
 def codes(value: Any) -> list[str] | None:
