@@ -2,8 +2,9 @@
 
 Every module of :mod:`models.funding.rules` lists its rule types in ``RULE_TYPES``;
 :func:`rule_types` finds them all. One declaration is all a rule type needs: the engine
-runs its check (in ``order`` among the others), and the catalogue's JSON schema and help
-and the eligibility cache key are derived from the declarations here.
+runs its check (in ``order`` among the others), and the catalogue's JSON schema and help,
+the API's eligibility schema and the eligibility cache key are derived from the
+declarations here.
 """
 
 from __future__ import annotations
@@ -150,6 +151,11 @@ def checkable_rules() -> frozenset[str]:
 def catalogue_fields() -> tuple[CatalogueField, ...]:
     """The keys of a scheme's ``eligibility`` object, in check order."""
     return tuple(f for t in rule_types() for f in t.fields)
+
+
+def api_fields() -> dict[str, tuple[Any, Any, str | None]]:
+    """``{key: (annotation, default, description)}`` of the API's eligibility schema."""
+    return {f.key: (f.annotation, f.default, f.description) for f in catalogue_fields()}
 
 
 def party_fields_read(eligibility: Mapping[str, Any]) -> frozenset[str]:

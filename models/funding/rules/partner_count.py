@@ -13,10 +13,10 @@ from typing import Any
 from models.funding.registry import CatalogueField, Findings, RuleInput, RuleType, json_text
 
 
+# The {min, max} form of the rule in the API's eligibility schema (a docstring would
+# become the schema's description there).
 @dataclass(frozen=True)
 class PartnerCountRange:
-    """``{min, max}`` form of the rule, as the API shows it."""
-
     min: int | None = None
     max: int | None = None
 
