@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db import repositories
 from features.text import SentenceEmbedder
-from models.catalogue_index import CatalogueIndex, build_index
+from models.advice.catalogue_index import CatalogueIndex, build_index
 
 TTL_SECONDS = 30.0
 

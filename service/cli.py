@@ -101,7 +101,7 @@ def import_schemes_cmd(
     file: Annotated[Path, typer.Argument(help="JSON or YAML (.yaml/.yml) list of funding-scheme records")],
 ) -> None:
     """Add or replace funding schemes from a file, validated like the admin API; all or nothing."""
-    from models.scheme_import import import_schemes, read_scheme_file
+    from models.advice.scheme_import import import_schemes, read_scheme_file
 
     settings = get_settings()
     if not file.is_file():

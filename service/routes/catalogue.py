@@ -8,9 +8,9 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
 from db import repositories, writes
 from db.tables import FundingScheme
-from models.catalogue import scheme_json_schema
+from models.advice.catalogue import scheme_json_schema
+from models.advice.scheme_import import filter_schemes, import_schemes, load_regions, parse_schemes
 from models.funding import RegionResolver
-from models.scheme_import import filter_schemes, import_schemes, load_regions, parse_schemes
 from service.auth import AdminKey, ReadKey
 from service.catalogue import commit_and_expire
 from service.deps import SessionDep, SettingsDep

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from db import repositories, writes
-from models.scheme_import import load_regions
+from models.advice.scheme_import import load_regions
 from service.auth import ReadKey, WriteKey
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from models.scheme_import import load_regions
+from models.advice.scheme_import import load_regions
 from service.auth import ReadKey
 from service.deps import SettingsDep
 from service.routes._common import errors

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from models.catalogue import scheme_json_schema, validate_schemes
+from models.advice.catalogue import scheme_json_schema, validate_schemes
 
 CURATED = Path(__file__).parents[2] / "data" / "curated"
 SCHEMES: list[dict[str, Any]] = json.loads((CURATED / "funding_schemes.json").read_text(encoding="utf-8"))

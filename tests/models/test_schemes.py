@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 
+from models.advice.schemes import FundedCooperation, SchemeFunding, group_by_scheme, suggest_schemes
 from models.funding import CountryRules, Party, RegionResolver
 from models.funding.registry import party_fields_read
-from models.schemes import FundedCooperation, SchemeFunding, group_by_scheme, suggest_schemes
 from tests.conftest import CURATED
 
 SCHEMES = json.loads((CURATED / "funding_schemes.json").read_text())
@@ -146,7 +146,7 @@ def test_stopping_early_gives_the_answer_of_checking_every_scheme():
 
 def test_the_country_pass_changes_no_answer(monkeypatch):
     """Pairs the country rules exclude are ranked as not eligible without checking every rule."""
-    import models.schemes
+    import models.advice.schemes
 
     embeddings, requests = _random_requests(40, seed=11)
     limits = [5, len(SCHEMES)] * (len(requests) // 2)
@@ -155,7 +155,7 @@ def test_the_country_pass_changes_no_answer(monkeypatch):
         suggest_schemes(SCHEMES, embeddings, limit=n, cache=checked, **r)
         for n, r in zip(limits, requests, strict=True)
     ]
-    monkeypatch.setattr(models.schemes.CountryRules, "rules_out", lambda *a, **k: False)
+    monkeypatch.setattr(models.advice.schemes.CountryRules, "rules_out", lambda *a, **k: False)
     every: dict = {}
     every_rule = [
         suggest_schemes(SCHEMES, embeddings, limit=n, cache=every, **r)
