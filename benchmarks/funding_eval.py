@@ -13,7 +13,7 @@ from pathlib import Path
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
 from features.text import SentenceEmbedder
-from models.funding_eval import run_funding_evaluation
+from models.advice.funding_eval import run_funding_evaluation
 from service.config import get_settings
 
 OUT = Path(__file__).resolve().parent / "results" / "funding_eval.json"

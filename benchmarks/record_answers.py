@@ -231,7 +231,15 @@ def other_calls(facts: dict[str, Any], rng: random.Random) -> list[dict[str, Any
         "operator": "Recorder",
         "kind": "grant",
         "sectors": [sectors[0]],
-        "eligibility": {"applicant_countries": ["EU27"], "partner_countries": None},
+        "eligibility": {
+            "applicant_countries": ["EU27"],
+            "partner_countries": None,
+            "applicant_types": ["local government"],
+            "min_population": None,
+            "partner_count": {"min": 1, "max": 3},
+            "income_groups": None,
+            "requires": ["co-financing of 10%"],
+        },
     }
     add("PUT", "/v1/funding-schemes/recorded-fund", body=scheme, key="admin")
     add("PUT", "/v1/funding-schemes/recorded-fund", body={**scheme, "name": "Recorded fund 2"}, key="admin")

@@ -66,8 +66,8 @@ def main() -> int:
     import torch
     from threadpoolctl import threadpool_limits
 
+    from models.advice.explain import reasons
     from models.dataset import CityQuery
-    from models.explain import reasons
 
     torch.set_num_threads(1)
     threadpool_limits(1)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import repositories
 from db.tables import Cooperation, CooperationMember, CooperationSector, FundingScheme, Sector
 from features.text import SentenceEmbedder
-from models.catalogue_index import CatalogueIndex, build_index
+from models.advice.catalogue_index import CatalogueIndex, build_index
 
 TTL_SECONDS = 30.0
 # what repositories.catalogue_fingerprint reads, and the cooperation rows behind the histories

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import registry
-from models.lru import LRUCache
+from models.advice.lru import LRUCache
 from models.ranker import embed_in_background
 from service.logs import log_fields
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
-from models.catalogue import scheme_json_schema
+from models.advice.catalogue import scheme_json_schema
 from service.auth import AdminKey, ReadKey
 from service.catalogue import service
 from service.catalogue.schemas import (

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from models.funding.registry import api_fields
 from service.common import Page
 
 
@@ -21,22 +22,15 @@ class SectorPage(Page[SectorRead]):
     pass
 
 
-class PartnerCountRange(BaseModel):
-    min: int | None = None
-    max: int | None = None
-
-
-class EligibilityRead(BaseModel):
-    """Eligibility facts of a scheme; ``null`` means "not stated", never "anyone"."""
-
-    applicant_countries: list[str] | None = Field(None, description="ISO2 or region codes")
-    partner_countries: list[str] | None = Field(None, description="ISO2 or region codes")
-    jcm_partner_countries: list[str] = []
-    applicant_types: list[str] | None = None
-    min_population: int | None = None
-    partner_count: int | PartnerCountRange | str | None = None
-    income_groups: list[str] | None = Field(None, description="World Bank groups L, LM, UM, H")
-    requires: list[str] | None = Field(None, description="Textual conditions to confirm")
+# One field per eligibility key that the funding rule types declare, so a new rule type shows here.
+EligibilityRead = create_model(
+    "EligibilityRead",
+    __doc__='Eligibility facts of a scheme; ``null`` means "not stated", never "anyone".',
+    **{
+        key: (annotation, Field(default, description=description))
+        for key, (annotation, default, description) in api_fields().items()
+    },
+)
 
 
 class FundingSchemeRead(BaseModel):

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from db import repositories, writes
 from db.errors import InvalidInput, NotFound
 from db.tables import FundingScheme
+from models.advice.scheme_import import filter_schemes, import_schemes, load_regions, parse_schemes
 from models.funding import RegionResolver
-from models.scheme_import import filter_schemes, import_schemes, load_regions, parse_schemes
 from service.catalogue.schemas import (
     EligibilityRead,
     FundingSchemeImportRead,
@@ -112,7 +112,7 @@ def put_funding_scheme(
             session, records=[record], source_name="body", source="api", curated_dir=curated_dir
         )
     except ValueError as exc:
-        raise InvalidInput(str(exc), field=_first_field(str(exc), indexed=False)) from exc
+        raise _body_error(exc, one_record=True) from exc
     row = repositories.get_funding_scheme(session, scheme_id=scheme_id)
     assert row is not None  # just written
     return scheme_read(row), bool(result.inserted)
@@ -128,21 +128,16 @@ def import_funding_schemes(
             session, records=records, source_name="body", source="api", curated_dir=curated_dir
         )
     except ValueError as exc:
-        raise InvalidInput(str(exc), field=_first_field(str(exc))) from exc
+        raise _body_error(exc, one_record=False) from exc
     return FundingSchemeImportRead(inserted=result.inserted, updated=result.updated)
 
 
-def _first_field(message: str, *, indexed: bool = True) -> str:
-    """The field path of the first problem in a catalogue validation message, e.g. '[3].kind'."""
-    for line in message.splitlines():
-        # "body: record 3 (id 'x'): eligibility.kind: ..." -> record index, field path
-        parts = line.split(": ")
-        if len(parts) >= 4 and parts[1].startswith("record "):
-            if not indexed:
-                return parts[2]
-            index = parts[1].split()[1]
-            return f"[{index}]{parts[2]}" if parts[2].startswith("[") else f"[{index}].{parts[2]}"
-    return "body"
+def _body_error(exc: ValueError, *, one_record: bool) -> InvalidInput:
+    """A catalogue problem as the API names it: the field within the body (within its one record)."""
+    field = getattr(exc, "field", None) or "body"
+    if one_record:
+        field = field.removeprefix("[0]").removeprefix(".")
+    return InvalidInput(str(exc), field=field)
 
 
 def list_regions(*, curated_dir: Path) -> list[RegionRead]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from db import repositories, writes
 from db.errors import Conflict, NotFound
-from models.scheme_import import load_regions
+from models.advice.scheme_import import load_regions
 from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
 from service.common import PageQuery
 from service.cooperations.service import cooperation_read

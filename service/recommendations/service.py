@@ -20,13 +20,13 @@ from db import repositories
 from db.errors import InvalidInput, NotFound
 from db.tables import City
 from features import columns as C
-from models.catalogue_index import CatalogueIndex
+from models.advice.catalogue_index import CatalogueIndex
+from models.advice.explain import reasons as explain_reasons
+from models.advice.precedents import select_precedents, track_record
+from models.advice.schemes import suggest_schemes
+from models.advice.sectors import suggest_sectors
 from models.dataset import CityQuery
-from models.explain import reasons as explain_reasons
 from models.funding import Party
-from models.precedents import select_precedents, track_record
-from models.schemes import suggest_schemes
-from models.sectors import suggest_sectors
 from models.store import LINK_KINDS
 from service.catalogue_holder import CatalogueHolder
 from service.cities.schemas import CitySummary

@@ -20,7 +20,7 @@ from tests.helpers import public_sample, row_counts
 def test_curated_import_lands_and_is_idempotent(session_factory):
     report = import_dataset(session_factory, "curated", curated_dir=CURATED, data_dir=None)
     assert report.tables["sectors"].inserted == 27
-    assert report.tables["funding_schemes"].inserted == 45
+    assert report.tables["funding_schemes"].inserted == 46
     assert report.tables["city_profiles"].inserted == 103
     assert report.tables["cooperations"].inserted == 70
     first = row_counts(session_factory)

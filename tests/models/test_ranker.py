@@ -5,10 +5,10 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from features import columns as C
+from models.advice.explain import reasons
 from models.baselines import AdamicAdarBaseline, CountryDistancePrior, PopularityBaseline
 from models.dataset import CityQuery, GraphData, Group
 from models.evaluate import format_report, run_evaluation
-from models.explain import reasons
 from models.ranker import PartnerRanker
 
 

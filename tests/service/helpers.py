@@ -29,6 +29,17 @@ class Api:
     def auth(self, scope: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[scope]}"}
 
+    def new_cities(self, prefix: str, n: int) -> list[int]:
+        """``n`` cities of this test's own (the package shares one database), a degree apart."""
+        from db import writes
+
+        with self.factory.begin() as session:
+            made = [
+                writes.create_city(session, name=f"{prefix} {i}", country="FR", latitude=44 + i, longitude=2)
+                for i in range(n)
+            ]
+            return [c.id for c in made]
+
     def city_id(self, name: str) -> int:
         with self.factory() as session:
             city = session.scalar(select(City).where(City.name == name).order_by(City.id).limit(1))

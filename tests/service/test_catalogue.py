@@ -43,7 +43,7 @@ def test_sectors(api: Api) -> None:
 
 def test_schemes_list_and_filters(api: Api) -> None:
     page = api.client.get("/v1/funding-schemes", params={"limit": 200}).json()
-    assert page["total"] >= 45 and page["next"] is None
+    assert page["total"] >= 46 and page["next"] is None
     water = api.client.get("/v1/funding-schemes", params={"sector": "water-supply", "limit": 200}).json()
     assert 0 < water["total"] < page["total"]
     assert all("water-supply" in s["sectors"] for s in water["items"])

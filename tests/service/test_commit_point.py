@@ -73,9 +73,9 @@ def _count(api: Api, column, value: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_failed_commit_of_feedback_is_not_acknowledged(api: Api, server: str, failing_commits: None):
-    partner = api.city_id("Dalian")
+    query, partner = api.new_cities("Commit point feedback town", 2)
     with httpx.Client(base_url=server, timeout=30, headers={"X-Forwarded-For": "10.9.0.1"}) as client:
-        body = {"partner_city_id": partner, "query_city_id": api.city_id("Kitakyushu"), "kind": "relevant"}
+        body = {"partner_city_id": partner, "query_city_id": query, "kind": "relevant"}
         ok = client.post("/v1/feedback", json={**body, "comment": "kept"})
         failed = client.post("/v1/feedback", json={**body, "comment": MARK})
     assert ok.status_code == 201, ok.text
@@ -85,8 +85,8 @@ def test_failed_commit_of_feedback_is_not_acknowledged(api: Api, server: str, fa
 
 
 def test_failed_commit_of_cooperation_is_not_acknowledged(api: Api, server: str, failing_commits: None):
-    members = [api.city_id("Kitakyushu"), api.city_id("Dalian")]
-    body = {"kind": "technical-cooperation", "city_ids": members, "sectors": ["water-supply"]}
+    members = api.new_cities("Commit point cooperation town", 2)
+    body = {"kind": "technical-cooperation", "city_ids": members, "sectors": ["energy"]}
     with httpx.Client(base_url=server, timeout=30, headers=api.auth("write")) as client:
         ok = client.post("/v1/cooperations", json={**body, "title": "Committed before the answer"})
         failed = client.post("/v1/cooperations", json={**body, "title": MARK})

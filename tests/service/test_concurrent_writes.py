@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from db.tables import City, CityProfile, Cooperation, Feedback
+from db.tables import CityProfile, Cooperation, Feedback
 from service.app import create_app
 from tests.helpers import train_small_model
 from tests.service.helpers import Api, serve
@@ -25,8 +25,10 @@ ROUNDS = 12
 TAG = "concurrent-writer"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server(api: Api) -> Iterator[str]:
+    """Function-scoped: a module-scoped server would outlive its backend's tests while pytest runs
+    other modules of that backend, and load every model they promote."""
     version = train_small_model(api.factory)
     app = create_app(api.settings.model_copy(update={"feedback_rate_limit_per_minute": 100_000}))
     for url in serve(app):
@@ -38,8 +40,7 @@ def server(api: Api) -> Iterator[str]:
 
 
 def test_every_acknowledged_write_is_stored(api: Api, server: str):
-    with api.factory() as session:
-        cities = list(session.scalars(select(City.id).order_by(City.id).limit(WRITERS + 2)))
+    cities = api.new_cities("Concurrent writer town", WRITERS + 2)
     statuses: Counter[int] = Counter()
     acknowledged: Counter[str] = Counter()
     last_needs: dict[int, str] = {}

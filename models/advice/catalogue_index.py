@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from db import repositories
 from db.repositories import EmbeddingCache
 from features.text import SentenceEmbedder, embed_texts
+from models.advice.lru import LRUCache
+from models.advice.schemes import FundedCooperation, SchemeFunding, group_by_scheme
+from models.advice.sectors import SectorInfo
 from models.funding import CountryRules, RegionResolver, sector_parents_from
-from models.lru import LRUCache
-from models.schemes import FundedCooperation, SchemeFunding, group_by_scheme
-from models.sectors import SectorInfo
 
 ELIGIBILITY_CACHE_SIZE = 10_000  # about 90 country pairs of the whole catalogue
 # Cities whose cooperation history a worker keeps. Recommended partners concentrate on a

@@ -1,7 +1,7 @@
 """Add or edit funding schemes from JSON or YAML, all-or-nothing; shared by the admin API and the CLI.
 
 A document is parsed, every record is validated against the catalogue schema
-(:mod:`models.catalogue`) with the live sector ids and the region codes of
+(:mod:`models.advice.catalogue`) with the live sector ids and the region codes of
 ``regions.json``, and only then written, as user edits that re-imports keep.
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db import writes
 from db.tables import FundingScheme, Sector
-from models.catalogue import validate_schemes
+from models.advice.catalogue import validate_schemes
 from models.funding import RegionResolver
 
 __all__ = [

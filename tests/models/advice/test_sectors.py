@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.sectors import (
+from models.advice.sectors import (
     PARTNER_WEIGHT,
     REQUESTED_WEIGHT,
     SectorInfo,

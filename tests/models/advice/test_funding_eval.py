@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from db.importers.runner import import_dataset
 from features.text import SentenceEmbedder
-from models.funding_eval import case_queries, run_funding_evaluation
+from models.advice.funding_eval import case_queries, run_funding_evaluation
 from tests.conftest import CURATED
 
 

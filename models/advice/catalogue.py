@@ -4,7 +4,8 @@ Used by the admin import of schemes from JSON or YAML: a bad file fails as a
 whole, with a message naming the record (index and id), the field path and
 what that field allows. The schema is strict about field names
 (``additionalProperties: false``) because a misspelt eligibility key would
-otherwise drop a rule without anyone noticing.
+otherwise drop a rule without anyone noticing. The keys of ``eligibility``, their
+schemas and help texts are those the rule types declare (:mod:`models.funding.registry`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from db.errors import InvalidInput
+from models.funding.regions import ISO2_PATTERN
+from models.funding.registry import SchemaParts, catalogue_fields, json_list, json_text
+
 __all__ = ["FIELD_HELP", "scheme_json_schema", "validate_schemes"]
 
-ISO2_PATTERN = "^[A-Z]{2}$"
 SLUG_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
 KINDS = (
     "grant",
@@ -29,7 +33,8 @@ KINDS = (
     "network",
     "own-budget",
 )
-INCOME_GROUPS = ("L", "LM", "UM", "H")
+_REQUIRED = ", ".join(f.key for f in catalogue_fields() if f.required)
+_OPTIONAL = ", ".join(f.key for f in catalogue_fields() if not f.required)
 
 # What each field allows, in words: appended to every error so the fix is obvious.
 FIELD_HELP: dict[str, str] = {
@@ -38,20 +43,8 @@ FIELD_HELP: dict[str, str] = {
     "operator": "a non-empty string",
     "kind": f"one of {', '.join(KINDS)}",
     "funder_countries": "null or a list of ISO 3166-1 alpha-2 codes, 'EU' or 'multilateral'",
-    "eligibility": "an object with the keys applicant_countries, partner_countries, applicant_types, "
-    "min_population, partner_count, income_groups, requires (and optionally jcm_partner_countries)",
-    "eligibility.applicant_countries": "null (not stated) or a non-empty list of ISO2 codes "
-    "(e.g. 'JP') or region codes from regions.json (e.g. 'EU27', 'ODA-eligible')",
-    "eligibility.partner_countries": "null (not stated) or a non-empty list of ISO2 codes "
-    "(e.g. 'KH') or region codes from regions.json (e.g. 'EU27', 'ODA-eligible')",
-    "eligibility.jcm_partner_countries": "a list of ISO2 codes",
-    "eligibility.applicant_types": "null or a non-empty list of organisation types "
-    "(e.g. 'local government', 'NGO'); a role may follow in parentheses",
-    "eligibility.min_population": "null or a whole number of inhabitants >= 0",
-    "eligibility.partner_count": "null, a whole number >= 1 (minimum partners), "
-    "an object {'min': n, 'max': m}, or a text",
-    "eligibility.income_groups": "null or a list of World Bank income groups: L, LM, UM, H",
-    "eligibility.requires": "null or a list of textual conditions",
+    "eligibility": f"an object with the keys {_REQUIRED} (and optionally {_OPTIONAL})",
+    **{f"eligibility.{f.key}": f.help for f in catalogue_fields()},
     "sectors": "a list of sector ids from sectors.json (e.g. 'water-supply')",
     "typical_amount": "null or a text",
     "duration": "null or a text",
@@ -63,13 +56,6 @@ FIELD_HELP: dict[str, str] = {
     "note": "null or a text",
     "used_in_cases": "a list of case ids",
 }
-
-
-def _string_list(item: dict[str, Any], *, nullable: bool, min_items: int = 0) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "array", "items": item, "uniqueItems": True}
-    if min_items:
-        schema["minItems"] = min_items
-    return {"anyOf": [{"type": "null"}, schema]} if nullable else schema
 
 
 def scheme_json_schema(
@@ -99,45 +85,14 @@ def scheme_json_schema(
         if sector_ids is not None
         else {"type": "string", "pattern": SLUG_PATTERN}
     )
-    text = {"type": "string", "minLength": 1}
+    text = json_text()
     nullable_text = {"anyOf": [{"type": "null"}, text]}
-    count = {"type": "integer", "minimum": 1}
+    parts = SchemaParts(country_or_region=country_or_region)
     eligibility = {
         "type": "object",
         "additionalProperties": False,
-        "required": [
-            "applicant_countries",
-            "partner_countries",
-            "applicant_types",
-            "min_population",
-            "partner_count",
-            "income_groups",
-            "requires",
-        ],
-        "properties": {
-            "applicant_countries": _string_list(country_or_region, nullable=True, min_items=1),
-            "partner_countries": _string_list(country_or_region, nullable=True, min_items=1),
-            "jcm_partner_countries": _string_list(
-                {"type": "string", "pattern": ISO2_PATTERN}, nullable=False
-            ),
-            "applicant_types": _string_list(text, nullable=True, min_items=1),
-            "min_population": {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": 0}]},
-            "partner_count": {
-                "anyOf": [
-                    {"type": "null"},
-                    count,
-                    text,
-                    {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "minProperties": 1,
-                        "properties": {"min": count, "max": count},
-                    },
-                ]
-            },
-            "income_groups": _string_list({"enum": list(INCOME_GROUPS)}, nullable=True, min_items=1),
-            "requires": _string_list(text, nullable=True),
-        },
+        "required": [f.key for f in catalogue_fields() if f.required],
+        "properties": {f.key: f.schema(parts) for f in catalogue_fields()},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -151,22 +106,22 @@ def scheme_json_schema(
             "name": text,
             "operator": text,
             "kind": {"enum": list(KINDS)},
-            "funder_countries": _string_list(
+            "funder_countries": json_list(
                 {"anyOf": [{"type": "string", "pattern": ISO2_PATTERN}, {"enum": ["multilateral"]}]},
                 nullable=True,
                 min_items=1,
             ),
             "eligibility": eligibility,
-            "sectors": _string_list(sector, nullable=False),
+            "sectors": json_list(sector, nullable=False),
             "typical_amount": nullable_text,
             "duration": nullable_text,
             "active_years": nullable_text,
             "description": {"type": "string"},
-            "aliases": _string_list(text, nullable=False),
-            "sources": _string_list(text, nullable=False),
+            "aliases": json_list(text, nullable=False),
+            "sources": json_list(text, nullable=False),
             "uncertain": {"type": "boolean"},
             "note": nullable_text,
-            "used_in_cases": _string_list({"type": "string", "pattern": SLUG_PATTERN}, nullable=False),
+            "used_in_cases": json_list({"type": "string", "pattern": SLUG_PATTERN}, nullable=False),
         },
     }
 
@@ -236,16 +191,19 @@ def validate_schemes(
 
     Raises
     ------
-    ValueError
+    InvalidInput
         With one line per problem: ``source: record 3 (id 'eu-iurc'):
-        eligibility.income_groups[0]: 'X' is not one of [...] — allowed: ...``.
+        eligibility.income_groups[0]: 'X' is not one of [...] — allowed: ...``; its ``field``
+        is the first problem's path from the list (``[3].eligibility.income_groups[0]``).
     """
     if not isinstance(records, list):
-        raise ValueError(f"{source}: expected a list of funding-scheme records, got {type(records).__name__}")
+        found = type(records).__name__
+        raise InvalidInput(f"{source}: expected a list of funding-scheme records, got {found}")
     region_list = list(region_codes) if region_codes is not None else None
     sector_list = list(sector_ids) if sector_ids is not None else None
     validator = Draft202012Validator(scheme_json_schema(region_codes=region_list, sector_ids=sector_list))
     problems: list[str] = []
+    fields: list[str] = []  # the field path of each problem, record index first ('[3].kind')
     seen: dict[str, int] = {}
     for index, record in enumerate(records):
         rid = record.get("id") if isinstance(record, dict) else None
@@ -256,19 +214,23 @@ def validate_schemes(
             key = _help_key(parts)
             allowed = FIELD_HELP.get(key) if key else None
             hint = f" — allowed: {allowed}" if allowed else ""
-            problems.append(f"{source}: {label}: {_field_path(parts)}: {_explain(error)}{hint}")
+            path = _field_path(parts)
+            problems.append(f"{source}: {label}: {path}: {_explain(error)}{hint}")
+            fields.append(f"[{index}]{path}" if path.startswith("[") else f"[{index}].{path}")
         if isinstance(rid, str):
             if rid in seen:
                 problems.append(
                     f"{source}: {label}: id: duplicate id {rid!r} (first used by record {seen[rid]})"
                     f" — allowed: {FIELD_HELP['id']}"
                 )
+                fields.append(f"[{index}].id")
             else:
                 seen[rid] = index
     if problems:
         shown = problems[:max_errors]
         more = len(problems) - len(shown)
         tail = f"\n... and {more} more problem(s)" if more else ""
-        raise ValueError(
-            f"{source}: {len(problems)} invalid funding-scheme field(s):\n" + "\n".join(shown) + tail
+        raise InvalidInput(
+            f"{source}: {len(problems)} invalid funding-scheme field(s):\n" + "\n".join(shown) + tail,
+            field=fields[0],
         )

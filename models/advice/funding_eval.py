@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from models.advice.schemes import FundedCooperation, group_by_scheme, suggest_schemes
+from models.advice.sectors import SectorInfo, suggest_sectors, track_records
 from models.funding import Party, RegionResolver
-from models.schemes import FundedCooperation, group_by_scheme, suggest_schemes
-from models.sectors import SectorInfo, suggest_sectors, track_records
 
 TOP = 3
 
@@ -150,7 +150,7 @@ def run_funding_evaluation(session: Any, *, embedder: Any, regions_path: Any) ->
     from db import repositories
     from db.tables import Cooperation, CooperationMember
     from features.text import embed_texts
-    from models.catalogue_index import build_index
+    from models.advice.catalogue_index import build_index
 
     if not hasattr(embedder, "encoder_"):
         embedder.fit()

@@ -5,16 +5,15 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from models.catalogue import scheme_json_schema, validate_schemes
+from models.advice.catalogue import scheme_json_schema, validate_schemes
+from tests.conftest import CURATED
 
-CURATED = Path(__file__).parents[2] / "data" / "curated"
 SCHEMES: list[dict[str, Any]] = json.loads((CURATED / "funding_schemes.json").read_text(encoding="utf-8"))
 REGION_CODES = list(json.loads((CURATED / "regions.json").read_text(encoding="utf-8")))
 SECTOR_IDS = [s["id"] for s in json.loads((CURATED / "sectors.json").read_text(encoding="utf-8"))]

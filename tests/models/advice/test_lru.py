@@ -1,4 +1,4 @@
-from models.lru import LRUCache
+from models.advice.lru import LRUCache
 
 
 def test_lru_keeps_the_most_recently_used_entries() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from models.sectors import TrackRecord
+from models.advice.sectors import TrackRecord
 
 SUCCESS_WEIGHT = {"high": 2.0, "medium": 1.0}
 

@@ -6,8 +6,9 @@ import json
 
 import numpy as np
 
+from models.advice.schemes import FundedCooperation, SchemeFunding, group_by_scheme, suggest_schemes
 from models.funding import CountryRules, Party, RegionResolver
-from models.schemes import FundedCooperation, SchemeFunding, group_by_scheme, suggest_schemes
+from models.funding.registry import party_fields_read
 from tests.conftest import CURATED
 
 SCHEMES = json.loads((CURATED / "funding_schemes.json").read_text())
@@ -145,7 +146,7 @@ def test_stopping_early_gives_the_answer_of_checking_every_scheme():
 
 def test_the_country_pass_changes_no_answer(monkeypatch):
     """Pairs the country rules exclude are ranked as not eligible without checking every rule."""
-    import models.schemes
+    import models.advice.schemes
 
     embeddings, requests = _random_requests(40, seed=11)
     limits = [5, len(SCHEMES)] * (len(requests) // 2)
@@ -154,7 +155,7 @@ def test_the_country_pass_changes_no_answer(monkeypatch):
         suggest_schemes(SCHEMES, embeddings, limit=n, cache=checked, **r)
         for n, r in zip(limits, requests, strict=True)
     ]
-    monkeypatch.setattr(models.schemes.CountryRules, "rules_out", lambda *a, **k: False)
+    monkeypatch.setattr(models.advice.schemes.CountryRules, "rules_out", lambda *a, **k: False)
     every: dict = {}
     every_rule = [
         suggest_schemes(SCHEMES, embeddings, limit=n, cache=every, **r)
@@ -175,6 +176,38 @@ def test_precomputed_country_rules_give_the_same_answers():
         assert suggest_schemes(SCHEMES, embeddings, limit=n, country_rules=rules, **r) == suggest_schemes(
             SCHEMES, embeddings, limit=n, **r
         )
+
+
+def test_cached_verdicts_are_those_of_checking_without_the_cache():
+    embeddings, requests = _random_requests(30, seed=17)
+    cache: dict = {}
+    for n, r in zip([5, len(SCHEMES)] * 15, requests, strict=True):
+        assert suggest_schemes(SCHEMES, embeddings, limit=n, cache=cache, **r) == suggest_schemes(
+            SCHEMES, embeddings, limit=n, **r
+        )
+
+
+def test_cities_that_differ_only_in_what_no_rule_reads_share_cached_verdicts():
+    reading = {s["id"] for s in SCHEMES if "population" in party_fields_read(s["eligibility"])}
+    assert reading, "the catalogue states a population rule"
+    cache: dict = {}
+    keys = []
+    for population in (10_000, 2_000_000):
+        suggest_schemes(
+            SCHEMES,
+            ZERO,
+            city=Party("DE", population, income_group="H"),
+            partners=[(1, Party("JP", income_group="H")), (2, Party("KH", income_group="LM"))],
+            sectors=[],
+            needs_embedding=None,
+            funded_by_scheme={},
+            regions=REGIONS,
+            limit=len(SCHEMES),
+            cache=cache,
+        )
+        keys.append(set(cache))
+    added = keys[1] - keys[0]
+    assert added and {k[0] for k in added} <= reading
 
 
 def test_scheme_funding_counts_by_hand():

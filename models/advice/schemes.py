@@ -10,11 +10,13 @@ in the same sectors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 import numpy as np
 
 from models.funding import CountryRules, Eligibility, Party, RegionResolver, check_scheme
+from models.funding.registry import party_fields_read
 
 TEXT_WEIGHT = 0.45
 SECTOR_WEIGHT = 0.35
@@ -136,10 +138,9 @@ def suggest_schemes(
         if needs_embedding is not None and np.any(needs_embedding)
         else [0.0] * len(schemes)
     )
-    pairs = [(pid, p, _without_population(p)) for pid, p in partners or [(None, Party(country=None))]]
-    pair_countries = [frozenset(c for c in (city.country, p.country) if c) for _, p, _ in pairs]
-    city_np = _without_population(city)
-    partner_countries = {p.country for _, p, _ in pairs}  # partners often share a country
+    pairs = partners or [(None, Party(country=None))]
+    pair_countries = [frozenset(c for c in (city.country, p.country) if c) for _, p in pairs]
+    partner_countries = {p.country for _, p in pairs}  # partners often share a country
     # Fit needs no eligibility, so with the best tier a pair can still reach it bounds what each
     # scheme can score; the eligibility checks, most of the cost, then run in order of that bound
     # and stop once no scheme left can enter the top ``limit`` (the answer is the same as checking
@@ -161,33 +162,32 @@ def suggest_schemes(
             scheme, {city.country, *partner_countries}, regions
         )
         excluded = {country: rules.rules_out(city.country, country) for country in partner_countries}
-        pair_excluded = [excluded[p.country] for _, p, _ in pairs]
+        pair_excluded = [excluded[p.country] for _, p in pairs]
         bound = max(
             (TIER[False] if x else TIER[True]) + f for x, f in zip(pair_excluded, per_pair, strict=True)
         )
         fits.append((bound, k, shared, text, per_pair, pair_excluded, precedents))
     fits.sort(key=lambda f: -f[0])
 
-    def check(scheme: Mapping[str, object], j: int) -> Eligibility:
-        _, partner, partner_np = pairs[j]
-        parties = (city, partner), (city_np, partner_np)
-        return _eligibility(scheme, *parties, year, regions, sector_parents, cache)
+    def check(scheme: Mapping[str, object], read: frozenset[str], j: int) -> Eligibility:
+        return _eligibility(scheme, city, pairs[j][1], read, year, regions, sector_parents, cache)
 
     out: list[SchemeSuggestion] = []
     for bound, k, shared, text, per_pair, pair_excluded, precedents in fits:
         if len(out) >= limit and out[limit - 1].score > round(bound, 4):
             break
         scheme = schemes[k]
+        read = party_fields_read(scheme.get("eligibility") or {})  # type: ignore[arg-type]
         best: tuple[float, int, Eligibility | None] | None = None
         for j in range(len(pairs)):
             # an excluded pair's tier is known; its rule details are built only if it is chosen
-            elig = None if pair_excluded[j] else check(scheme, j)
+            elig = None if pair_excluded[j] else check(scheme, read, j)
             score = round((TIER[False] if elig is None else TIER[elig.eligible]) + per_pair[j], 4)
             if best is None or score > best[0]:
                 best = (score, j, elig)
         assert best is not None
         score, j, found = best
-        elig = found if found is not None else check(scheme, j)
+        elig = found if found is not None else check(scheme, read, j)
         reasons = []
         if shared:
             reasons.append(f"Funds {', '.join(sorted(shared))}")
@@ -210,28 +210,28 @@ def suggest_schemes(
     return out
 
 
-def _without_population(party: Party) -> Party:
-    return replace(party, population=None)
+@lru_cache(maxsize=4096)
+def _only(party: Party, read: frozenset[str]) -> Party:
+    return replace(party, **{f.name: None for f in fields(Party) if f.name not in read})
 
 
 def _eligibility(
     scheme: Mapping[str, object],
-    parties: tuple[Party, Party],
-    parties_without_population: tuple[Party, Party],
+    city: Party,
+    partner: Party,
+    read: frozenset[str],
     year: int | None,
     regions: RegionResolver,
     sector_parents: Mapping[str, str | None] | None,
     cache: MutableMapping[tuple, Eligibility] | None,
 ) -> Eligibility:
-    city, partner = parties
     if cache is None:
         return check_scheme(
             scheme, city=city, partner=partner, year=year, regions=regions, sector_parents=sector_parents
         )
-    rules = scheme.get("eligibility") or {}
-    if not rules.get("min_population"):  # type: ignore[union-attr]
-        # population only matters to a population threshold; leaving it out lets pairs share entries
-        city, partner = parties_without_population
+    # A verdict depends only on the party fields that the scheme's rules read (``read``);
+    # leaving the others out of the key lets pairs share entries.
+    city, partner = _only(city, read), _only(partner, read)
     key = (scheme["id"], city, partner, year)
     found = cache.get(key)
     if found is None:
