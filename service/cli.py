@@ -14,7 +14,7 @@ from db.errors import PartnermatchError
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
 from service.config import get_settings
-from service.logs import configure_logging
+from service.logs import configure_logging, log_fields
 
 app = typer.Typer(
     help="partnermatch: partner cities, sectors and funding schemes for city-to-city cooperation.",
@@ -42,6 +42,50 @@ def migrate_cmd() -> None:
     """Create or upgrade the database schema."""
     _factory()
     typer.echo("schema is up to date")
+
+
+@app.command("dump")
+def dump_cmd(
+    output: Annotated[Path, typer.Option("--output", help="Bundle to write (a zip, see db/portability.py)")],
+) -> None:
+    """Copy every table of the store (PARTNERMATCH_DATABASE_URL) into one bundle file, ids kept."""
+    import time
+
+    from db.portability import dump_store
+
+    engine = _factory().kw["bind"]
+    started = time.perf_counter()
+    manifest = dump_store(engine, output, progress=_table_progress("dumped"))
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    typer.echo(f"dumped {rows} rows of {len(manifest['tables'])} tables to {output} "
+               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+
+
+@app.command("restore")
+def restore_cmd(
+    source: Annotated[Path, typer.Argument(help="Bundle written by `partnermatch dump`")],
+) -> None:
+    """Copy a bundle into the store (PARTNERMATCH_DATABASE_URL), which must be empty; all or nothing."""
+    import time
+
+    from db.portability import restore_store
+
+    engine = _factory().kw["bind"]
+    started = time.perf_counter()
+    try:
+        counts = restore_store(engine, source, progress=_table_progress("restored"))
+    except PartnermatchError as exc:
+        _fail(f"restore failed, nothing was written: {exc}")
+        return
+    typer.echo(f"restored {sum(counts.values())} rows of {len(counts)} tables from {source} "
+               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+
+
+def _table_progress(verb: str):  # type: ignore[no-untyped-def]
+    def report(table: str, rows: int) -> None:
+        log_fields(logger, logging.INFO, f"{verb} {table}", table=table, rows=rows)
+
+    return report
 
 
 @app.command("import")
@@ -102,7 +146,7 @@ def import_schemes_cmd(
     file: Annotated[Path, typer.Argument(help="JSON or YAML (.yaml/.yml) list of funding-scheme records")],
 ) -> None:
     """Add or replace funding schemes from a file, validated like the admin API; all or nothing."""
-    from models.scheme_import import import_schemes, read_scheme_file
+    from models.advice.scheme_import import import_schemes, read_scheme_file
 
     settings = get_settings()
     if not file.is_file():
