@@ -8,17 +8,26 @@ at the bottom of the layers so that every layer can raise it.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PartnermatchError(Exception):
     """Base of every error a caller can act on; the message says what is wrong and how to fix it."""
 
     def __init__(
-        self, message: str, *, field: str | None = None, headers: dict[str, str] | None = None
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+        candidates: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.headers = headers
+        # the records the input may have meant (an ambiguous city name), for the caller to choose
+        self.candidates = candidates
 
 
 class InvalidInput(PartnermatchError, ValueError):

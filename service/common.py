@@ -26,9 +26,24 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]
 # --------------------------------------------------------------------------- errors
 
 
+class CandidateRef(BaseModel):
+    """A record the input may have meant."""
+
+    id: int
+    name: str
+    country: str
+    admin_area: str | None = None
+    population: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
 class ErrorDetail(BaseModel):
     field: str | None = None
     message: str
+    candidates: list[CandidateRef] | None = Field(
+        None, description="When a name fits several records: those it may mean; pick one by its id"
+    )
 
 
 class ErrorResponse(BaseModel):
@@ -40,9 +55,10 @@ class ErrorResponse(BaseModel):
 
 
 def error_payload(error: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    # unset: a detail lists candidates only when it has some
     return ErrorResponse(
         error=error, message=message, details=[ErrorDetail(**d) for d in details or []]
-    ).model_dump()
+    ).model_dump(exclude_unset=True)
 
 
 _DESCRIPTIONS = {

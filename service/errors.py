@@ -47,6 +47,8 @@ def error_answer(exc: PartnermatchError, *, prefix: str = "") -> tuple[int, dict
     """Status and body for ``exc``; ``prefix`` goes before the message (a batch line's place)."""
     status, error = next(HTTP_ERRORS[c] for c in type(exc).__mro__ if c in HTTP_ERRORS)
     details = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    if details and exc.candidates:
+        details[0]["candidates"] = exc.candidates
     return status, error_payload(error, f"{prefix}{exc.message}", details)
 
 

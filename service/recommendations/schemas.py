@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from db.city_names import Match
 from db.tables import Role
 from service.cities.schemas import CitySummary
 from service.common import MAX_NEEDS_CHARS, upper_iso2
@@ -16,7 +17,8 @@ from service.cooperations.schemas import OutcomeIndicator
 
 
 class CityInput(BaseModel):
-    """A city given by its profile (not necessarily in the store)."""
+    """A city given by name and country: answered as the store city of that name when there is one
+    (see `query.match`), else as a new city from this profile."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -57,7 +59,9 @@ class RecommendationRequest(BaseModel):
     )
 
     city_id: Annotated[int | None, Field(ge=1, description="A city in the store; or give `city`")] = None
-    city: CityInput | None = None
+    city: CityInput | None = Field(
+        None, description="Or a city by name and country (coordinates tell namesakes apart)"
+    )
     needs: Annotated[
         str,
         Field(
@@ -87,10 +91,6 @@ class RecommendationRequest(BaseModel):
     def _one_city(self) -> RecommendationRequest:
         if (self.city_id is None) == (self.city is None):
             raise ValueError("give exactly one of city_id (a city in the store) or city (a profile)")
-        if self.city is not None and not self.needs.strip() and not self.sectors:
-            raise ValueError(
-                "needs: describe what the city needs (or give sectors) when the city is not in the store"
-            )
         return self
 
 
@@ -139,8 +139,13 @@ class FundingSuggestion(BaseModel):
 
 
 class QueryEcho(BaseModel):
-    city: CitySummary | None
+    city: CitySummary | None = Field(description="The store city the query was answered as; null if new")
     needs: str = ""
+    match: Match = Field(
+        "id",
+        description="How the city was found: by `id`; a `city` by its `name` or an `alias` (a qualifier "
+        "such as 'Frankfurt (Oder)' counts), by `coordinates` among namesakes, or not at all (`new`)",
+    )
 
 
 class RecommendationResponse(BaseModel):

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db import repositories
+from db.city_names import Match, match_city
 from db.errors import InvalidInput, NotFound
 from db.tables import City
 from features import columns as C
@@ -94,18 +95,29 @@ def _validate(request: RecommendationRequest, index: CatalogueIndex, regions: di
 
 def _query(
     session: Session, request: RecommendationRequest, model: Any, index: CatalogueIndex
-) -> tuple[City | None, CityQuery]:
-    """The ranker's query: a city it was trained with (by position) or a profile."""
+) -> tuple[City | None, CityQuery, Match]:
+    """The ranker's query: a city it was trained with (by position) or a profile; how it was found."""
     sectors = tuple(request.sectors)
     if request.city_id is not None:
-        city = repositories.get_city(session, request.city_id)
+        city, match = repositories.get_city(session, request.city_id), "id"
         if city is None:
             raise NotFound(
                 f"city {request.city_id} does not exist; find ids with GET /v1/cities?q=...", field="city_id"
             )
+    else:
+        assert request.city is not None
+        given = request.city
+        found = match_city(
+            session, name=given.name, country=given.country, latitude=given.latitude,
+            longitude=given.longitude, field="city.name",
+        )  # fmt: skip
+        city = repositories.get_city(session, found.city.id) if found.city is not None else None
+        match = found.match
+    if city is not None:
         position = _position(model, city.id)
         if position is not None:
-            return city, CityQuery(position=position, name=city.name, needs=request.needs, sectors=sectors)
+            query = CityQuery(position=position, name=city.name, needs=request.needs, sectors=sectors)
+            return city, query, match
         # a city added after the model was trained is scored from its profile
         spec = {
             "name": city.name,
@@ -118,7 +130,12 @@ def _query(
         needs = request.needs or (city.profile.needs_text if city.profile else "")
     else:
         assert request.city is not None
-        city = None
+        if not request.needs.strip() and not request.sectors:
+            raise InvalidInput(
+                "describe what the city needs (or give sectors): it is not in the store, so nothing "
+                "else says what it is looking for",
+                field="needs",
+            )
         spec = {**request.city.model_dump(), "timezone": None}
         needs = request.needs
     facts = index.countries[spec["country"]]
@@ -134,7 +151,7 @@ def _query(
         income_group=facts.income_group,
         needs=needs,
         sectors=sectors,
-    )
+    ), match
 
 
 def _position(model: Any, city_id: int) -> int | None:
@@ -181,7 +198,7 @@ def recommend(
     model = loaded.model
     index = catalogue.get(session, model.embedder)
     _validate(request, index, regions)
-    query_city, query = _query(session, request, model, index)
+    query_city, query, match = _query(session, request, model, index)
     needs_embedding = loaded.embed_needs(query.needs)  # embedded while the ranker computes features
     # partnerships recorded since the model was trained are existing partners too
     taken = {query_city.id} if query_city is not None else set()
@@ -270,7 +287,9 @@ def recommend(
     return RecommendationResponse(
         model_version=loaded.version,
         query=QueryEcho(
-            city=city_summary(query_city) if query_city is not None else None, needs=request.needs
+            city=city_summary(query_city) if query_city is not None else None,
+            needs=request.needs,
+            match=match,
         ),
         partners=partners,
         sectors=[

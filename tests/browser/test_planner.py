@@ -132,7 +132,7 @@ def test_new_city_profile_and_feedback_with_query(page: Page, live: Live) -> Non
     ("country", "needs", "field", "message"),
     [
         ("ZZ", "household waste composting", "city.country", "unknown country code 'ZZ'"),
-        ("KH", "", "body", "needs: describe what the city needs"),
+        ("KH", "", "needs", "describe what the city needs"),
     ],
     ids=["unknown-country", "empty-needs"],
 )

@@ -136,7 +136,7 @@ def test_desired_region_boost_and_role(api: Api, served: str):
         ({"city_id": 1, "city": {"name": "X", "country": "JP"}, "needs": "x"}, 422, "invalid_input", "body"),
         ({"city": {"name": "X", "country": "ZZ"}, "needs": "water"}, 422, "invalid_input", "city.country"),
         ({"city": {"name": "X", "country": "Japan"}, "needs": "water"}, 422, "invalid_input", "city.country"),
-        ({"city": {"name": "X", "country": "JP"}, "needs": "  "}, 422, "invalid_input", "body"),
+        ({"city": {"name": "X", "country": "JP"}, "needs": "  "}, 422, "invalid_input", "needs"),
         ({"city_id": 1, "needs": "x" * 4001}, 422, "invalid_input", "needs"),
         ({"city_id": 1, "limit": 0}, 422, "invalid_input", "limit"),
         ({"city_id": 1, "limit": 101}, 422, "invalid_input", "limit"),
@@ -303,3 +303,55 @@ def test_statements_after_ranking_are_counted(api: Api, served: str, monkeypatch
         "cooperation_members",
     ], first
     assert [s.split("FROM")[1].split()[0] for s in statements] == ["cities", "cooperation_members"]
+
+
+def _ask(api: Api, city: dict, **extra) -> dict:  # type: ignore[type-arg]
+    r = api.client.post("/v1/recommendations", json={"city": city, "limit": 5, **extra})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_city_given_by_name_is_answered_as_the_store_city(api: Api, served: str):
+    kitakyushu = api.city_id("Kitakyushu")
+    by_id = api.client.post("/v1/recommendations", json={"city_id": kitakyushu, "limit": 5}).json()
+    # no needs: the store knows the city, as it does for an id
+    by_name = _ask(api, {"name": "kitakyūshū", "country": "JP"})
+    assert by_name["query"]["match"] == "name" and by_name["query"]["city"]["id"] == kitakyushu
+    assert by_id["query"]["match"] == "id"
+    # the same answer as for its id, existing partners left out alike
+    assert [p["city"]["id"] for p in by_name["partners"]] == [p["city"]["id"] for p in by_id["partners"]]
+
+
+def test_alternate_names_qualifiers_coordinates_and_ambiguity(api: Api, served: str):
+    from db import writes
+
+    with api.factory.begin() as session:
+        north = writes.create_city(
+            session, name="Testheim (Nord)", country="DE", latitude=53.5, longitude=10.0,
+            alternate_names=["Tëstheim-Nørd"],
+        )  # fmt: skip
+        south = writes.create_city(session, name="Testheim (Süd)", country="DE", latitude=48, longitude=11.5)
+        ids = north.id, south.id
+    alias = _ask(api, {"name": "testheim nord", "country": "DE"}, needs="water")
+    assert (alias["query"]["match"], alias["query"]["city"]["id"]) == ("alias", ids[0])
+    qualified = _ask(api, {"name": "Testheim (Süd)", "country": "DE"}, needs="water")
+    assert (qualified["query"]["match"], qualified["query"]["city"]["id"]) == ("name", ids[1])
+    testheim = {"name": "Testheim", "country": "DE"}
+    near = _ask(api, {**testheim, "latitude": 48.2, "longitude": 11.5}, needs="water")
+    assert (near["query"]["match"], near["query"]["city"]["id"]) == ("coordinates", ids[1])
+    elsewhere = _ask(api, {**testheim, "latitude": 51.0, "longitude": 7.0}, needs="water")
+    assert (elsewhere["query"]["match"], elsewhere["query"]["city"]) == ("new", None)
+
+    ambiguous = api.client.post("/v1/recommendations", json={"city": testheim})
+    body = assert_error(ambiguous, 422, "invalid_input", "city.name")
+    candidates = body["details"][0]["candidates"]
+    assert sorted(c["id"] for c in candidates) == sorted(ids)
+    assert {c["name"] for c in candidates} == {"Testheim (Nord)", "Testheim (Süd)"}
+
+
+def test_an_unknown_name_is_a_new_city_that_must_say_what_it_needs(api: Api, served: str):
+    nowhere = {"name": "Nowhere-on-Sea", "country": "FR"}
+    new = _ask(api, nowhere, needs="harbour logistics")
+    assert new["query"] == {"city": None, "needs": "harbour logistics", "match": "new"}
+    missing = api.client.post("/v1/recommendations", json={"city": nowhere})
+    assert_error(missing, 422, "invalid_input", "needs")
