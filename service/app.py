@@ -101,6 +101,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         version="1.0.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        # served by service.pages from the package's own files, not from a CDN; no ReDoc
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.metrics = Metrics()
     register_error_handlers(app)
@@ -122,4 +125,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(models_admin.router, prefix="/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.mount(pages.SWAGGER_UI_PATH, StaticFiles(directory=pages.SWAGGER_UI_DIR), name="swagger-ui")
     return app

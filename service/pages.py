@@ -1,4 +1,4 @@
-"""The planner page (`/`) and the iframe widget (`/widget`).
+"""The planner page (`/`), the iframe widget (`/widget`) and the API docs (`/docs`).
 
 The page and the widget are static files under ``service/static`` (no build step); these
 routes only fill in what the server knows (the needs limit, the widget's attributes).
@@ -10,12 +10,18 @@ from html import escape
 from pathlib import Path
 from typing import Annotated, Literal
 
+import swagger_ui
 from fastapi import APIRouter, Query
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from service.common import MAX_NEEDS_CHARS
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Swagger UI's own files, from the swagger-ui-py package (Apache-2.0; its LICENSE is beside them),
+# so that /docs works on a machine without access to a CDN
+SWAGGER_UI_DIR = Path(swagger_ui.__file__).resolve().parent / "static"
+SWAGGER_UI_PATH = "/swagger-ui"
 
 router = APIRouter()
 
@@ -24,6 +30,18 @@ router = APIRouter()
 def planner_page() -> HTMLResponse:
     html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     return HTMLResponse(html.replace("__MAX_NEEDS_CHARS__", str(MAX_NEEDS_CHARS)))
+
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def api_docs() -> HTMLResponse:
+    """Swagger UI on the OpenAPI schema, from this server's files only."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="partnermatch API",
+        swagger_js_url=f"{SWAGGER_UI_PATH}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_UI_PATH}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER_UI_PATH}/favicon-32x32.png",
+    )
 
 
 @router.get("/widget", response_class=HTMLResponse, include_in_schema=False)
