@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.errors import Forbidden, Unauthorized
+from db.errors import Forbidden, NotFound, Unauthorized
 from db.tables import ApiKey
 from service.deps import SessionDep
 
@@ -33,6 +33,23 @@ def create_api_key(session: Session, *, name: str, scopes: list[str]) -> str:
     session.add(ApiKey(name=name, prefix=prefix, key_hash=_hash(key), scopes=sorted(set(scopes))))
     session.flush()
     return key
+
+
+def list_api_keys(session: Session) -> list[ApiKey]:
+    """Every key, revoked ones too, oldest first (the hashes are never shown)."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
+
+
+def revoke_api_key(session: Session, *, prefix: str) -> ApiKey:
+    """Revoke the key whose prefix (the 8 characters after ``pm_``) is given; requests with it get 401."""
+    prefix = prefix.removeprefix(KEY_PREFIX).split(".", 1)[0]
+    row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if row is None:
+        raise NotFound(f"no API key has the prefix {prefix!r}; list them with `partnermatch api-keys`")
+    if row.revoked_at is None:
+        row.revoked_at = dt.datetime.now(dt.UTC)
+        session.flush()
+    return row
 
 
 def verify_api_key(session: Session, key: str) -> ApiKey | None:

@@ -301,6 +301,37 @@ def create_api_key_cmd(
     typer.echo(key)
 
 
+@app.command("api-keys")
+def api_keys_cmd() -> None:
+    """List the API keys: prefix, name, scopes, when created, last used and revoked."""
+    from service.auth import KEY_PREFIX, list_api_keys
+
+    with session_scope(_factory()) as session:
+        for key in list_api_keys(session):
+            when = {n: (getattr(key, n).isoformat(timespec="seconds") if getattr(key, n) else "-")
+                    for n in ("created_at", "last_used_at", "revoked_at")}  # fmt: skip
+            state = f"revoked {when['revoked_at']}" if key.revoked_at else "active"
+            scopes = ",".join(key.scopes)
+            typer.echo(f"{KEY_PREFIX}{key.prefix}  {key.name}  {scopes}  created {when['created_at']}  "
+                       f"last used {when['last_used_at']}  {state}")  # fmt: skip
+
+
+@app.command("revoke-api-key")
+def revoke_api_key_cmd(
+    prefix: Annotated[str, typer.Argument(help="The key's prefix as `api-keys` lists it (pm_xxxxxxxx)")],
+) -> None:
+    """Revoke an API key: every request with it gets 401 from then on (in every worker)."""
+    from service.auth import revoke_api_key
+
+    try:
+        with session_scope(_factory()) as session:
+            key = revoke_api_key(session, prefix=prefix)
+    except PartnermatchError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"revoked the key of {key.name!r}")
+
+
 @app.command("promote")
 def promote_cmd(version: Annotated[str, typer.Argument(help="Version to serve")]) -> None:
     """Promote a model version (every worker picks it up within seconds)."""

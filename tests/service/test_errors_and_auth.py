@@ -122,3 +122,38 @@ def test_the_api_offers_the_tables_vocabularies(api: Api) -> None:
     assert enum("CooperationCreate", "success") == SUCCESS_LABELS
     assert enum("FeedbackCreate", "kind") == FEEDBACK_KINDS
     assert enum("RecommendationRequest", "role") == ROLES
+
+
+def test_keys_are_listed_and_a_revoked_key_gets_401(api: Api, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from service.auth import create_api_key
+    from service.cli import app as cli_app
+    from service.config import get_settings
+
+    with api.factory.begin() as session:
+        token = create_api_key(session, name="to be revoked", scopes=["write"])
+    prefix = token.split(".")[0]
+    headers = {"Authorization": f"Bearer {token}"}
+    city = {"name": "Revocation Test Town", "country": "FR", "latitude": 46.2, "longitude": -1.1}
+    assert api.client.post("/v1/cities", json=city, headers=headers).status_code == 201
+
+    monkeypatch.setenv("PARTNERMATCH_DATABASE_URL", api.settings.database_url)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        listed = runner.invoke(cli_app, ["api-keys"])
+        assert listed.exit_code == 0, listed.output
+        line = next(row for row in listed.output.splitlines() if row.startswith(prefix))
+        assert "to be revoked" in line and "write" in line and line.endswith("active")
+        assert "last used 20" in line  # the request above counts
+        revoked = runner.invoke(cli_app, ["revoke-api-key", prefix])
+        assert revoked.exit_code == 0, revoked.output
+        relisted = runner.invoke(cli_app, ["api-keys"]).output
+        assert "revoked 20" in next(row for row in relisted.splitlines() if row.startswith(prefix))
+        unknown = runner.invoke(cli_app, ["revoke-api-key", "pm_nosuchkey"])
+        assert unknown.exit_code == 2 and "no API key has the prefix 'nosuchkey'" in unknown.output
+    finally:
+        get_settings.cache_clear()
+    again = api.client.post("/v1/cities", json={**city, "latitude": 47.9}, headers=headers)
+    assert_error(again, 401, "unauthorized")
