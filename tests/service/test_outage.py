@@ -37,6 +37,7 @@ from tests.service.helpers import serve
 pytestmark = pytest.mark.postgres
 
 PG_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+KINDS = {"readyz", "recommendation", "feedback", "cooperation"}
 
 
 @dataclass
@@ -153,25 +154,30 @@ def test_outage_is_answered_503_and_the_service_recovers(cluster: Cluster, serve
     with httpx.Client(base_url=url, timeout=30) as client:
         found = [client.get("/v1/cities", params={"q": q}).json()["items"] for q in ("kitak", "dali")]
     cities = [items[0]["id"] for items in found]
+    with httpx.Client(base_url=url, timeout=60) as client:  # warm: the worker's catalogue index is built
+        _round(client, headers, "outage-warm", cities, seen)
+    assert {status for *_, status in seen} <= {200, 201}, seen
     sender = threading.Thread(target=traffic, args=(cities,))
     sender.start()
     time.sleep(1.5)
     cluster.stop()  # in the middle of traffic: some requests are in flight
     stopped = time.monotonic()
-    time.sleep(3)
+    deadline = stopped + 60
+    # down until every kind of request has been answered a few times during the outage
+    while min(Counter(n for start, _, n, _, _ in seen if start > stopped).get(k, 0) for k in KINDS) < 3:
+        assert time.monotonic() < deadline, seen[-4:]
+        time.sleep(0.05)
     restarting = time.monotonic()
     cluster.start()
     restarted = time.monotonic()
     deadline = restarted + 30
-    while not {n for start, _, n, _, status in seen if start > restarted and status in (200, 201)} >= {
-        "readyz", "recommendation", "feedback", "cooperation"
-    }:  # fmt: skip
+    while not {n for start, _, n, _, status in seen if start > restarted and status in (200, 201)} >= KINDS:
         assert time.monotonic() < deadline, seen[-4:]
         time.sleep(0.05)
     recovery = {
         name: round(min(end for start, end, n, _, ok in seen if start > restarted and ok < 300 and n == name)
                     - restarted, 2)
-        for name in ("readyz", "recommendation", "feedback", "cooperation")
+        for name in KINDS
     }  # fmt: skip
     stop.set()
     sender.join(timeout=60)
