@@ -15,6 +15,8 @@ from service.cities.schemas import CitySummary
 from service.common import MAX_NEEDS_CHARS, upper_iso2
 from service.cooperations.schemas import OutcomeIndicator
 
+PartnerScope = Literal["abroad", "domestic", "any"]
+
 
 class CityInput(BaseModel):
     """A city given by name and country: answered as the store city of that name when there is one
@@ -78,6 +80,11 @@ class RecommendationRequest(BaseModel):
         list[str], Field(max_length=20, description="Region codes of regions.json")
     ] = []
     strict: bool = False
+    partner_scope: PartnerScope = Field(
+        "any",
+        description="`abroad`: only partners in other countries; `domestic`: only in the city's own country; "
+        "`any` (the API's default): both. The planner page and the widget ask for `abroad` unless told",
+    )
     role: Role | None = None
     exclude_existing: bool = True
     limit: Annotated[int, Field(ge=1, le=100)] = 10

@@ -205,10 +205,16 @@ def recommend(
     if query_city is not None and request.exclude_existing:
         taken |= repositories.current_partner_ids(session, query_city.id, sorted(LINK_KINDS))
     wants_more = bool(request.desired_countries or request.desired_regions or request.role)
-    k = model.n_cities_ if request.strict else request.limit * (4 if wants_more else 1) + len(taken)
+    # a filter may leave few of the best: rank everything then
+    filtered = request.strict or request.partner_scope != "any"
+    k = model.n_cities_ if filtered else request.limit * (4 if wants_more else 1) + len(taken)
     frame = model.rank(query, k=k, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding)
     needs_embedding = resolved(needs_embedding)
     frame = frame[~frame["city_id"].isin(taken)]
+    home = query_city.country if query_city is not None else query.country
+    if request.partner_scope != "any":
+        domestic = frame["country"] == home
+        frame = frame[domestic if request.partner_scope == "domestic" else ~domestic]
     frame = _preferences(frame, request, regions).head(request.limit)
 
     ids = [int(i) for i in frame["city_id"]]
@@ -219,15 +225,18 @@ def recommend(
     }
     names = repositories.member_names(session, [c["id"] for cs in chosen.values() for c in cs])
     query_name = query_city.name if query_city is not None else query.name
-    query_country = query_city.country if query_city is not None else query.country
     partners = []
     for rank, (_, row) in enumerate(frame.iterrows(), start=1):
         city = cities[int(row["city_id"])]
         why = explain_reasons(
-            row, query_name, city.name, query_country=query_country, candidate_country=city.country
+            row, query_name, city.name, query_country=home, candidate_country=city.country
         )
         if row.get("desired"):
             why.append(f"In a country you asked for ({city.country})")
+        if request.partner_scope == "abroad":
+            why.append(f"Abroad ({city.country}), as you asked")
+        elif request.partner_scope == "domestic":
+            why.append(f"In your own country ({city.country}), as you asked")
         score = float(row["score"])
         partners.append(
             PartnerSuggestion(
@@ -272,7 +281,7 @@ def recommend(
     scheme_suggestions = suggest_schemes(
         index.schemes,
         index.scheme_embeddings,
-        city=party(query_country, int(query.population) if query.population else None),
+        city=party(home, int(query.population) if query.population else None),
         partners=[(i, party(cities[i].country, cities[i].population)) for i in ids[:FUNDING_PARTNERS]],
         sectors=request.sectors or [s.id for s in sector_suggestions[:3]],
         needs_embedding=needs_embedding,

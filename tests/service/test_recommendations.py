@@ -355,3 +355,33 @@ def test_an_unknown_name_is_a_new_city_that_must_say_what_it_needs(api: Api, ser
     assert new["query"] == {"city": None, "needs": "harbour logistics", "match": "new"}
     missing = api.client.post("/v1/recommendations", json={"city": nowhere})
     assert_error(missing, 422, "invalid_input", "needs")
+
+
+@pytest.mark.parametrize("scope", ["abroad", "domestic"])
+def test_partner_scope_keeps_only_abroad_or_only_domestic_partners(api: Api, served: str, scope: str):
+    kitakyushu = api.city_id("Kitakyushu")
+    base = {"city_id": kitakyushu, "needs": "waste", "limit": 20}
+    mixed = api.client.post("/v1/recommendations", json=base).json()["partners"]
+    assert {p["city"]["country"] == "JP" for p in mixed} == {True, False}  # `any` has both
+    r = api.client.post("/v1/recommendations", json={**base, "partner_scope": scope})
+    assert r.status_code == 200, r.text
+    partners = r.json()["partners"]
+    # the small test store has few Japanese cities left once Kitakyushu's partners are out
+    assert len(partners) == 20 if scope == "abroad" else len(partners) >= 5
+    assert all((p["city"]["country"] == "JP") == (scope == "domestic") for p in partners)
+    wording = "Abroad" if scope == "abroad" else "In your own country"
+    assert all(any(reason.startswith(wording) for reason in p["reasons"]) for p in partners)
+    # the best of the kept places, in the order of the unfiltered list
+    kept = [p["city"]["id"] for p in mixed if (p["city"]["country"] == "JP") == (scope == "domestic")]
+    assert [p["city"]["id"] for p in partners][: len(kept)] == kept
+
+
+def test_partner_scope_for_a_new_city_uses_its_country(api: Api, served: str):
+    city = {"name": "Nowhere-by-the-Lake", "country": "DE", "latitude": 47.6, "longitude": 9.4}
+    r = api.client.post(
+        "/v1/recommendations", json={"city": city, "needs": "tourism", "partner_scope": "abroad", "limit": 10}
+    )
+    assert r.status_code == 200, r.text
+    assert all(p["city"]["country"] != "DE" for p in r.json()["partners"])
+    bad = api.client.post("/v1/recommendations", json={"city": city, "needs": "x", "partner_scope": "out"})
+    assert_error(bad, 422, "invalid_input", "partner_scope")
