@@ -52,6 +52,7 @@ def widget_page(
     needs: Annotated[str | None, Query(max_length=MAX_NEEDS_CHARS)] = None,
     sectors: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 5,
+    partner_scope: Literal["abroad", "domestic", "any"] = "abroad",
     theme: Literal["light", "dark"] = "light",
     title: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
@@ -63,6 +64,7 @@ def widget_page(
         "data-needs": needs,
         "data-sectors": sectors,
         "data-limit": limit,
+        "data-partner-scope": partner_scope,
         "data-theme": theme,
         "data-title": title,
         "data-target": "#pm-widget",

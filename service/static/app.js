@@ -227,6 +227,7 @@ function buildRequest() {
   request.desired_countries = $("countries").value.split(/[\s,;]+/).filter(Boolean);
   request.desired_regions = [...form.querySelectorAll('input[name="regions"]:checked')].map((i) => i.value);
   request.strict = $("strict").checked;
+  request.partner_scope = $("scope").value;
   if ($("role").value) request.role = $("role").value;
   request.exclude_existing = $("exclude").checked;
   const limit = optionalNumber("limit", "Partners");

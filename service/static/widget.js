@@ -7,7 +7,8 @@
  *
  * or a profile instead of data-city-id: data-name, data-country (ISO2), data-needs,
  * data-sectors (comma-separated ids), data-latitude, data-longitude, data-population,
- * data-role, data-desired-countries. Optional: data-title, data-theme="light|dark".
+ * data-role, data-desired-countries. Optional: data-partner-scope="abroad|domestic|any" (default
+ * abroad), data-title, data-theme="light|dark".
  * Themable through CSS custom properties set on the target element (or any ancestor):
  * --pm-font, --pm-accent, --pm-bg, --pm-text, --pm-radius.
  *
@@ -81,6 +82,8 @@
     if (data.sectors) body.sectors = list(data.sectors);
     if (data.desiredCountries) body.desired_countries = list(data.desiredCountries);
     if (data.role) body.role = data.role;
+    // a portal's visitors look for partners abroad unless the host says otherwise
+    body.partner_scope = data.partnerScope || "abroad";
     return body;
   }
 

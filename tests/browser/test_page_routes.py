@@ -49,10 +49,13 @@ def test_widget_iframe_page_turns_parameters_into_escaped_attributes(client: Tes
 
     by_id = client.get("/widget", params={"city_id": 12})
     assert 'data-city-id="12"' in by_id.text and 'data-limit="5"' in by_id.text
+    assert 'data-partner-scope="abroad"' in by_id.text  # the widget's default
+    domestic = client.get("/widget", params={"city_id": 12, "partner_scope": "domestic"})
+    assert 'data-partner-scope="domestic"' in domestic.text
 
 
 def test_widget_iframe_page_rejects_bad_parameters(client: TestClient) -> None:
-    response = client.get("/widget", params={"city_id": 0, "limit": 500})
+    response = client.get("/widget", params={"city_id": 0, "limit": 500, "partner_scope": "moon"})
     assert response.status_code == 422
     fields = {d["field"] for d in response.json()["details"]}
-    assert fields == {"city_id", "limit"}
+    assert fields == {"city_id", "limit", "partner_scope"}

@@ -235,3 +235,28 @@ def test_phone_sized_screen(browser: Any, live: Live, screenshots: Path) -> None
         page.screenshot(path=str(screenshots / "planner-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_partners_come_from_abroad_unless_the_planner_asks_otherwise(page: Page, live: Live) -> None:
+    sent: list[dict[str, Any]] = []
+
+    def record(request: Any) -> None:
+        if request.url.endswith("/v1/recommendations"):
+            sent.append(json.loads(request.post_data or "{}"))
+
+    page.on("request", record)
+    page.goto(live.url + "/")
+    choose_city(page, "Kitaky", "Kitakyushu")
+    page.get_by_label("Needs").fill("household waste composting")
+    expect(page.get_by_label("Partners from")).to_have_value("abroad")
+    page.get_by_role("button", name="Find partners").click()
+    expect(page.locator("ol.partners > li").first).to_be_visible()
+    assert sent[-1]["partner_scope"] == "abroad"
+    reasons = page.locator("ol.partners > li").first.locator("ul.reasons")
+    expect(reasons).to_contain_text("Abroad")
+
+    page.get_by_label("Partners from").select_option("domestic")
+    page.get_by_role("button", name="Find partners").click()
+    first = page.locator("ol.partners > li").first
+    expect(first.locator("ul.reasons")).to_contain_text("In your own country (JP)")
+    assert sent[-1]["partner_scope"] == "domestic"

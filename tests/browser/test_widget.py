@@ -88,6 +88,8 @@ def test_widget_on_a_host_page_of_another_origin(
     cross = [r for r in api_answers if r.request.all_headers().get("origin") == host_origin]
     assert len(cross) >= 3, [(r.url, r.request.all_headers()) for r in api_answers]
     assert all(r.all_headers().get("access-control-allow-origin") in ("*", host_origin) for r in cross)
+    # a widget looks abroad unless its host says otherwise
+    assert {(r.request.post_data_json or {}).get("partner_scope") for r in cross} == {"abroad"}
 
     page.set_viewport_size({"width": 1100, "height": 900})
     page.screenshot(path=str(screenshots / "widget-host.png"), full_page=True)
