@@ -55,7 +55,9 @@ def test_retrain_and_promote_under_load(api: Api, server: str):
         assert status["status"] == "succeeded", status
         second = status["model_version"]
         assert second and second != first
-        deadline = time.monotonic() + 15
+        # loading a model (its encoder traced) under the asker's load and the rest of the suite's
+        # takes seconds on a busy 2-core machine; 15 s was missed about one full run in three
+        deadline = time.monotonic() + 60
         while not results or results[-1][1] != second:
             assert time.monotonic() < deadline, results[-3:]
             time.sleep(0.1)
