@@ -102,6 +102,10 @@ def dump_store(engine: Engine, target: Path, *, progress: Progress | None = None
     with engine.connect() as conn, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+        else:
+            # pysqlite opens a transaction only before a write: without this, each table's
+            # SELECT would see the store as it was at that moment, not all of them at one
+            conn.exec_driver_sql("BEGIN")
         manifest["schema_revision"] = _revision(conn)
         for table in _tables():
             encode = _encoders(table)
@@ -136,6 +140,8 @@ def read_manifest(source: Path) -> dict[str, Any]:
             f"{source}: bundle format {manifest.get('format')!r} of {manifest.get('application')!r}; "
             f"this version reads partnermatch bundles of format {BUNDLE_FORMAT}"
         )
+    if not isinstance(manifest.get("tables"), dict) or not manifest.get("schema_revision"):
+        raise InvalidInput(f"{source}: the manifest lacks its tables or its schema revision")
     known = {t.name for t in _tables()}
     missing = sorted(t for t in known if f"tables/{t}.jsonl" not in names or t not in manifest["tables"])
     if missing:

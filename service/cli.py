@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import DBAPIError
 
 from db.errors import PartnermatchError
 from db.migrate import upgrade
@@ -74,8 +75,9 @@ def restore_cmd(
     started = time.perf_counter()
     try:
         counts = restore_store(engine, source, progress=_table_progress("restored"))
-    except PartnermatchError as exc:
-        _fail(f"restore failed, nothing was written: {exc}")
+    except (PartnermatchError, DBAPIError, ValueError) as exc:
+        # a damaged bundle: rows that break a constraint or do not fit their columns
+        _fail(f"restore failed, nothing was written: {str(exc).splitlines()[0]}")
         return
     typer.echo(f"restored {sum(counts.values())} rows of {len(counts)} tables from {source} "
                f"in {time.perf_counter() - started:.1f} s")  # fmt: skip

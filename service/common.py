@@ -167,7 +167,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = raw.partition(":")
-        if kind == "id" and value.isdigit():
+        if kind == "id" and value.isdigit() and int(value) < 2**63:  # ids are 64-bit
             return int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

@@ -151,3 +151,24 @@ def test_the_commands_dump_and_restore(sample: Path, tmp_path: Path, monkeypatch
     finally:
         get_settings.cache_clear()
     assert _content(tmp_path / "cli.pmbundle") == _content(sample)
+
+
+def test_a_dump_is_one_snapshot_while_others_write(sample: Path, tmp_path: Path) -> None:
+    engine = _store(f"sqlite:///{tmp_path / 'busy.db'}")
+    restore_store(engine, sample)
+    factory = make_session_factory(engine)
+
+    def write_meanwhile(table: str, _rows: int) -> None:
+        if table == "cities":  # a new city, and a cooperation naming it, land after cities were read
+            with factory.begin() as session:
+                city = writes.create_city(session, name="Late Town", country="FR", latitude=48, longitude=7)
+                other = session.scalar(select(City.id).where(City.name == "Kitakyushu"))
+                writes.create_cooperation(session, title="Late", kind="twinning", city_ids=[city.id, other])
+
+    snapshot = tmp_path / "snapshot.pmbundle"
+    dump_store(engine, snapshot, progress=write_meanwhile)
+    assert _content(snapshot) == _content(sample)  # none of the late rows, not half of them
+    target = _store(f"sqlite:///{tmp_path / 'restored.db'}")
+    restore_store(target, snapshot)
+    engine.dispose()
+    target.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from models.store import load_graph
 from tests.service.helpers import Api, assert_error
 
@@ -37,6 +39,9 @@ def test_paging_errors(api: Api) -> None:
         api.client.get("/v1/cooperations", params={"cursor": "garbage!"}), 422, "invalid_input", "cursor"
     )
     assert_error(api.client.get("/v1/cooperations", params={"offset": -1}), 422, "invalid_input", "offset")
+    # a forged cursor beyond any 64-bit id
+    huge = base64.urlsafe_b64encode(b"id:" + b"9" * 30).decode().rstrip("=")
+    assert_error(api.client.get("/v1/cooperations", params={"cursor": huge}), 422, "invalid_input", "cursor")
 
 
 def test_filters(api: Api) -> None:
