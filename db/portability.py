@@ -52,40 +52,35 @@ def _revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
+def _as_time(value: dt.datetime) -> str:
+    # SQLite hands back naive times; every time is stored in UTC
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# (to the bundle, from the bundle) for the column types JSON cannot hold as they are
+_CODECS: dict[type, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    DateTime: (_as_time, dt.datetime.fromisoformat),
+    LargeBinary: (lambda v: base64.b64encode(v).decode("ascii"), base64.b64decode),
+}
+
+
+def _codec(column_type: Any, direction: int) -> Callable[[Any], Any]:
+    """How a column's values go into (0) or come out of (1) the bundle; None stays None."""
+    found = (pair[direction] for kind, pair in _CODECS.items() if isinstance(column_type, kind))
+    convert = next(found, _same)
+    return lambda value: None if value is None else convert(value)
+
+
 def _encoders(table: Table) -> list[Callable[[Any], Any]]:
-    def as_time(value: dt.datetime | None) -> str | None:
-        if value is None:
-            return None
-        # SQLite hands back naive times; every time is stored in UTC
-        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat()
-
-    def as_base64(value: bytes | None) -> str | None:
-        return None if value is None else base64.b64encode(value).decode("ascii")
-
-    def same(value: Any) -> Any:
-        return value
-
-    return [
-        as_time if isinstance(c.type, DateTime) else as_base64 if isinstance(c.type, LargeBinary) else same
-        for c in table.columns
-    ]
+    return [_codec(c.type, 0) for c in table.columns]
 
 
 def _decoders(table: Table, columns: list[str]) -> list[Callable[[Any], Any]]:
-    def from_time(value: str | None) -> dt.datetime | None:
-        return None if value is None else dt.datetime.fromisoformat(value)
-
-    def from_base64(value: str | None) -> bytes | None:
-        return None if value is None else base64.b64decode(value)
-
-    def same(value: Any) -> Any:
-        return value
-
-    types = [table.columns[name].type for name in columns]
-    return [
-        from_time if isinstance(t, DateTime) else from_base64 if isinstance(t, LargeBinary) else same
-        for t in types
-    ]
+    return [_codec(table.columns[name].type, 1) for name in columns]
 
 
 def dump_store(engine: Engine, target: Path, *, progress: Progress | None = None) -> dict[str, Any]:
