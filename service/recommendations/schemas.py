@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from db.city_names import Match
 from db.tables import Role
+from models.wishes import WISH_FLOOR
 from service.cities.schemas import CitySummary
 from service.common import MAX_NEEDS_CHARS, upper_iso2
 from service.cooperations.schemas import OutcomeIndicator
@@ -74,12 +75,19 @@ class RecommendationRequest(BaseModel):
     ] = ""
     sectors: Annotated[list[str], Field(max_length=27, description="Sector ids from /v1/sectors")] = []
     desired_countries: Annotated[
-        list[str], Field(max_length=50, description="ISO2 codes: a boost, or a filter with strict=true")
+        list[str],
+        Field(
+            max_length=50,
+            description="ISO2 codes. Partners there fill the list first, best first, as long as they score "
+            f"at least {WISH_FLOOR:.0%} of the best one there; if too few do, `wish_shortfall` says so "
+            "and the rest comes from elsewhere. With `strict=true` only partners there are listed",
+        ),
     ] = []
     desired_regions: Annotated[
-        list[str], Field(max_length=20, description="Region codes of regions.json")
+        list[str],
+        Field(max_length=20, description="Region codes of GET /v1/regions; wished like `desired_countries`"),
     ] = []
-    strict: bool = False
+    strict: bool = Field(False, description="List only partners in the desired countries and regions")
     partner_scope: PartnerScope = Field(
         "any",
         description="`abroad`: only partners in other countries; `domestic`: only in the city's own country; "
@@ -155,9 +163,21 @@ class QueryEcho(BaseModel):
     )
 
 
+class WishShortfall(BaseModel):
+    """The desired places could not fill the list with partners that fit well."""
+
+    wished: int = Field(description="Partners listed from the desired places (they come first)")
+    from_elsewhere: int = Field(description="Partners after them from other places")
+    floor: float = Field(description="Share of the best desired partner's score a desired partner needs")
+    message: str
+
+
 class RecommendationResponse(BaseModel):
     model_version: str
     query: QueryEcho
     partners: list[PartnerSuggestion]
+    wish_shortfall: WishShortfall | None = Field(
+        None, description="Set when desired countries or regions (without `strict`) left places to fill"
+    )
     sectors: list[SectorSuggestion] = []
     funding_schemes: list[FundingSuggestion] = []

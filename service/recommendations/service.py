@@ -29,6 +29,7 @@ from models.advice.sectors import suggest_sectors
 from models.dataset import CityQuery
 from models.funding import Party
 from models.store import LINK_KINDS
+from models.wishes import WISH_FLOOR, order_by_wishes
 from service.catalogue_holder import CatalogueHolder
 from service.cities.schemas import CitySummary
 from service.model_holder import LoadedModel, resolved
@@ -41,10 +42,10 @@ from service.recommendations.schemas import (
     RecommendationResponse,
     RuleCheck,
     SectorSuggestion,
+    WishShortfall,
 )
 
-# how much a desired country/region or a fitting role lifts a score (a boost, not a filter)
-DESIRED_BOOST = 0.5
+# how much a fitting role lifts a score (wished places are a constraint: models.wishes)
 ROLE_BOOST = 0.25
 PRECEDENTS_PER_PARTNER = 3
 # funding is checked against the best few partners (a scheme needs one eligible pair)
@@ -139,19 +140,23 @@ def _query(
         spec = {**request.city.model_dump(), "timezone": None}
         needs = request.needs
     facts = index.countries[spec["country"]]
-    return city, CityQuery(
-        name=spec["name"],
-        country=spec["country"],
-        latitude=spec["latitude"],
-        longitude=spec["longitude"],
-        population=float(spec["population"]) if spec.get("population") else None,
-        timezone=spec["timezone"],
-        continent=facts.continent,
-        wb_region=facts.wb_region,
-        income_group=facts.income_group,
-        needs=needs,
-        sectors=sectors,
-    ), match
+    return (
+        city,
+        CityQuery(
+            name=spec["name"],
+            country=spec["country"],
+            latitude=spec["latitude"],
+            longitude=spec["longitude"],
+            population=float(spec["population"]) if spec.get("population") else None,
+            timezone=spec["timezone"],
+            continent=facts.continent,
+            wb_region=facts.wb_region,
+            income_group=facts.income_group,
+            needs=needs,
+            sectors=sectors,
+        ),
+        match,
+    )
 
 
 def _position(model: Any, city_id: int) -> int | None:
@@ -162,19 +167,19 @@ def _position(model: Any, city_id: int) -> int | None:
     return index.get(int(city_id))
 
 
-def _preferences(
-    frame: pd.DataFrame, request: RecommendationRequest, regions: dict[str, Any]
-) -> pd.DataFrame:
-    """Boost (or with ``strict`` keep only) desired countries and regions; lean towards the role."""
+def _wished_countries(request: RecommendationRequest, regions: dict[str, Any]) -> set[str]:
     wanted: set[str] = set(request.desired_countries)
     for code in request.desired_regions:
         wanted |= set(regions[code].get("members") or [])
+    return wanted
+
+
+def _preferences(
+    frame: pd.DataFrame, request: RecommendationRequest, wanted: set[str]
+) -> tuple[pd.DataFrame, WishShortfall | None]:
+    """The partners to show: the wished places first (with ``strict`` only those), leaning towards
+    the role; and the shortfall when the wished places could not fill the list."""
     score = frame["score"].to_numpy(dtype=float).copy()
-    desired = frame["country"].isin(wanted).to_numpy() if wanted else np.zeros(len(frame), dtype=bool)
-    if wanted and request.strict:
-        frame, score, desired = frame[desired], score[desired], desired[desired]
-    elif wanted:
-        score = score * np.where(desired, 1 + DESIRED_BOOST, 1.0)
     if request.role and len(frame) and C.CANDIDATE_DEGREE in frame:
         experience = np.log1p(frame[C.CANDIDATE_DEGREE].to_numpy(dtype=float))
         spread = experience.max() - experience.min()
@@ -182,8 +187,22 @@ def _preferences(
         # a learner wants experienced partners, a mentor cities that can learn, a peer neither
         lean = {"learner": rel, "mentor": 1 - rel, "peer": np.zeros(len(frame))}[request.role]
         score = score * (1 + ROLE_BOOST * lean)
+    desired = frame["country"].isin(wanted).to_numpy() if wanted else np.zeros(len(frame), dtype=bool)
     frame = frame.assign(score=score, desired=desired)
-    return frame.sort_values("score", ascending=False, kind="stable")
+    if not wanted or request.strict:
+        kept = frame[desired] if wanted else frame
+        return kept.sort_values("score", ascending=False, kind="stable").head(request.limit), None
+    shown = order_by_wishes(score, desired, request.limit)
+    shortfall = None
+    if shown.shortfall:
+        shortfall = WishShortfall(
+            wished=shown.wished,
+            from_elsewhere=len(shown.order) - shown.wished,
+            floor=WISH_FLOOR,
+            message=f"Only {shown.wished} partner(s) in the places you asked for score at least "
+            f"{WISH_FLOOR:.0%} of the best one there; the rest of the list comes from elsewhere",
+        )
+    return frame.iloc[shown.order], shortfall
 
 
 def recommend(
@@ -204,10 +223,10 @@ def recommend(
     taken = {query_city.id} if query_city is not None else set()
     if query_city is not None and request.exclude_existing:
         taken |= repositories.current_partner_ids(session, query_city.id, sorted(LINK_KINDS))
-    wants_more = bool(request.desired_countries or request.desired_regions or request.role)
-    # a filter may leave few of the best: rank everything then
-    filtered = request.strict or request.partner_scope != "any"
-    k = model.n_cities_ if filtered else request.limit * (4 if wants_more else 1) + len(taken)
+    wanted = _wished_countries(request, regions)
+    # a filter or a wish may leave few of the best: rank everything then
+    filtered = bool(wanted) or request.partner_scope != "any"
+    k = model.n_cities_ if filtered else request.limit * (4 if request.role else 1) + len(taken)
     frame = model.rank(query, k=k, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding)
     needs_embedding = resolved(needs_embedding)
     frame = frame[~frame["city_id"].isin(taken)]
@@ -215,7 +234,7 @@ def recommend(
     if request.partner_scope != "any":
         domestic = frame["country"] == home
         frame = frame[domestic if request.partner_scope == "domestic" else ~domestic]
-    frame = _preferences(frame, request, regions).head(request.limit)
+    frame, shortfall = _preferences(frame, request, wanted)
 
     ids = [int(i) for i in frame["city_id"]]
     cities = repositories.cities_by_ids(session, ids)
@@ -228,11 +247,11 @@ def recommend(
     partners = []
     for rank, (_, row) in enumerate(frame.iterrows(), start=1):
         city = cities[int(row["city_id"])]
-        why = explain_reasons(
-            row, query_name, city.name, query_country=home, candidate_country=city.country
-        )
+        why = explain_reasons(row, query_name, city.name, query_country=home, candidate_country=city.country)
         if row.get("desired"):
-            why.append(f"In a country you asked for ({city.country})")
+            why.append(f"In a place you asked for ({city.country})")
+        elif wanted:
+            why.append(f"Outside the places you asked for: too few partners there fit well ({city.country})")
         if request.partner_scope == "abroad":
             why.append(f"Abroad ({city.country}), as you asked")
         elif request.partner_scope == "domestic":
@@ -301,6 +320,7 @@ def recommend(
             match=match,
         ),
         partners=partners,
+        wish_shortfall=shortfall,
         sectors=[
             SectorSuggestion(id=s.id, name=s.name, score=s.score, reasons=list(s.reasons))
             for s in sector_suggestions

@@ -293,6 +293,7 @@ function renderAnswer(answer) {
       h("figcaption", { class: "help" }, "Square: your city. Dots: suggested partners, numbered by rank.")) : null,
     h("section", { class: "card", "aria-labelledby": "partners-title" },
       h("h3", { id: "partners-title" }, "Suggested partners"),
+      answer.wish_shortfall ? h("p", { class: "help wish-shortfall", role: "note" }, answer.wish_shortfall.message) : null,
       h("ol", { class: "partners" }, answer.partners.map(renderPartner))),
     h("div", { class: "side" },
       h("section", { class: "card", "aria-labelledby": "sectors-title" },
@@ -308,7 +309,8 @@ function renderAnswer(answer) {
 
 function renderPartner(p) {
   const c = p.city;
-  const top = lastAnswer.partners[0].score || 1;
+  // wished places come first, so the first partner need not score highest
+  const top = Math.max(...lastAnswer.partners.map((x) => x.score)) || 1;
   const meta = [c.country, c.population ? `${numberFormat.format(c.population)} inhabitants` : null].filter(Boolean);
   return h("li", { class: "partner", "data-city-id": c.id },
     h("div", { class: "partner-head" },

@@ -117,6 +117,8 @@ def test_new_city_profile_and_feedback_with_query(page: Page, live: Live) -> Non
     partners = page.locator("ol.partners > li")
     expect(partners.first).to_be_visible()
     assert partners.count() == 5
+    # the wished country fills the list first
+    expect(partners.first).to_contain_text("In a place you asked for (JP)")
     expect(page.locator("svg.map .map-origin text")).to_have_text("Takeo")
 
     partner_id = int(partners.nth(1).get_attribute("data-city-id") or 0)
@@ -169,8 +171,13 @@ def test_unavailable_empty_and_rate_limited_messages(page: Page, live: Live) -> 
                 "query": {"city": None, "needs": "water"},
                 "partners": [
                     {
-                        "city": {"id": 7, "name": "Dalian", "country": "CN", "latitude": 38.9,
-                                 "longitude": 121.6},
+                        "city": {
+                            "id": 7,
+                            "name": "Dalian",
+                            "country": "CN",
+                            "latitude": 38.9,
+                            "longitude": 121.6,
+                        },
                         "score": 0.5,
                         "rank": 1,
                         "reasons": ["Twinned since 1979"],

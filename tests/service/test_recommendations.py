@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from db.tables import City, Cooperation, CooperationMember
 from service.batch import run_batch
-from service.recommendations.service import DESIRED_BOOST, load_regions
+from service.recommendations.service import load_regions
 from tests.helpers import train_small_model
 from tests.service.helpers import Api, assert_error
 
@@ -100,32 +100,62 @@ def test_new_city_by_profile_with_strict_countries(api: Api, served: str):
     assert eligible, body["funding_schemes"]
 
 
-def test_desired_region_boost_and_role(api: Api, served: str):
+def test_desired_region_fills_the_list_first(api: Api, served: str):
     regions = load_regions(api.settings.curated_dir / "regions.json")
     eu = set(regions["EU27"]["members"])
     body = {"city_id": api.city_id("Koriyama"), "needs": "hydrogen", "role": "learner", "limit": 5}
 
-    def partners(extra: dict) -> list[dict]:
+    def answer(extra: dict) -> dict:
         r = api.client.post("/v1/recommendations", json={**body, **extra})
         assert r.status_code == 200, r.text
-        return r.json()["partners"]
+        return r.json()
 
-    def eu_places(ps: list[dict]) -> list[int]:
-        return [k for k, p in enumerate(ps) if p["city"]["country"] in eu]
+    plain, wished = answer({}), answer({"desired_regions": ["EU27"]})
+    in_eu = [p["city"]["country"] in eu for p in wished["partners"]]
+    # a constraint, not a boost: EU partners come first, best first, then (only if said) the rest
+    assert sum(in_eu) >= sum(p["city"]["country"] in eu for p in plain["partners"])
+    assert in_eu == sorted(in_eu, reverse=True)
+    eu_scores = [p["score"] for p in wished["partners"] if p["city"]["country"] in eu]
+    assert eu_scores == sorted(eu_scores, reverse=True)
+    shortfall = wished["wish_shortfall"]
+    if shortfall is None:
+        assert all(in_eu) and len(in_eu) == 5
+    else:
+        assert shortfall["wished"] == sum(in_eu) and shortfall["from_elsewhere"] == 5 - sum(in_eu)
+    for p, inside in zip(wished["partners"], in_eu, strict=True):
+        reasons = " ".join(p["reasons"])
+        assert ("In a place you asked for" in reasons) == inside
+        assert ("Outside the places you asked for" in reasons) == (not inside)
+    assert plain["wish_shortfall"] is None
 
-    plain, boosted = partners({}), partners({"desired_regions": ["EU27"]})
-    plain_eu, boosted_eu = eu_places(plain), eu_places(boosted)
-    # a boost, not a filter: EU cities move up (or keep their place), none drops out
-    assert boosted_eu and len(boosted_eu) >= len(plain_eu)
-    assert not plain_eu or boosted_eu[0] <= plain_eu[0]
-    # which cities the shared test database holds decides the places; the scores say what the boost did
-    before = {p["city"]["id"]: p["score"] for p in plain}
-    for p in boosted:
-        desired = p["city"]["country"] in eu
-        assert ("In a country you asked for" in " ".join(p["reasons"])) == desired
-        if p["city"]["id"] in before:
-            factor = 1 + DESIRED_BOOST if desired else 1.0
-            assert p["score"] == pytest.approx(before[p["city"]["id"]] * factor, abs=2e-4)
+
+def test_a_wished_country_with_few_cities_says_what_is_missing(api: Api, served: str):
+    with api.factory() as session:
+        trained = session.execute(select(City.country, City.id)).all()
+    model_cities = set(api.client.app.state.model_holder.current.model.cities_["city_id"].tolist())
+    counts: dict[str, int] = {}
+    for country, city_id in trained:
+        if city_id in model_cities:
+            counts[country] = counts.get(country, 0) + 1
+    koriyama = api.city_id("Koriyama")
+    rare = min((c for c in counts if c != "JP"), key=lambda c: (counts[c], c))
+    assert counts[rare] < 5, counts
+    r = api.client.post(
+        "/v1/recommendations", json={"city_id": koriyama, "desired_countries": [rare], "limit": 5}
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    shortfall = body["wish_shortfall"]
+    assert shortfall is not None and shortfall["wished"] <= counts[rare]
+    assert [p["city"]["country"] for p in body["partners"][: shortfall["wished"]]] == [rare] * shortfall[
+        "wished"
+    ]
+    assert len(body["partners"]) == 5 and shortfall["from_elsewhere"] == 5 - shortfall["wished"]
+    strict = api.client.post(
+        "/v1/recommendations",
+        json={"city_id": koriyama, "desired_countries": [rare], "strict": True, "limit": 5},
+    ).json()
+    assert {p["city"]["country"] for p in strict["partners"]} <= {rare} and strict["wish_shortfall"] is None
 
 
 @pytest.mark.parametrize(
