@@ -524,28 +524,60 @@ class PartnerRanker(BaseEstimator):
         return cand[order], s1[order], F, s0, drop
 
     def rank(
-        self, query: CityQuery | int, k: int = 10, exclude_existing: bool = True, *, needs_embedding=None
+        self,
+        query: CityQuery | int,
+        k: int = 10,
+        exclude_existing: bool = True,
+        *,
+        needs_embedding=None,
+        within: np.ndarray | None = None,
     ) -> pd.DataFrame:
         """Top-``k`` partners: columns position, city_id, name, country, score and every feature.
 
         ``needs_embedding`` is the needs text's embedding, or a future of it (see
-        :func:`embed_in_background`); by default the query's needs text is embedded.
+        :func:`embed_in_background`); by default the query's needs text is embedded. ``within``
+        (booleans by position) keeps only those cities.
+        """
+        return self.rank_groups(
+            query, [(within, k)], exclude_existing=exclude_existing, needs_embedding=needs_embedding
+        )[0]
+
+    def rank_groups(
+        self,
+        query: CityQuery | int,
+        groups: list[tuple[np.ndarray | None, int]],
+        *,
+        exclude_existing: bool = True,
+        needs_embedding=None,
+    ) -> list[pd.DataFrame]:
+        """:meth:`rank` for several ``(within, k)`` at the cost of one: the features are computed once.
+
+        A filter such as "abroad" or "in the wished countries" must not starve the list, yet scoring
+        every city with the full model costs five times a request; only the best ``k`` of each
+        group by retrieval score are scored beyond the retrieved candidates.
         """
         q, F = self._side_and_features(query, needs_embedding)
         cand, s, F, s0, drop = self._score_all(q, F, exclude_existing)
-        if k > len(cand):
-            # Beyond the retrieved candidates the retrieval order goes on; the model's scores
-            # there are capped so that the list stays sorted by score.
-            rest = np.setdiff1d(np.arange(self.n_cities_), np.r_[cand, drop])
-            rest = rest[np.argsort(-s0[rest], kind="stable")][: k - len(cand)]
-            model, _, cols = self._models_for(q)
-            extra = _prob(model, F[rest] if cols is None else F[rest][:, cols])
-            cand, s = np.r_[cand, rest], np.minimum.accumulate(np.r_[s, extra])
-        top = cand[: min(k, len(cand))]
-        out = self.cities_.iloc[top].reset_index(drop=True)
-        out.insert(0, "position", top)
-        out["score"] = s[: len(top)]
-        return pd.concat([out, pd.DataFrame(F[top].astype(float), columns=list(C.ALL_COLUMNS))], axis=1)
+        model, _, cols = self._models_for(q)
+        out = []
+        for within, k in groups:
+            c, sc = (cand, s) if within is None else (cand[within[cand]], s[within[cand]])
+            if k > len(c):
+                # Beyond the retrieved candidates the retrieval order goes on; the model's scores
+                # there are capped so that the list stays sorted by score.
+                pool = np.arange(self.n_cities_) if within is None else np.flatnonzero(within)
+                rest = np.setdiff1d(pool, np.r_[cand, drop])
+                rest = rest[np.argsort(-s0[rest], kind="stable")][: k - len(c)]
+                extra = _prob(model, F[rest] if cols is None else F[rest][:, cols])
+                c, sc = np.r_[c, rest], np.minimum.accumulate(np.r_[sc, extra])
+            top = c[: min(k, len(c))]
+            frame = self.cities_.iloc[top].reset_index(drop=True)
+            frame.insert(0, "position", top)
+            frame["score"] = sc[: len(top)]
+            out.append(
+                pd.concat([frame, pd.DataFrame(F[top].astype(float), columns=list(C.ALL_COLUMNS))], axis=1)
+            )
+        return out
 
     def rank_all(self, query: CityQuery | int, *, exclude_existing: bool = True, needs_embedding=None):
         """Full ranking of all cities: the re-scored candidates first, the rest by retrieval score."""

@@ -205,6 +205,40 @@ def _preferences(
     return frame.iloc[shown.order], shortfall
 
 
+def _ranked(
+    model: Any,
+    query: CityQuery,
+    request: RecommendationRequest,
+    wanted: set[str],
+    home: str | None,
+    needs_embedding: Any,
+    *,
+    extra: int,
+) -> pd.DataFrame:
+    """The candidates the answer is chosen from: the best within the partner scope and, for a wish,
+    the best in the wished places too (with ``strict`` only those)."""
+    countries = model.cities_["country"].to_numpy()
+    allowed = None
+    if request.partner_scope != "any":
+        domestic = countries == home
+        allowed = domestic if request.partner_scope == "domestic" else ~domestic
+    wished = None
+    if wanted:
+        wished = np.isin(countries, sorted(wanted))
+        wished = wished if allowed is None else wished & allowed
+    # the role re-weighs scores, so it chooses among more
+    k = request.limit * (4 if request.role else 1) + extra
+    groups = [(wished, k)] if wished is not None and request.strict else [(allowed, k)]
+    if wished is not None and not request.strict:
+        groups.append((wished, k))
+    frames = model.rank_groups(
+        query, groups, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding
+    )
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True).drop_duplicates("position")
+
+
 def recommend(
     session: Session,
     *,
@@ -224,16 +258,10 @@ def recommend(
     if query_city is not None and request.exclude_existing:
         taken |= repositories.current_partner_ids(session, query_city.id, sorted(LINK_KINDS))
     wanted = _wished_countries(request, regions)
-    # a filter or a wish may leave few of the best: rank everything then
-    filtered = bool(wanted) or request.partner_scope != "any"
-    k = model.n_cities_ if filtered else request.limit * (4 if request.role else 1) + len(taken)
-    frame = model.rank(query, k=k, exclude_existing=request.exclude_existing, needs_embedding=needs_embedding)
+    home = query_city.country if query_city is not None else query.country
+    frame = _ranked(model, query, request, wanted, home, needs_embedding, extra=len(taken))
     needs_embedding = resolved(needs_embedding)
     frame = frame[~frame["city_id"].isin(taken)]
-    home = query_city.country if query_city is not None else query.country
-    if request.partner_scope != "any":
-        domestic = frame["country"] == home
-        frame = frame[domestic if request.partner_scope == "domestic" else ~domestic]
     frame, shortfall = _preferences(frame, request, wanted)
 
     ids = [int(i) for i in frame["city_id"]]

@@ -96,6 +96,21 @@ def test_rank_excludes_existing_partners(fitted):
     assert set(nb[q].tolist()) <= set(with_existing.position)
 
 
+def test_rank_within_keeps_only_those_cities_and_scores_as_the_full_ranking(fitted):
+    g, r = fitted
+    q = int(np.argmax(g.degrees()))
+    country = r.cities_["country"].to_numpy()
+    within = country == country[(q + 1) % g.n_cities]
+    everything, inside = r.rank_groups(q, [(None, g.n_cities), (within, 15)])
+    assert inside.position.map(lambda p: within[p]).all()
+    assert inside.score.is_monotonic_decreasing
+    assert len(inside) == min(15, int(within.sum()) - int(within[q]) - int(within[g.neighbours()[q]].sum()))
+    # the same cities in the same order as the full ranking filtered to them
+    expected = everything[everything.position.map(lambda p: within[p])].head(15)
+    assert inside.position.tolist() == expected.position.tolist()
+    assert r.rank(q, k=15).position.tolist() == everything.head(15).position.tolist()
+
+
 def test_new_city_and_predict(fitted):
     g, r = fitted
     top = r.rank(CityQuery(name="Neu", country="DE", latitude=50.0, longitude=10.0, population=5e4), k=5)

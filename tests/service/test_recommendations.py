@@ -287,7 +287,7 @@ def test_statements_after_ranking_are_counted(api: Api, served: str, monkeypatch
     assert loaded is not None and loaded.version == served
     ranked = threading.Event()
     statements: list[str] = []
-    rank = loaded.model.rank
+    rank = loaded.model.rank_groups
 
     def rank_then_count(*args, **kwargs):  # type: ignore[no-untyped-def]
         frame = rank(*args, **kwargs)
@@ -299,7 +299,7 @@ def test_statements_after_ranking_are_counted(api: Api, served: str, monkeypatch
         if ranked.is_set() and threading.get_ident() == caller:
             statements.append(statement)
 
-    monkeypatch.setattr(loaded.model, "rank", rank_then_count)
+    monkeypatch.setattr(loaded.model, "rank_groups", rank_then_count)
     caller = threading.get_ident()
     engine = api.factory.kw["bind"]
     event.listen(engine, "before_cursor_execute", count)

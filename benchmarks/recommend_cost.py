@@ -1,0 +1,128 @@
+"""In-process cost of the whole recommendation function the route calls.
+
+``service.recommendations.service.recommend``: ranking, sectors, schemes, precedents, reasons, on
+the store and promoted model of ``PARTNERMATCH_DATABASE_URL`` (the full store after
+``make database``). A fixed, seeded mix of requests is asked (known cities with and without needs,
+with and without desired countries, new cities by profile), after a warm-up round, with one thread
+for PyTorch, LightGBM and BLAS as a server worker runs. Writes p50/mean per kind to
+benchmarks/results/recommend_cost.json (or ``--output``).
+
+To compare two versions in one session, run it alternately from each checkout, e.g.
+``PYTHONPATH=/path/to/other/checkout python benchmarks/recommend_cost.py --output before-1.json``,
+three times each, and compare the medians of the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+OUT = Path(__file__).resolve().parent / "results" / "recommend_cost.json"
+NEEDS = [
+    "reduce drinking water losses and modernise the water utility",
+    "circular economy, waste sorting and composting",
+    "youth exchanges, culture and town twinning",
+    "hydrogen, renewable energy and medical devices",
+    "sustainable urban mobility and public transport",
+    "climate adaptation: flood protection and green spaces",
+]
+WISHES = ["JP", "DE", "FR", "KH", "US", "PL"]
+
+
+def requests(city_ids: list[int], n: int, seed: int) -> list[tuple[str, dict]]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(n):
+        city = int(rng.choice(city_ids))
+        needs = NEEDS[k % len(NEEDS)]
+        kind = ("known", "known+needs", "known+needs+wish", "new+needs")[k % 4]
+        if kind == "known":
+            body: dict = {"city_id": city}
+        elif kind == "known+needs":
+            body = {"city_id": city, "needs": needs}
+        elif kind == "known+needs+wish":
+            body = {"city_id": city, "needs": needs, "desired_countries": [WISHES[k % len(WISHES)]]}
+        else:
+            lat, lon = rng.uniform(40, 55), rng.uniform(-5, 25)
+            body = {
+                "city": {"name": f"Newtown {k}", "country": "DE", "latitude": lat, "longitude": lon},
+                "needs": needs,
+            }
+        out.append((kind, {**body, "limit": 10}))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--output", type=Path, default=OUT)
+    args = ap.parse_args()
+
+    import torch
+    from sqlalchemy import select
+    from threadpoolctl import threadpool_limits
+
+    import service
+    from db.session import make_engine, make_session_factory
+    from db.tables import City
+    from service.catalogue_holder import CatalogueHolder
+    from service.config import get_settings
+    from service.model_holder import ModelHolder
+    from service.recommendations.schemas import RecommendationRequest
+    from service.recommendations.service import recommend
+
+    torch.set_num_threads(1)
+    threadpool_limits(1)
+    settings = get_settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    holder = ModelHolder(factory, cache_dir=settings.model_dir, poll_seconds=3600)
+    holder.refresh()
+    loaded = holder.current
+    if loaded is None:
+        raise SystemExit("no promoted model: run `make database` first")
+    catalogue = CatalogueHolder(settings.curated_dir / "regions.json")
+    trained = set(loaded.model.cities_["city_id"].tolist())
+    with factory() as session:
+        ids = sorted(i for i in session.scalars(select(City.id)) if i in trained)
+    asked = requests(ids, args.requests, args.seed)
+
+    def run(body: dict) -> float:
+        request = RecommendationRequest.model_validate(body)
+        with factory() as session:
+            t = time.perf_counter()
+            recommend(
+                session, loaded=loaded, request=request,
+                regions_path=settings.curated_dir / "regions.json", catalogue=catalogue,
+            )  # fmt: skip
+            return time.perf_counter() - t
+
+    for _, body in asked[:20]:  # warm-up: caches, lazy imports, the catalogue index
+        run(body)
+    times: dict[str, list[float]] = {}
+    for kind, body in asked:
+        times.setdefault(kind, []).append(run(body))
+    every = [t for ts in times.values() for t in ts]
+    report = {
+        "code": str(Path(service.__file__).resolve().parent.parent),
+        "model_version": loaded.version,
+        "requests": len(every),
+        "p50_ms": round(float(np.median(every)) * 1000, 2),
+        "mean_ms": round(float(np.mean(every)) * 1000, 2),
+        "by_kind": {
+            kind: {"n": len(ts), "p50_ms": round(float(np.median(ts)) * 1000, 2)}
+            for kind, ts in times.items()
+        },
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
