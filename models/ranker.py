@@ -35,6 +35,7 @@ from sklearn.base import BaseEstimator
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
+from db.progress import stage
 from features import columns as C
 from features.geo import QuerySide, repeat_side
 from features.graph import unit_xyz
@@ -208,21 +209,24 @@ class PartnerRanker(BaseEstimator):
             raise ValueError(f"query_weighting must be 'cold', 'all' or 'none', not {self.query_weighting!r}")
         if (profile_embeddings is None or group_embeddings is None) and self.embedder is not None:
             if not hasattr(self.embedder, "encoder_"):
-                self.embedder.fit()
+                with stage("load the embedding model"):
+                    self.embedder.fit()
             if profile_embeddings is None:
-                profile_embeddings = embed_texts(
-                    graph.cities["profile_text"].fillna("").tolist(), embedder=self.embedder, cache=cache
-                )
+                texts = graph.cities["profile_text"].fillna("").tolist()
+                with stage("city profile embeddings", texts=len(texts)):
+                    profile_embeddings = embed_texts(texts, embedder=self.embedder, cache=cache)
             if group_embeddings is None:
                 texts = [group_text(g) for g in graph.groups]
-                group_embeddings = embed_texts(texts, embedder=self.embedder, cache=cache)
+                with stage("group embeddings", texts=len(texts)):
+                    group_embeddings = embed_texts(texts, embedder=self.embedder, cache=cache)
         self.rng_ = np.random.default_rng(self.random_state)
         self.n_cities_ = graph.n_cities
         self.cities_ = graph.cities[["city_id", "name", "country"]].reset_index(drop=True)
         self.neighbours_ = graph.neighbours()
-        self.featurizer_ = PairFeaturizer(n_near=self.n_near_towns, n_near_wide=self.n_near_wide).fit(
-            graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
-        )
+        with stage("pair features", cities=graph.n_cities):
+            self.featurizer_ = PairFeaturizer(n_near=self.n_near_towns, n_near_wide=self.n_near_wide).fit(
+                graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
+            )
         t = self.featurizer_.table_
         k_near = min(100, max(graph.n_cities - 1, 1))
         xyz = unit_xyz(t.latitude, t.longitude)
@@ -235,37 +239,52 @@ class PartnerRanker(BaseEstimator):
         # a positive whose partner would be left with no link and no group is a pattern the
         # store never shows at scoring time (see GraphData.visible), so it is not learnt
         self._stays_visible = (deg >= 2) | (graph.group_counts() > 0)
-        X, y, w = self._warm_rows()
-        self.warm_model_, self.warm_candidates_ = self._fit_pair(
-            X, y, w, extra_trees=self.extra_trees, max_bin=self.max_bin
-        )
+        X, y, w = self._rows("warm rows", self._warm_rows)
+        with stage("warm model", rows=len(y)):
+            self.warm_model_, self.warm_candidates_ = self._fit_pair(
+                X, y, w, extra_trees=self.extra_trees, max_bin=self.max_bin
+            )
         del X, y, w
         if self.n_rerank_queries > 0:
-            X, y, sizes = self._rerank_rows()
-            self.warm_model_ = LGBMRanker(
-                n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
-                min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1,
-                colsample_bytree=0.8, extra_trees=self.extra_trees, max_bin=self.max_bin, n_jobs=self.n_jobs,
-                random_state=self.random_state, verbose=-1, lambdarank_truncation_level=30,
-            ).fit(X, y, group=sizes)  # fmt: skip
+            X, y, sizes = self._rows("rerank rows", self._rerank_rows)
+            with stage("rerank model", rows=len(y)):
+                self.warm_model_ = LGBMRanker(
+                    n_estimators=self.n_estimators, learning_rate=self.learning_rate,
+                    num_leaves=self.num_leaves, min_child_samples=self.min_child_samples, subsample=0.8,
+                    subsample_freq=1, colsample_bytree=0.8, extra_trees=self.extra_trees,
+                    max_bin=self.max_bin, n_jobs=self.n_jobs, random_state=self.random_state, verbose=-1,
+                    lambdarank_truncation_level=30,
+                ).fit(X, y, group=sizes)  # fmt: skip
             self.warm_model_.set_params(n_jobs=1)
             del X, y, sizes
         # each model draws from its own stream: changing how one samples leaves the others as they were
         self.rng_ = np.random.default_rng([self.random_state, 1])
-        X, y, w = self._cold_rows()
-        self.cold_model_, self.cold_candidates_ = self._fit_pair(
-            X[:, _COLD_IDX], y, w, extra_trees=self.extra_trees, max_bin=self.max_bin
-        )
+        X, y, w = self._rows("cold rows", self._cold_rows)
+        with stage("cold model", rows=len(y)):
+            self.cold_model_, self.cold_candidates_ = self._fit_pair(
+                X[:, _COLD_IDX], y, w, extra_trees=self.extra_trees, max_bin=self.max_bin
+            )
         del X, y, w
         self.theme_model_, self.theme_candidates_ = None, None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
             self.rng_ = np.random.default_rng([self.random_state, 2])
-            X, y, w = self._theme_rows(graph, profile_embeddings, group_embeddings)
-            self.theme_model_, self.theme_candidates_ = self._fit_pair(
-                X, y, w, extra_trees=False, max_bin=255
+            X, y, w = self._rows(
+                "theme rows", lambda: self._theme_rows(graph, profile_embeddings, group_embeddings)
             )
+            with stage("theme model", rows=len(y)):
+                self.theme_model_, self.theme_candidates_ = self._fit_pair(
+                    X, y, w, extra_trees=False, max_bin=255
+                )
         del self._near, self._by_country, self.rng_, self._mean_degree, self._stays_visible
         return self
+
+    @staticmethod
+    def _rows(name: str, build: Callable[[], tuple]) -> tuple:
+        """Training examples built by ``build``, as a stage that counts them and their positives."""
+        with stage(name) as progress:
+            X, y, third = build()
+            progress.count(rows=len(y), positives=int(np.count_nonzero(y)))
+        return X, y, third
 
     def _fit_pair(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, *, extra_trees: bool, max_bin: int):
         """The full model and the retrieval model, trained on the same examples with the same splits."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from db.progress import stage
 from db.repositories import EmbeddingCache, data_snapshot_hash
 from db.tables import ModelVersion
 from features.text import SentenceEmbedder
@@ -41,10 +42,13 @@ def train_and_register(
     """
     params = dict(params or {})
     start = time.perf_counter()
-    graph = load_graph(session)
-    data_hash = data_snapshot_hash(session)
+    with stage("load the store") as progress:
+        graph = load_graph(session)
+        data_hash = data_snapshot_hash(session)
+        progress.count(cities=graph.n_cities, links=int(len(graph.links)), groups=len(graph.groups))
     ranker = build_ranker(seed=seed, embedding_model=embedding_model, **params)
-    ranker.fit(graph, cache=EmbeddingCache(session))
+    with stage("fit the ranker"):
+        ranker.fit(graph, cache=EmbeddingCache(session))
     fit_seconds = time.perf_counter() - start
     metrics: dict[str, Any] = {
         "train": {
@@ -68,7 +72,10 @@ def train_and_register(
     stored_params = {**ranker.get_params(deep=False), "seed": seed}
     stored_params.pop("embedder", None)
     stored_params["embedding_model"] = embedding_model or "all-MiniLM-L6-v2 (packaged)"
-    row = registry.register(session, model=ranker, metrics=metrics, params=stored_params, data_hash=data_hash)
+    with stage("register the model"):
+        row = registry.register(
+            session, model=ranker, metrics=metrics, params=stored_params, data_hash=data_hash
+        )
     logger.info("trained model", extra={"fields": {"version": row.version, **metrics["train"]}})
     if promote:
         registry.promote(session, row.version)
@@ -86,7 +93,8 @@ def evaluate_graph(
     settings: tuple[str, ...] = ("leave_one_out", "cold_start", "themed"),
 ) -> dict[str, Any]:
     """Held-out evaluation of the production ranker and the baselines (same seed, same numbers)."""
-    embedder = SentenceEmbedder(model_name=embedding_model).fit()
+    with stage("load the embedding model"):
+        embedder = SentenceEmbedder(model_name=embedding_model).fit()
     return run_evaluation(
         graph,
         make_ranker=lambda: build_ranker(seed=seed, embedding_model=embedding_model, **(params or {})),
@@ -100,7 +108,10 @@ def evaluate_graph(
 
 def evaluate_store(session: Session, **kwargs: Any) -> dict[str, Any]:
     """:func:`evaluate_graph` on everything in the store."""
-    return evaluate_graph(load_graph(session), session=session, **kwargs)
+    with stage("load the store") as progress:
+        graph = load_graph(session)
+        progress.count(cities=graph.n_cities, links=int(len(graph.links)), groups=len(graph.groups))
+    return evaluate_graph(graph, session=session, **kwargs)
 
 
 def summarise(report: dict[str, Any]) -> dict[str, float]:

@@ -16,6 +16,7 @@ from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
 from service.config import get_settings
 from service.logs import configure_logging, log_fields
+from service.progress import show_progress
 
 app = typer.Typer(
     help="partnermatch: partner cities, sectors and funding schemes for city-to-city cooperation.",
@@ -110,22 +111,22 @@ def import_cmd(
     settings = get_settings()
     factory = _factory()
     directory = data_dir or settings.data_dir
+    if dataset != "all" and dataset not in DATASETS:
+        _fail(f"unknown dataset {dataset!r}; choose all or one of {', '.join(DATASETS)}")
     try:
-        if dataset == "all":
-            reports = import_all(factory, curated_dir=settings.curated_dir, data_dir=directory)
-        elif dataset in DATASETS:
-            reports = [
-                import_dataset(
-                    factory,
-                    dataset,
-                    curated_dir=settings.curated_dir,
-                    data_dir=directory,
-                    paths=list(paths or []),
-                )
-            ]
-        else:
-            _fail(f"unknown dataset {dataset!r}; choose all or one of {', '.join(DATASETS)}")
-            return
+        with show_progress():
+            if dataset == "all":
+                reports = import_all(factory, curated_dir=settings.curated_dir, data_dir=directory)
+            else:
+                reports = [
+                    import_dataset(
+                        factory,
+                        dataset,
+                        curated_dir=settings.curated_dir,
+                        data_dir=directory,
+                        paths=list(paths or []),
+                    )
+                ]
     except ImportFileError as exc:
         _fail(f"import failed, nothing was written: {exc}")
         return
@@ -189,7 +190,7 @@ def train_cmd(
         if current is not None:
             typer.echo(f"model {current.version} is already promoted; nothing to do")
             return
-    with session_scope(factory) as session:
+    with show_progress(), session_scope(factory) as session:
         row = train_and_register(
             session,
             seed=seed,
@@ -232,7 +233,7 @@ def evaluate_cmd(
     bad = sorted(set(overrides) - allowed)
     if bad:
         _fail(f"--params: unknown parameter(s) {bad}; choose from {sorted(allowed)}")
-    with _factory()() as session:
+    with show_progress(), _factory()() as session:
         report = evaluate_store(
             session,
             seed=seed,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.gazetteer import Gazetteer
 from db.importers import curated, interreg, twins, urbact, worldbank
 from db.importers.common import ImportFileError, ImportReport
+from db.progress import stage
 from db.session import session_scope
 from db.tables import Base
 
@@ -23,9 +24,12 @@ DATASETS = ("curated", "worldbank", "twins", "urbact", "interreg")
 
 def _run(factory: sessionmaker[Session], name: str, step: Callable[[Session], ImportReport]) -> ImportReport:
     start = time.perf_counter()
-    with session_scope(factory) as session:
-        report = step(session)
-    with session_scope(factory) as session:
+    with stage(f"import {name}") as progress:
+        with session_scope(factory) as session:
+            report = step(session)
+        tables = report.to_dict()["tables"].values()
+        progress.count(**{k: sum(t[k] for t in tables) for k in ("inserted", "updated", "unchanged")})
+    with stage("planner statistics"), session_scope(factory) as session:
         refresh_statistics(session)
     report.notes.append(f"{name} took {time.perf_counter() - start:.1f} s")
     logger.info("imported %s", name, extra={"fields": {"dataset": name, **report.to_dict()}})
