@@ -430,6 +430,62 @@ def funded_cooperation_rows(session: Session) -> list[dict[str, Any]]:
     return list(coops.values())
 
 
+def stated_needs(session: Session, city_ids: Sequence[int]) -> dict[int, tuple[str, list[str]]]:
+    """What each city's profile says it needs: its needs text with its challenges, and its sectors.
+
+    Only cities with a profile that states something are in the answer.
+    """
+    if not city_ids:
+        return {}
+    columns = CityProfile.city_id, CityProfile.needs_text, CityProfile.challenges, CityProfile.sectors
+    ids = list(dict.fromkeys(city_ids))
+    out = {}
+    for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+        stmt = select(*columns).where(CityProfile.city_id.in_(ids[start : start + 900]))
+        for city_id, needs, challenges, sectors in session.execute(stmt):
+            text = " ".join([needs or "", *map(str, challenges or [])]).strip()
+            if text or sectors:
+                out[city_id] = (text, list(sectors or []))
+    return out
+
+
+def sectored_cooperation_rows(session: Session) -> list[dict[str, Any]]:
+    """Cooperations with at least one sector: their members, each member's country and the outcome
+    (a few hundred rows; the precedents of similar pairs are chosen among them)."""
+    sectored = select(CooperationSector.cooperation_id).distinct()
+    stmt = select(
+        Cooperation.id, Cooperation.kind, Cooperation.title, Cooperation.success,
+        Cooperation.outcome_summary, Cooperation.outcome_indicators, Cooperation.start_year,
+    ).where(Cooperation.id.in_(sectored))  # fmt: skip
+    coops: dict[int, dict[str, Any]] = {
+        r.id: {
+            "id": r.id,
+            "kind": r.kind,
+            "title": r.title,
+            "success": r.success,
+            "outcome_summary": r.outcome_summary,
+            "outcome_indicators": tuple(r.outcome_indicators or ()),
+            "start_year": r.start_year,
+            "sectors": set(),
+            "members": [],
+            "member_countries": [],
+        }
+        for r in session.execute(stmt)
+    }
+    members = (
+        select(CooperationMember.cooperation_id, CooperationMember.city_id, City.country)
+        .join(City, City.id == CooperationMember.city_id)
+        .where(CooperationMember.cooperation_id.in_(sectored))
+    )
+    for coop_id, city_id, country in session.execute(members):
+        coops[coop_id]["members"].append(city_id)
+        coops[coop_id]["member_countries"].append(country)
+    sectors = select(CooperationSector.cooperation_id, CooperationSector.sector_id)
+    for coop_id, sector_id in session.execute(sectors):
+        coops[coop_id]["sectors"].add(sector_id)
+    return list(coops.values())
+
+
 def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
     """Changes when sectors, schemes or cooperations are added or edited.
 

@@ -561,6 +561,11 @@ class PartnerRanker(BaseEstimator):
             query, [(within, k)], exclude_existing=exclude_existing, needs_embedding=needs_embedding
         )[0]
 
+    @property
+    def city_log_population(self) -> np.ndarray:
+        """log10 of each store city's population, by position (NaN where unknown)."""
+        return self.featurizer_.table_.log_population
+
     def rank_groups(
         self,
         query: CityQuery | int,

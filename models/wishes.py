@@ -19,6 +19,15 @@ import numpy as np
 # fewer than 10 wished partners in 7, 56, 98 and 157 queries: 0.02 drops the clearly weak matches
 # at a small cost (the metric, whose partner is always in the wished country, favours no floor).
 WISH_FLOOR = 0.02
+# ``population: "similar"``: a partner from 1/3 to 3 times the city's population (a town of 40,000
+# and a city of 120,000 are peers; a city of a million is not)
+SIMILAR_POPULATION_FACTOR = 3.0
+
+
+def similar_population(log_population: np.ndarray, population: float) -> np.ndarray:
+    """Which cities (by log10 population, NaN where unknown) are of a size similar to ``population``."""
+    gap = np.abs(np.asarray(log_population, dtype=float) - np.log10(population))
+    return np.nan_to_num(gap, nan=np.inf) <= np.log10(SIMILAR_POPULATION_FACTOR)
 
 
 @dataclass(frozen=True)

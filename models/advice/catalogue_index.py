@@ -15,6 +15,7 @@ from db import repositories
 from db.repositories import EmbeddingCache
 from features.text import SentenceEmbedder, embed_texts
 from models.advice.lru import LRUCache
+from models.advice.precedents import SectoredCooperations
 from models.advice.schemes import FundedCooperation, SchemeFunding, group_by_scheme
 from models.advice.sectors import SectorInfo
 from models.funding import CountryRules, RegionResolver, sector_parents_from
@@ -48,6 +49,8 @@ class CatalogueIndex:
     funded_by_scheme: dict[str, SchemeFunding]
     # scheme id -> the countries its country rules fail (the first, cheap pass of scheme matching)
     country_rules: dict[str, CountryRules]
+    # cooperations that have sectors (a few hundred): the precedents of similar pairs
+    sectored: SectoredCooperations
     # eligibility verdicts by (scheme, parties, year): valid as long as this index. Bounded:
     # a verdict is a few dozen Python objects, and an unbounded cache made every full garbage
     # collection (one every few dozen requests) slower, up to a fifth of a second.
@@ -118,5 +121,6 @@ def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path
         },
         regions=regions,
         country_rules={str(s["id"]): CountryRules.of(s, countries, regions) for s in schemes},
+        sectored=SectoredCooperations(repositories.sectored_cooperation_rows(session)),
         sector_parents=sector_parents_from([{"id": s.id, "parent": s.parent} for s in sectors]),
     )

@@ -8,6 +8,8 @@ import numpy as np
 
 from features import columns as C
 
+SIMILAR_SIZE = "Similar population size"
+
 
 def _get(row: Mapping[str, float], key: str) -> float:
     v = row.get(key, np.nan)
@@ -101,7 +103,7 @@ def reasons(
         out.append((2.5, "Both among the ten largest cities of their countries"))
     gap = _get(feature_row, C.LOG_POP_RATIO)
     if np.isfinite(gap) and abs(gap) < 0.3:
-        out.append((2, "Similar population size"))
+        out.append((2, SIMILAR_SIZE))
     tz = _get(feature_row, C.TZ_DIFF_HOURS)
     if np.isfinite(tz) and tz <= 1 and _get(feature_row, C.SAME_COUNTRY) != 1:
         out.append((1, "Same or adjacent time zone"))

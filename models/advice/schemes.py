@@ -5,6 +5,11 @@ within each tier by a fit score mixing the needs text against the scheme's
 description, the overlap of the suggested sectors with the scheme's sectors, and
 precedent: cooperations the scheme funded between cities of the same countries or
 in the same sectors.
+
+A scheme for some countries that funded this kind of cooperation (in these sectors, between
+cities of these two countries) and is not ruled out goes before every scheme that did not, and
+before every catch-all open to all countries (such as the city's own budget, which stays in the
+list after it).
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from functools import lru_cache
 import numpy as np
 
 from models.funding import CountryRules, Eligibility, Party, RegionResolver, check_scheme
-from models.funding.registry import party_fields_read
+from models.funding.registry import codes, party_fields_read
 
 TEXT_WEIGHT = 0.45
 SECTOR_WEIGHT = 0.35
 PRECEDENT_WEIGHT = 0.2
 TIER = {True: 2, None: 1, False: 0}
+# added to the tier of a scheme with a fitting funded precedent: above an eligible catch-all
+FUNDED_PRECEDENT = 2
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class SchemeSuggestion:
     eligibility: Eligibility
     partner_city_id: int | None
     reasons: tuple[str, ...]
+    # the partners the scheme is not ruled out for, best first
+    partner_city_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,17 @@ class SchemeFunding:
 
     def in_sectors(self, sectors: frozenset[str]) -> int:
         """How many were in any of these sectors."""
-        return len(frozenset().union(*(self.by_sector.get(s, frozenset()) for s in sectors)))
+        return len(self._in(sectors))
+
+    def between_in(self, countries: frozenset[str], sectors: frozenset[str]) -> int:
+        """How many were between cities of all these countries and in any of these sectors."""
+        if not countries or not sectors:
+            return 0
+        pair = frozenset.intersection(*(self.by_country.get(c, frozenset()) for c in countries))
+        return len(pair & self._in(sectors))
+
+    def _in(self, sectors: frozenset[str]) -> frozenset[int]:
+        return frozenset().union(*(self.by_sector.get(s, frozenset()) for s in sectors))
 
 
 NO_FUNDING = SchemeFunding.of(())
@@ -88,12 +107,17 @@ def group_by_scheme(funded: Iterable[FundedCooperation]) -> dict[str, SchemeFund
     return {scheme_id: SchemeFunding.of(coops) for scheme_id, coops in out.items()}
 
 
-def _precedent(countries: frozenset[str], same_sectors: int, funded: SchemeFunding):
-    """(value, reason) of a scheme's past funding between these countries and in these sectors."""
+def _precedent(countries: frozenset[str], sectors: frozenset[str], same_sectors: int, funded: SchemeFunding):
+    """(value, fits, reason) of a scheme's past funding between these countries and in these sectors;
+    ``fits`` when it funded cooperations in these sectors between these countries."""
     same_countries = funded.between(countries)
     if not same_countries and not same_sectors:
-        return 0.0, None
+        return 0.0, False, None
     value = min(1.0, 0.6 * min(same_countries, 3) / 3 + 0.4 * min(same_sectors, 5) / 5)
+    fitting = funded.between_in(countries, sectors) if len(countries) > 1 else 0
+    if fitting:
+        like = f"{fitting} cooperation{'s' if fitting > 1 else ''} like this"
+        return value, True, f"Precedent: funded {like} between these countries"
     parts = []
     if same_countries:
         parts.append(
@@ -101,7 +125,13 @@ def _precedent(countries: frozenset[str], same_sectors: int, funded: SchemeFundi
         )
     if same_sectors:
         parts.append(f"{same_sectors} in these sectors")
-    return value, "Precedent: " + ", ".join(parts)
+    return value, False, "Precedent: " + ", ".join(parts)
+
+
+def catch_all(scheme: Mapping[str, object]) -> bool:
+    """Whether a scheme is open to every country: its funded precedents say nothing of a fit."""
+    elig: Mapping[str, object] = scheme.get("eligibility") or {}  # type: ignore[assignment]
+    return codes(elig.get("applicant_countries")) is None and codes(elig.get("partner_countries")) is None
 
 
 def suggest_schemes(
@@ -155,34 +185,41 @@ def suggest_schemes(
         text = texts[k]
         funded = funded_by_scheme.get(str(scheme["id"]), NO_FUNDING)
         same_sectors = funded.in_sectors(wanted)
-        precedents = [_precedent(countries, same_sectors, funded) for countries in pair_countries]
+        precedents = [_precedent(countries, wanted, same_sectors, funded) for countries in pair_countries]
+        bonus = [0 if catch_all(scheme) else FUNDED_PRECEDENT * fitting for _, fitting, _ in precedents]
         base = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap
-        per_pair = [base + PRECEDENT_WEIGHT * value for value, _ in precedents]
+        per_pair = [base + PRECEDENT_WEIGHT * value for value, _, _ in precedents]
         rules = (country_rules or {}).get(str(scheme["id"])) or CountryRules.of(
             scheme, {city.country, *partner_countries}, regions
         )
         excluded = {country: rules.rules_out(city.country, country) for country in partner_countries}
         pair_excluded = [excluded[p.country] for _, p in pairs]
         bound = max(
-            (TIER[False] if x else TIER[True]) + f for x, f in zip(pair_excluded, per_pair, strict=True)
+            (TIER[False] if x else TIER[True] + b) + f
+            for x, f, b in zip(pair_excluded, per_pair, bonus, strict=True)
         )
-        fits.append((bound, k, shared, text, per_pair, pair_excluded, precedents))
+        fits.append((bound, k, shared, text, per_pair, pair_excluded, precedents, bonus))
     fits.sort(key=lambda f: -f[0])
 
     def check(scheme: Mapping[str, object], read: frozenset[str], j: int) -> Eligibility:
         return _eligibility(scheme, city, pairs[j][1], read, year, regions, sector_parents, cache)
 
     out: list[SchemeSuggestion] = []
-    for bound, k, shared, text, per_pair, pair_excluded, precedents in fits:
+    for bound, k, shared, text, per_pair, pair_excluded, precedents, bonus in fits:
         if len(out) >= limit and out[limit - 1].score > round(bound, 4):
             break
         scheme = schemes[k]
         read = party_fields_read(scheme.get("eligibility") or {})  # type: ignore[arg-type]
         best: tuple[float, int, Eligibility | None] | None = None
+        open_to = []
         for j in range(len(pairs)):
             # an excluded pair's tier is known; its rule details are built only if it is chosen
             elig = None if pair_excluded[j] else check(scheme, read, j)
-            score = round((TIER[False] if elig is None else TIER[elig.eligible]) + per_pair[j], 4)
+            tier = TIER[False] if elig is None else TIER[elig.eligible]
+            if tier != TIER[False]:
+                open_to.append(pairs[j][0])
+                tier += bonus[j]
+            score = round(tier + per_pair[j], 4)
             if best is None or score > best[0]:
                 best = (score, j, elig)
         assert best is not None
@@ -193,8 +230,8 @@ def suggest_schemes(
             reasons.append(f"Funds {', '.join(sorted(shared))}")
         if text >= 0.35:
             reasons.append("Its description matches your needs")
-        if precedents[j][1]:
-            reasons.append(precedents[j][1])
+        if precedents[j][2]:
+            reasons.append(precedents[j][2])
         out.append(
             SchemeSuggestion(
                 scheme_id=str(scheme["id"]),
@@ -203,6 +240,7 @@ def suggest_schemes(
                 eligibility=elig,
                 partner_city_id=pairs[j][0],
                 reasons=tuple(reasons),
+                partner_city_ids=tuple(p for p in open_to if p is not None),
             )
         )
         out.sort(key=lambda s: (-s.score, s.scheme_id))

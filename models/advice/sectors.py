@@ -20,6 +20,9 @@ OWN_WEIGHT = 0.35
 PARTNER_WEIGHT = 0.5
 # cosine similarities of MiniLM embeddings below this carry little meaning
 TEXT_FLOOR = 0.15
+# a sector the needs text matches at least this well (after the floor) is one the city needs
+NEEDED_TEXT = 0.25
+NEEDED_SECTORS = 3
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,25 @@ def _text_scores(needs_embedding: np.ndarray | None, sector_embeddings: np.ndarr
         return np.zeros(len(sector_embeddings))
     sims = sector_embeddings @ needs_embedding
     return np.clip((sims - TEXT_FLOOR) / (1 - TEXT_FLOOR), 0, 1)
+
+
+def needed_sectors(
+    sectors: Sequence[SectorInfo],
+    sector_embeddings: np.ndarray,
+    *,
+    needs_embedding: np.ndarray | None,
+    requested: Sequence[str] = (),
+    limit: int = NEEDED_SECTORS,
+) -> list[str]:
+    """The sectors a request is about: those asked for, else the ones its needs text matches best.
+
+    The role and the precedents are chosen for these, before partners are known.
+    """
+    if requested:
+        return list(dict.fromkeys(requested))
+    text = _text_scores(needs_embedding, sector_embeddings)
+    best = np.argsort(-text, kind="stable")[:limit]
+    return [sectors[k].id for k in best if text[k] >= NEEDED_TEXT]
 
 
 def suggest_sectors(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from db.city_names import Match
 from db.tables import Role
-from models.wishes import WISH_FLOOR
+from models.wishes import SIMILAR_POPULATION_FACTOR, WISH_FLOOR
 from service.cities.schemas import CitySummary
 from service.common import MAX_NEEDS_CHARS, upper_iso2
 from service.cooperations.schemas import OutcomeIndicator
@@ -93,7 +93,19 @@ class RecommendationRequest(BaseModel):
         description="`abroad`: only partners in other countries; `domestic`: only in the city's own country; "
         "`any` (the API's default): both. The planner page and the widget ask for `abroad` unless told",
     )
-    role: Role | None = None
+    role: Role | None = Field(
+        None,
+        description="`learner`: partners experienced in the sectors you need (their cooperations there, "
+        "successful ones counting double) move up; `mentor`: cities that need what this city has done move "
+        "up (their stated needs where a profile states them, else their own cooperations' sectors and "
+        "network themes, as the reasons say); `peer`: no lean",
+    )
+    population: Literal["similar"] | None = Field(
+        None,
+        description=f"`similar`: only partners from 1/{SIMILAR_POPULATION_FACTOR:g} to "
+        f"{SIMILAR_POPULATION_FACTOR:g} times the city's population (it must be known: in the store, or "
+        "`city.population`); partners of unknown size are left out",
+    )
     exclude_existing: bool = True
     limit: Annotated[int, Field(ge=1, le=100)] = 10
 
@@ -110,6 +122,8 @@ class RecommendationRequest(BaseModel):
 
 
 class Precedent(BaseModel):
+    """A past cooperation backing a partner: its own in the sectors asked about, then similar pairs'."""
+
     cooperation_id: int
     title: str
     cities: list[str]
@@ -119,6 +133,11 @@ class Precedent(BaseModel):
     outcome_indicators: list[OutcomeIndicator] = Field(default=[], description="Measured results")
     kind: str | None = None
     start_year: int | None = None
+    basis: Literal["partner", "similar_pair"] = Field(
+        "partner",
+        description="`partner`: one of the partner's own cooperations; `similar_pair`: between cities "
+        "of the same two countries, in the sectors asked about",
+    )
 
 
 class PartnerSuggestion(BaseModel):
@@ -149,7 +168,13 @@ class FundingSuggestion(BaseModel):
     eligible: bool | None
     checks: list[RuleCheck] = []
     to_confirm: list[str] = []
-    partner_city_id: int | None = None
+    partner_city_id: int | None = Field(
+        None, description="The listed partner the checks are shown for (the best pair)"
+    )
+    partner_city_ids: list[int] = Field(
+        [],
+        description="Every listed partner the scheme may fund a cooperation with (not ruled out), best first",
+    )
     reasons: list[str] = []
 
 

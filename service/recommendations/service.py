@@ -20,16 +20,17 @@ from db import repositories
 from db.city_names import Match, match_city
 from db.errors import InvalidInput, NotFound
 from db.tables import City
-from features import columns as C
 from models.advice.catalogue_index import CatalogueIndex
+from models.advice.explain import SIMILAR_SIZE
 from models.advice.explain import reasons as explain_reasons
-from models.advice.precedents import select_precedents, track_record
+from models.advice.precedents import Chosen, select_precedents, track_record
+from models.advice.roles import ROLE_BOOST, learner_fit, mentor_fit, offered_sectors
 from models.advice.schemes import suggest_schemes
-from models.advice.sectors import suggest_sectors
+from models.advice.sectors import needed_sectors, suggest_sectors
 from models.dataset import CityQuery
 from models.funding import Party
 from models.store import LINK_KINDS
-from models.wishes import WISH_FLOOR, order_by_wishes
+from models.wishes import WISH_FLOOR, order_by_wishes, similar_population
 from service.catalogue_holder import CatalogueHolder
 from service.cities.schemas import CitySummary
 from service.model_holder import LoadedModel, resolved
@@ -45,11 +46,9 @@ from service.recommendations.schemas import (
     WishShortfall,
 )
 
-# how much a fitting role lifts a score (wished places are a constraint: models.wishes)
-ROLE_BOOST = 0.25
 PRECEDENTS_PER_PARTNER = 3
-# funding is checked against the best few partners (a scheme needs one eligible pair)
-FUNDING_PARTNERS = 3
+# funding is checked against the listed partners up to this rank (a scheme names those it may fund)
+FUNDING_PARTNERS = 10
 SUGGESTED_SECTORS = 5
 SUGGESTED_SCHEMES = 5
 
@@ -175,17 +174,12 @@ def _wished_countries(request: RecommendationRequest, regions: dict[str, Any]) -
 
 
 def _preferences(
-    frame: pd.DataFrame, request: RecommendationRequest, wanted: set[str]
+    frame: pd.DataFrame, request: RecommendationRequest, wanted: set[str], lean: np.ndarray | None
 ) -> tuple[pd.DataFrame, WishShortfall | None]:
     """The partners to show: the wished places first (with ``strict`` only those), leaning towards
-    the role; and the shortfall when the wished places could not fill the list."""
+    the role (``lean``, 0..1 per row); and the shortfall when the wished places could not fill the list."""
     score = frame["score"].to_numpy(dtype=float).copy()
-    if request.role and len(frame) and C.CANDIDATE_DEGREE in frame:
-        experience = np.log1p(frame[C.CANDIDATE_DEGREE].to_numpy(dtype=float))
-        spread = experience.max() - experience.min()
-        rel = (experience - experience.min()) / spread if spread > 0 else np.zeros(len(frame))
-        # a learner wants experienced partners, a mentor cities that can learn, a peer neither
-        lean = {"learner": rel, "mentor": 1 - rel, "peer": np.zeros(len(frame))}[request.role]
+    if lean is not None:
         score = score * (1 + ROLE_BOOST * lean)
     desired = frame["country"].isin(wanted).to_numpy() if wanted else np.zeros(len(frame), dtype=bool)
     frame = frame.assign(score=score, desired=desired)
@@ -205,6 +199,58 @@ def _preferences(
     return frame.iloc[shown.order], shortfall
 
 
+def _role_fits(
+    session: Session,
+    frame: pd.DataFrame,
+    request: RecommendationRequest,
+    *,
+    loaded: LoadedModel,
+    index: CatalogueIndex,
+    needed: list[str],
+    query_city: City | None,
+    query_name: str,
+) -> tuple[np.ndarray | None, dict[int, str]]:
+    """Each candidate's fit to the planner's role (0..1, aligned with ``frame``) and its reason."""
+    if request.role not in ("learner", "mentor") or not len(frame):
+        return None, {}
+    ids = [int(i) for i in frame["city_id"]]
+    history = index.cooperation_history(session, ids)
+    names = {s.id: s.name for s in index.sectors}
+    if request.role == "learner":
+        fits = [learner_fit(track_record("", history.get(i, [])), needed, names) for i in ids]
+    else:
+        stated = _stated_sectors(session, ids, loaded=loaded, index=index)
+        own = None
+        if query_city is not None:
+            own = track_record(query_name, index.cooperation_history(session, [query_city.id])[query_city.id])
+        offered = offered_sectors(own, needed)
+        fits = [
+            mentor_fit(
+                offered,
+                stated=stated.get(i),
+                record=track_record("", history.get(i, [])),
+                mentor_name=query_name,
+                names=names,
+            )
+            for i in ids
+        ]
+    reasons = {i: f.reason for i, f in zip(ids, fits, strict=True) if f.reason}
+    return np.array([f.value for f in fits]), reasons
+
+
+def _stated_sectors(
+    session: Session, ids: list[int], *, loaded: LoadedModel, index: CatalogueIndex
+) -> dict[int, frozenset[str]]:
+    """The sectors each city's profile says it needs (its own sectors, or those its text matches)."""
+    out = {}
+    for city_id, (text, sectors) in repositories.stated_needs(session, ids).items():
+        matched = needed_sectors(
+            index.sectors, index.sector_embeddings, needs_embedding=resolved(loaded.embed_needs(text))
+        )
+        out[city_id] = frozenset(sectors) | frozenset(matched)
+    return out
+
+
 def _ranked(
     model: Any,
     query: CityQuery,
@@ -213,6 +259,7 @@ def _ranked(
     home: str | None,
     needs_embedding: Any,
     *,
+    population: float | None,
     extra: int,
 ) -> pd.DataFrame:
     """The candidates the answer is chosen from: the best within the partner scope and, for a wish,
@@ -222,6 +269,9 @@ def _ranked(
     if request.partner_scope != "any":
         domestic = countries == home
         allowed = domestic if request.partner_scope == "domestic" else ~domestic
+    if population is not None:
+        similar = similar_population(model.city_log_population, population)
+        allowed = similar if allowed is None else allowed & similar
     wished = None
     if wanted:
         wished = np.isin(countries, sorted(wanted))
@@ -259,31 +309,43 @@ def recommend(
         taken |= repositories.current_partner_ids(session, query_city.id, sorted(LINK_KINDS))
     wanted = _wished_countries(request, regions)
     home = query_city.country if query_city is not None else query.country
-    frame = _ranked(model, query, request, wanted, home, needs_embedding, extra=len(taken))
+    population = _population_wish(request, query_city)
+    frame = _ranked(
+        model, query, request, wanted, home, needs_embedding, population=population, extra=len(taken)
+    )
     needs_embedding = resolved(needs_embedding)
     frame = frame[~frame["city_id"].isin(taken)]
-    frame, shortfall = _preferences(frame, request, wanted)
+    query_name = query_city.name if query_city is not None else query.name
+    needed = needed_sectors(
+        index.sectors, index.sector_embeddings, needs_embedding=needs_embedding, requested=request.sectors
+    )
+    lean, role_reasons = _role_fits(
+        session, frame, request, loaded=loaded, index=index, needed=needed, query_city=query_city,
+        query_name=query_name,
+    )  # fmt: skip
+    frame, shortfall = _preferences(frame, request, wanted, lean)
 
     ids = [int(i) for i in frame["city_id"]]
     cities = repositories.cities_by_ids(session, ids)
     history = index.cooperation_history(session, ids + ([query_city.id] if query_city else []))
+    own = track_record(query_name, history[query_city.id]) if query_city is not None else None
     chosen = {
-        pid: select_precedents(history.get(pid, []), request.sectors, PRECEDENTS_PER_PARTNER) for pid in ids
+        pid: select_precedents(
+            history.get(pid, []),
+            needed,
+            PRECEDENTS_PER_PARTNER,
+            similar=index.sectored.between(home, cities[pid].country, needed),
+        )
+        for pid in ids
     }
-    names = repositories.member_names(session, [c["id"] for cs in chosen.values() for c in cs])
-    query_name = query_city.name if query_city is not None else query.name
+    names = repositories.member_names(session, [c.cooperation["id"] for cs in chosen.values() for c in cs])
     partners = []
     for rank, (_, row) in enumerate(frame.iterrows(), start=1):
         city = cities[int(row["city_id"])]
         why = explain_reasons(row, query_name, city.name, query_country=home, candidate_country=city.country)
-        if row.get("desired"):
-            why.append(f"In a place you asked for ({city.country})")
-        elif wanted:
-            why.append(f"Outside the places you asked for: too few partners there fit well ({city.country})")
-        if request.partner_scope == "abroad":
-            why.append(f"Abroad ({city.country}), as you asked")
-        elif request.partner_scope == "domestic":
-            why.append(f"In your own country ({city.country}), as you asked")
+        if population is not None:  # the wish's own reason says it with the figures
+            why = [w for w in why if w != SIMILAR_SIZE]
+        why += _wishes_met(request, row, city, wanted=wanted, population=population, role=role_reasons)
         score = float(row["score"])
         partners.append(
             PartnerSuggestion(
@@ -291,24 +353,10 @@ def recommend(
                 score=round(score, 4) if math.isfinite(score) else 0.0,
                 rank=rank,
                 reasons=why,
-                precedents=[
-                    Precedent(
-                        cooperation_id=c["id"],
-                        title=c["title"],
-                        cities=names.get(c["id"], [])[:12],
-                        sectors=c["sectors"],
-                        success=c["success"],
-                        outcome_summary=c["outcome_summary"],
-                        outcome_indicators=c["outcome_indicators"],
-                        kind=c["kind"],
-                        start_year=c["start_year"],
-                    )
-                    for c in chosen[city.id]
-                ],
+                precedents=[_precedent(c, names) for c in chosen[city.id]],
             )
         )
 
-    own = track_record(query_name, history.get(query_city.id, [])) if query_city is not None else None
     sector_suggestions = suggest_sectors(
         index.sectors,
         index.sector_embeddings,
@@ -364,8 +412,67 @@ def recommend(
                 ],
                 to_confirm=list(s.eligibility.to_confirm),
                 partner_city_id=s.partner_city_id,
+                partner_city_ids=list(s.partner_city_ids),
                 reasons=list(s.reasons),
             )
             for s in scheme_suggestions
         ],
+    )
+
+
+def _population_wish(request: RecommendationRequest, query_city: City | None) -> float | None:
+    """The population that ``population: "similar"`` is about, or None without that wish."""
+    if request.population is None:
+        return None
+    known = query_city.population if query_city is not None else None
+    if not known and request.city is not None:
+        known = request.city.population
+    if not known:
+        raise InvalidInput(
+            "population 'similar' needs the city's population, and the store does not know it: "
+            "give city.population, or leave population out",
+            field="population",
+        )
+    return float(known)
+
+
+def _wishes_met(
+    request: RecommendationRequest,
+    row: pd.Series,
+    city: City,
+    *,
+    wanted: set[str],
+    population: float | None,
+    role: dict[int, str],
+) -> list[str]:
+    """The reasons saying which of the planner's wishes a partner meets (or why it is shown without)."""
+    out = []
+    if row.get("desired"):
+        out.append(f"In a place you asked for ({city.country})")
+    elif wanted:
+        out.append(f"Outside the places you asked for: too few partners there fit well ({city.country})")
+    if request.partner_scope == "abroad":
+        out.append(f"Abroad ({city.country}), as you asked")
+    elif request.partner_scope == "domestic":
+        out.append(f"In your own country ({city.country}), as you asked")
+    if population is not None and city.population:
+        out.append(f"Of a similar size ({city.population:,} people; yours {population:,.0f}), as you asked")
+    if city.id in role:
+        out.append(role[city.id])
+    return out
+
+
+def _precedent(chosen: Chosen, names: dict[int, list[str]]) -> Precedent:
+    c = chosen.cooperation
+    return Precedent(
+        cooperation_id=c["id"],
+        title=c["title"],
+        cities=names.get(c["id"], [])[:12],
+        sectors=sorted(c["sectors"]),
+        success=c["success"],
+        outcome_summary=c["outcome_summary"],
+        outcome_indicators=list(c["outcome_indicators"]),
+        kind=c["kind"],
+        start_year=c["start_year"],
+        basis=chosen.basis,
     )

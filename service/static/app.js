@@ -229,6 +229,7 @@ function buildRequest() {
   request.strict = $("strict").checked;
   request.partner_scope = $("scope").value;
   if ($("role").value) request.role = $("role").value;
+  if ($("similar-size").checked) request.population = "similar";
   request.exclude_existing = $("exclude").checked;
   const limit = optionalNumber("limit", "Partners");
   if (limit !== undefined) request.limit = limit;
@@ -319,17 +320,28 @@ function renderPartner(p) {
       h("span", { class: "score" }, `score ${p.score.toFixed(3)}`)),
     h("div", { class: "bar", "aria-hidden": "true" }, h("span", { style: `width:${Math.max(4, (100 * p.score) / top)}%` })),
     p.reasons.length ? h("ul", { class: "reasons", "aria-label": `Why ${c.name}` }, p.reasons.map((r) => h("li", {}, r))) : null,
+    renderPartnerFunding(p),
     p.precedents.length ? h("details", { class: "precedents", open: true },
       h("summary", {}, `Precedent cooperations (${p.precedents.length})`),
       h("ul", {}, p.precedents.map(renderPrecedent))) : null,
     renderFeedback(p));
 }
 
+// the suggested schemes that may fund a cooperation with this partner, best first
+function renderPartnerFunding(p) {
+  const schemes = (lastAnswer.funding_schemes || []).filter((f) => (f.partner_city_ids || []).includes(p.city.id));
+  if (!schemes.length) return null;
+  return h("p", { class: "partner-funding" }, h("span", { class: "label" }, "Funding: "),
+    schemes.map((f) => f.name).join("; "));
+}
+
 function renderPrecedent(pr) {
   const success = pr.success || "unknown";
   return h("li", { class: "precedent" },
     h("div", {}, h("strong", {}, pr.title), " ",
-      h("span", { class: `badge success-${success}` }, SUCCESS_LABELS[success] || success)),
+      h("span", { class: `badge success-${success}` }, SUCCESS_LABELS[success] || success),
+      pr.basis === "similar_pair" ? [" ", h("span", { class: "badge similar-pair",
+        title: "Between cities of the same two countries, in the sectors you asked about" }, "similar pair")] : null),
     h("div", { class: "meta" }, [pr.start_year, pr.kind, pr.cities.join(", ")].filter(Boolean).join(" · ")),
     pr.outcome_summary ? h("p", { class: "outcome" }, h("span", { class: "label" }, "Outcome: "), pr.outcome_summary) : null);
 }
@@ -343,9 +355,13 @@ function renderSector(s) {
 function renderScheme(f) {
   const [cls, label] = ELIGIBLE_LABELS.get(f.eligible ?? null);
   const partner = lastAnswer.partners.find((p) => p.city.id === f.partner_city_id);
+  const named = (f.partner_city_ids || []).map((id) => lastAnswer.partners.find((p) => p.city.id === id))
+    .filter(Boolean).map((p) => p.city.name);
+  const forWhom = named.length > 4 ? `${named.slice(0, 4).join(", ")} and ${named.length - 4} more` : named.join(", ");
   return h("li", { class: `scheme ${cls}` },
     h("div", { class: "row-head" }, h("strong", {}, f.name), h("span", { class: `badge ${cls}` }, label)),
-    partner ? h("p", { class: "meta" }, `Checked for a partnership with ${partner.city.name}`) : null,
+    named.length ? h("p", { class: "meta scheme-partners" }, `For a partnership with ${forWhom}`) : null,
+    partner ? h("p", { class: "meta" }, `Checks shown for ${partner.city.name}`) : null,
     f.reasons.length ? h("ul", { class: "reasons" }, f.reasons.map((r) => h("li", {}, r))) : null,
     f.checks.length ? h("ul", { class: "checks", "aria-label": `Eligibility rules of ${f.name}` },
       f.checks.map((c) => h("li", { class: `check ${c.status}` },

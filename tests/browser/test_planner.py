@@ -69,7 +69,11 @@ def test_city_search_results_and_feedback(page: Page, live: Live, screenshots: P
     expect(partners.first.locator("ul.reasons li").first).to_be_visible()
     precedent = page.locator(".precedent").first
     expect(precedent).to_be_visible()
-    expect(precedent.locator(".badge")).to_contain_text("success")
+    expect(precedent.locator(".badge").first).to_contain_text("success")
+    # a similar pair's precedent says whose it is
+    similar = page.locator(".precedent .badge.similar-pair")
+    if similar.count():
+        expect(similar.first).to_have_text("similar pair")
     # suggested sectors and funding schemes with eligibility and the rule checks behind it
     expect(page.locator("ul.sectors > li").first).to_be_visible()
     schemes = page.locator("ul.schemes > li")
@@ -120,6 +124,13 @@ def test_new_city_profile_and_feedback_with_query(page: Page, live: Live) -> Non
     # the wished country fills the list first
     expect(partners.first).to_contain_text("In a place you asked for (JP)")
     expect(page.locator("svg.map .map-origin text")).to_have_text("Takeo")
+    # each scheme names the partners it is for, and the partners list their schemes
+    schemes = page.locator("ul.schemes > li")
+    expect(schemes.first.locator(".scheme-partners")).to_contain_text("For a partnership with")
+    first_scheme = schemes.first.locator("strong").first.inner_text()
+    funded = page.locator("ol.partners > li .partner-funding")
+    expect(funded.first).to_contain_text("Funding: ")
+    assert any(first_scheme in funded.nth(i).inner_text() for i in range(funded.count()))
 
     partner_id = int(partners.nth(1).get_attribute("data-city-id") or 0)
     partners.nth(1).get_by_role("button", name="Contacted").click()
@@ -267,3 +278,23 @@ def test_partners_come_from_abroad_unless_the_planner_asks_otherwise(page: Page,
     first = page.locator("ol.partners > li").first
     expect(first.locator("ul.reasons")).to_contain_text("In your own country (JP)")
     assert sent[-1]["partner_scope"] == "domestic"
+
+
+def test_similar_size_is_asked_for_and_each_partner_says_it_fits(page: Page, live: Live) -> None:
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}")) if r.url.endswith("/v1/recommendations") else None
+        ),
+    )
+    page.goto(live.url + "/")
+    choose_city(page, "Kitaky", "Kitakyushu")
+    page.get_by_label("Needs").fill("household waste composting")
+    page.get_by_label("Only cities of a similar size").check()
+    page.get_by_role("button", name="Find partners").click()
+    partners = page.locator("ol.partners > li")
+    expect(partners.first).to_be_visible()
+    assert sent[-1]["population"] == "similar"
+    for i in range(partners.count()):
+        expect(partners.nth(i).locator("ul.reasons")).to_contain_text("Of a similar size")

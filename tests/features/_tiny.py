@@ -23,8 +23,14 @@ def tiny_graph() -> GraphData:
             "latitude": [0.0, 0.0, 0.0, 1.0, 10.0, 45.0],
             "longitude": [0.0, 1.0, 2.0, 0.0, 0.0, 5.0],
             "population": [1000.0, 100000.0, np.nan, 10000.0, 500.0, 2000.0],
-            "timezone": ["Europe/Berlin", "Europe/Berlin", "Europe/Warsaw", "Europe/Warsaw", None,
-                         "Asia/Tokyo"],  # fmt: skip
+            "timezone": [
+                "Europe/Berlin",
+                "Europe/Berlin",
+                "Europe/Warsaw",
+                "Europe/Warsaw",
+                None,
+                "Asia/Tokyo",
+            ],  # fmt: skip
             "continent": ["EU", "EU", "EU", "EU", "EU", "AS"],
             "wb_region": ["ECA", "ECA", "ECA", "ECA", "ECA", None],
             "income_group": ["H", "H", "UM", "H", "H", "L"],

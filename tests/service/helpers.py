@@ -6,7 +6,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -15,8 +17,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.importers.runner import import_dataset
+from db.migrate import upgrade
+from db.session import make_engine, make_session_factory
 from db.tables import City
+from service.app import create_app
+from service.auth import create_api_key
 from service.config import Settings
+from tests.conftest import CURATED
+from tests.helpers import train_small_model
+
+# feedback per client and minute in the test apps (low, so that the limit is reached in a test)
+FEEDBACK_LIMIT = 5
 
 
 @dataclass
@@ -75,3 +87,41 @@ def serve(app: FastAPI) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+@contextmanager
+def curated_api(url: str, model_dir: Path) -> Iterator[Api]:
+    """The app on a new database holding the curated set, with a key per scope."""
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    import_dataset(factory, "curated", curated_dir=CURATED, data_dir=None)
+    with factory.begin() as session:
+        keys = {
+            "read": create_api_key(session, name="reader", scopes=["read"]),
+            "write": create_api_key(session, name="planner", scopes=["write"]),
+            "admin": create_api_key(session, name="analyst", scopes=["admin"]),
+        }
+    settings = Settings(
+        database_url=url,
+        data_dir=None,
+        model_dir=model_dir,
+        feedback_rate_limit_per_minute=FEEDBACK_LIMIT,
+        trusted_proxy_hops=1,
+        model_poll_seconds=0.2,
+    )
+    try:
+        with TestClient(create_app(settings)) as client:
+            yield Api(client=client, factory=factory, settings=settings, keys=keys)
+    finally:
+        engine.dispose()
+
+
+def serve_promoted(api: Api, *, seed: int = 0) -> str:
+    """Train and promote a small model; its version, once the app has loaded it."""
+    version = train_small_model(api.factory, seed=seed)
+    deadline = time.monotonic() + 30
+    while api.client.get("/readyz").json()["checks"]["model"] != version:
+        assert time.monotonic() < deadline, "the app never loaded the promoted model"
+        time.sleep(0.2)
+    return version

@@ -10,8 +10,7 @@ from starlette.requests import Request
 from db.tables import Feedback
 from service.config import Settings
 from service.feedback.service import client_id
-from tests.service.conftest import FEEDBACK_LIMIT
-from tests.service.helpers import Api, assert_error
+from tests.service.helpers import FEEDBACK_LIMIT, Api, assert_error
 
 _addresses = (f"203.0.113.{i}" for i in itertools.count(1))
 

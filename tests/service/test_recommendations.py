@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -13,19 +12,13 @@ from sqlalchemy import select
 from db.tables import City, Cooperation, CooperationMember
 from service.batch import run_batch
 from service.recommendations.service import load_regions
-from tests.helpers import train_small_model
-from tests.service.helpers import Api, assert_error
+from tests.service.helpers import Api, assert_error, serve_promoted
 
 
 @pytest.fixture(scope="module")
 def served(api: Api) -> str:
     """A promoted model, picked up by the app's model holder."""
-    version = train_small_model(api.factory)
-    deadline = time.monotonic() + 30
-    while api.client.get("/readyz").json()["checks"]["model"] != version:
-        assert time.monotonic() < deadline, "the app never loaded the promoted model"
-        time.sleep(0.2)
-    return version
+    return serve_promoted(api)
 
 
 def _partners_of(api: Api, city_id: int) -> set[int]:
@@ -69,8 +62,15 @@ def test_known_city_gets_partners_with_reasons_precedents_sectors_and_funding(ap
     assert body["sectors"] and all(s["reasons"] for s in body["sectors"])
     schemes = body["funding_schemes"]
     assert schemes and all(s["eligible"] in (True, False, None) and s["checks"] for s in schemes)
-    tiers = [{True: 2, None: 1, False: 0}[s["eligible"]] for s in schemes]
-    assert tiers == sorted(tiers, reverse=True)
+    assert [s["score"] for s in schemes] == sorted((s["score"] for s in schemes), reverse=True)
+    # not eligible last; a scheme that funded cooperations like this one may go before an eligible one
+    ruled_out = [s["eligible"] is False for s in schemes]
+    assert ruled_out == sorted(ruled_out)
+    partners_shown = [p["city"]["id"] for p in partners]
+    for s in schemes:
+        assert s["partner_city_ids"] == [i for i in partners_shown if i in s["partner_city_ids"]]
+        assert s["partner_city_id"] in partners_shown
+        assert bool(s["partner_city_ids"]) == (s["eligible"] is not False)
 
 
 def test_new_city_by_profile_with_strict_countries(api: Api, served: str):
@@ -415,3 +415,55 @@ def test_partner_scope_for_a_new_city_uses_its_country(api: Api, served: str):
     assert all(p["city"]["country"] != "DE" for p in r.json()["partners"])
     bad = api.client.post("/v1/recommendations", json={"city": city, "needs": "x", "partner_scope": "out"})
     assert_error(bad, 422, "invalid_input", "partner_scope")
+
+
+def test_a_learner_and_a_mentor_see_why_each_partner_fits_their_role(api: Api, served: str):
+    takeo = {"name": "Takeo-on-test", "country": "KH", "latitude": 10.99, "longitude": 104.78}
+    needs = "drinking water supply and water losses"
+    plain = _ask(api, takeo, needs=needs)
+    learner = _ask(api, takeo, needs=needs, role="learner")
+    taught = [p for p in learner["partners"] if any("a partner to learn from" in r for r in p["reasons"])]
+    assert taught, "a learner asking about water must see who is experienced in it"
+    # experience moves partners up: the experienced ones rank no lower than without the role
+    before = {p["city"]["id"]: p["rank"] for p in plain["partners"]}
+    assert all(p["rank"] <= before.get(p["city"]["id"], 99) for p in taught[:1])
+    kitakyushu = api.city_id("Kitakyushu")
+    r = api.client.post(
+        "/v1/recommendations",
+        json={"city_id": kitakyushu, "role": "mentor", "partner_scope": "abroad", "limit": 10},
+    )
+    assert r.status_code == 200, r.text
+    reasons = [reason for p in r.json()["partners"] for reason in p["reasons"]]
+    assert any("which Kitakyushu can pass on, as you asked" in x for x in reasons)  # stated needs
+    assert any(x.startswith("States no needs") for x in reasons)  # the track record as the proxy
+
+
+def test_similar_population_keeps_partners_of_a_similar_size(api: Api, served: str):
+    city = {
+        "name": "Nowhere-in-Size",
+        "country": "DE",
+        "latitude": 50.0,
+        "longitude": 8.0,
+        "population": 300000,
+    }
+    answer = _ask(api, city, needs="climate plan", population="similar", limit=20)
+    assert answer["partners"]
+    assert all(100000 <= p["city"]["population"] <= 900000 for p in answer["partners"])
+    assert all(any(r.startswith("Of a similar size") for r in p["reasons"]) for p in answer["partners"])
+    unknown = api.client.post(
+        "/v1/recommendations",
+        json={"city": {**city, "population": None}, "needs": "climate plan", "population": "similar"},
+    )
+    assert_error(unknown, 422, "invalid_input", "population")
+
+
+def test_precedents_say_whose_they_are_and_stay_in_the_sectors_asked_about(api: Api, served: str):
+    city = {"name": "Takeo-for-precedents", "country": "KH", "latitude": 11.0, "longitude": 104.8}
+    answer = _ask(api, city, sectors=["water-supply"], limit=10)
+    precedents = [(p, x) for p in answer["partners"] for x in p["precedents"]]
+    assert precedents
+    assert all("water-supply" in x["sectors"] for _, x in precedents)
+    assert {x["basis"] for _, x in precedents} <= {"partner", "similar_pair"}
+    for partner in answer["partners"]:
+        bases = [x["basis"] for x in partner["precedents"]]
+        assert bases == sorted(bases), "the partner's own come before similar pairs'"

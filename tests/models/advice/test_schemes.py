@@ -6,12 +6,19 @@ import json
 
 import numpy as np
 
-from models.advice.schemes import FundedCooperation, SchemeFunding, group_by_scheme, suggest_schemes
+from models.advice.schemes import (
+    FundedCooperation,
+    SchemeFunding,
+    catch_all,
+    group_by_scheme,
+    suggest_schemes,
+)
 from models.funding import CountryRules, Party, RegionResolver
 from models.funding.registry import party_fields_read
 from tests.conftest import CURATED
 
 SCHEMES = json.loads((CURATED / "funding_schemes.json").read_text())
+BY_ID = {s["id"]: s for s in SCHEMES}
 REGIONS = RegionResolver.from_file(CURATED / "regions.json")
 ZERO = np.zeros((len(SCHEMES), 4), dtype=np.float32)
 CASES = json.loads((CURATED / "cooperation_cases.json").read_text())
@@ -45,9 +52,58 @@ def test_japan_cambodia_water_ranks_an_eligible_jica_scheme_first():
     )
     assert out[0].eligibility.eligible is True
     assert "jica-partnership-program" in _ids(out[:5])
-    # eligibility tiers are never interleaved
-    tiers = [{True: 2, None: 1, False: 0}[s.eligibility.eligible] for s in out]
-    assert tiers == sorted(tiers, reverse=True)
+    # schemes ruled out come last; before them, those that funded water between JP and KH first
+    ruled_out = [s.eligibility.eligible is False for s in out]
+    assert ruled_out == sorted(ruled_out)
+    like_this = [any("like this" in r for r in s.reasons) and not catch_all(BY_ID[s.scheme_id]) for s in out]
+    first = [x for x, no in zip(like_this, ruled_out, strict=True) if not no]
+    assert first == sorted(first, reverse=True) and first[0]
+
+
+def test_a_funded_precedent_puts_the_own_budget_after_it():
+    """The own budget funded water between JP and KH too, but it is open to all: the JICA scheme that
+    funded such cooperations goes first; the own budget stays in the list."""
+    out = suggest_schemes(
+        SCHEMES,
+        ZERO,
+        city=Party("KH", 40_000, income_group="LM"),
+        partners=[(2, Party("JP", 960_000, income_group="H"))],
+        sectors=["water-supply"],
+        needs_embedding=None,
+        funded_by_scheme=group_by_scheme(FUNDED),
+        regions=REGIONS,
+        limit=len(SCHEMES),
+    )
+    ids = _ids(out)
+    assert catch_all(BY_ID["city-own-budget"]) and not catch_all(BY_ID["jica-partnership-program"])
+    assert ids.index("jica-partnership-program") < ids.index("city-own-budget")
+    assert ids[0] != "city-own-budget"
+    jica = out[ids.index("jica-partnership-program")]
+    assert any(r.startswith("Precedent: funded") and "like this" in r for r in jica.reasons)
+
+
+def test_a_scheme_names_every_partner_it_is_not_ruled_out_for():
+    out = suggest_schemes(
+        SCHEMES,
+        ZERO,
+        city=Party("KH", income_group="LM"),
+        partners=[
+            (5, Party("VN", income_group="LM")),
+            (6, Party("JP", income_group="H")),
+            (7, Party("KH", income_group="LM")),
+            (8, Party("JP", income_group="H")),
+        ],
+        sectors=["water-supply"],
+        needs_embedding=None,
+        funded_by_scheme={},
+        regions=REGIONS,
+        limit=len(SCHEMES),
+    )
+    by_id = {s.scheme_id: s for s in out}
+    assert by_id["jica-partnership-program"].partner_city_ids == (6, 8)
+    assert by_id["city-own-budget"].partner_city_ids == (5, 6, 7, 8)
+    for s in out:
+        assert (s.partner_city_id in s.partner_city_ids) == (s.eligibility.eligible is not False)
 
 
 def test_two_eu_cities_get_no_japanese_oda_scheme_as_eligible():

@@ -10,6 +10,7 @@ from models.advice.sectors import (
     REQUESTED_WEIGHT,
     SectorInfo,
     TrackRecord,
+    needed_sectors,
     suggest_sectors,
     track_records,
 )
@@ -61,3 +62,11 @@ def test_track_records_skip_excluded_cooperations():
     ]
     records = track_records(coops, {10: "A", 11: "B"}, exclude=frozenset({1}))
     assert records[10].total == {"energy": 1} and records[11].total == {}
+
+
+def test_the_needed_sectors_are_those_asked_for_else_those_the_text_matches():
+    assert needed_sectors(SECTORS, EMB, needs_embedding=None, requested=["energy", "energy"]) == ["energy"]
+    close = np.array([0.8, 0, 0.6], dtype=np.float32)  # mostly water, somewhat hydrogen
+    assert needed_sectors(SECTORS, EMB, needs_embedding=close) == ["water-supply", "hydrogen"]
+    assert needed_sectors(SECTORS, EMB, needs_embedding=close, limit=1) == ["water-supply"]
+    assert needed_sectors(SECTORS, EMB, needs_embedding=None) == []
