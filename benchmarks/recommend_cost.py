@@ -3,9 +3,9 @@
 ``service.recommendations.service.recommend``: ranking, sectors, schemes, precedents, reasons, on
 the store and promoted model of ``PARTNERMATCH_DATABASE_URL`` (the full store after
 ``make database``). A fixed, seeded mix of requests is asked (known cities with and without needs,
-with and without desired countries, new cities by profile), after a warm-up round, with one thread
-for PyTorch, LightGBM and BLAS as a server worker runs. Writes p50/mean per kind to
-benchmarks/results/recommend_cost.json (or ``--output``).
+with and without desired countries, as a learner or mentor, new cities by profile), after a
+warm-up round, with one thread for PyTorch, LightGBM and BLAS as a server worker runs. Writes
+p50/mean per kind to benchmarks/results/recommend_cost.json (or ``--output``).
 
 To compare two versions in one session, run it alternately from each checkout, e.g.
 ``PYTHONPATH=/path/to/other/checkout python benchmarks/recommend_cost.py --output before-1.json``,
@@ -39,13 +39,15 @@ def requests(city_ids: list[int], n: int, seed: int) -> list[tuple[str, dict]]:
     for k in range(n):
         city = int(rng.choice(city_ids))
         needs = NEEDS[k % len(NEEDS)]
-        kind = ("known", "known+needs", "known+needs+wish", "new+needs")[k % 4]
+        kind = ("known", "known+needs", "known+needs+wish", "known+needs+role", "new+needs")[k % 5]
         if kind == "known":
             body: dict = {"city_id": city}
         elif kind == "known+needs":
             body = {"city_id": city, "needs": needs}
         elif kind == "known+needs+wish":
             body = {"city_id": city, "needs": needs, "desired_countries": [WISHES[k % len(WISHES)]]}
+        elif kind == "known+needs+role":
+            body = {"city_id": city, "needs": needs, "role": ("learner", "mentor")[k % 2]}
         else:
             lat, lon = rng.uniform(40, 55), rng.uniform(-5, 25)
             body = {

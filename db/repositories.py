@@ -449,27 +449,32 @@ def stated_needs(session: Session, city_ids: Sequence[int]) -> dict[int, tuple[s
     return out
 
 
+# what a precedent shows of a cooperation (see ``_summary``)
+_SUMMARY_COLUMNS = (
+    Cooperation.id, Cooperation.kind, Cooperation.title, Cooperation.success,
+    Cooperation.outcome_summary, Cooperation.outcome_indicators, Cooperation.start_year,
+)  # fmt: skip
+
+
+def _summary(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "success": row.success,
+        "outcome_summary": row.outcome_summary,
+        "outcome_indicators": tuple(row.outcome_indicators or ()),
+        "start_year": row.start_year,
+    }
+
+
 def sectored_cooperation_rows(session: Session) -> list[dict[str, Any]]:
     """Cooperations with at least one sector: their members, each member's country and the outcome
     (a few hundred rows; the precedents of similar pairs are chosen among them)."""
     sectored = select(CooperationSector.cooperation_id).distinct()
-    stmt = select(
-        Cooperation.id, Cooperation.kind, Cooperation.title, Cooperation.success,
-        Cooperation.outcome_summary, Cooperation.outcome_indicators, Cooperation.start_year,
-    ).where(Cooperation.id.in_(sectored))  # fmt: skip
+    stmt = select(*_SUMMARY_COLUMNS).where(Cooperation.id.in_(sectored))
     coops: dict[int, dict[str, Any]] = {
-        r.id: {
-            "id": r.id,
-            "kind": r.kind,
-            "title": r.title,
-            "success": r.success,
-            "outcome_summary": r.outcome_summary,
-            "outcome_indicators": tuple(r.outcome_indicators or ()),
-            "start_year": r.start_year,
-            "sectors": set(),
-            "members": [],
-            "member_countries": [],
-        }
+        r.id: {**_summary(r), "sectors": set(), "members": [], "member_countries": []}
         for r in session.execute(stmt)
     }
     members = (
@@ -521,16 +526,7 @@ def cooperation_summaries(session: Session, city_ids: Sequence[int]) -> dict[int
     if not city_ids:
         return {}
     stmt = (
-        select(
-            CooperationMember.city_id,
-            Cooperation.id,
-            Cooperation.kind,
-            Cooperation.title,
-            Cooperation.success,
-            Cooperation.outcome_summary,
-            Cooperation.outcome_indicators,
-            Cooperation.start_year,
-        )
+        select(CooperationMember.city_id, *_SUMMARY_COLUMNS)
         .join(Cooperation, Cooperation.id == CooperationMember.cooperation_id)
         .where(CooperationMember.city_id.in_(list(city_ids)))
     )
@@ -546,18 +542,7 @@ def cooperation_summaries(session: Session, city_ids: Sequence[int]) -> dict[int
         for coop_id, sector_id in session.execute(stmt_s):
             sectors[coop_id].append(sector_id)
     for r in rows:
-        out[r.city_id].append(
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "title": r.title,
-                "success": r.success,
-                "outcome_summary": r.outcome_summary,
-                "outcome_indicators": tuple(r.outcome_indicators or ()),
-                "start_year": r.start_year,
-                "sectors": tuple(sorted(sectors.get(r.id, []))),
-            }
-        )
+        out[r.city_id].append({**_summary(r), "sectors": tuple(sorted(sectors.get(r.id, [])))})
     return out
 
 

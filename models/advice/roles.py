@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ ROLE_BOOST = 0.5
 EXPERIENCE_CAP = 5
 # sectors of what a mentor has done that it offers (its most frequent)
 OFFERED_SECTORS = 6
+# cooperations of any kind after which a learner asking about no sector sees no more experience
+BROAD_CAP = 50
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,22 @@ def _names(sectors: Collection[str], names: Mapping[str, str]) -> str:
     return ", ".join(names.get(s, s) for s in sorted(sectors))
 
 
-def learner_fit(record: TrackRecord, needed: Sequence[str], names: Mapping[str, str]) -> RoleFit:
-    """How much experience the partner has in the needed sectors (0..1), and its reason."""
+def learner_fit(
+    record: TrackRecord, needed: Sequence[str], names: Mapping[str, str], *, cooperations: int = 0
+) -> RoleFit:
+    """How much experience the partner has in the needed sectors (0..1), and its reason.
+
+    With no needed sectors (no needs text, no sectors asked for), experience of any kind counts:
+    ``cooperations`` is the partner's number of cooperations, on a log scale up to ``BROAD_CAP``.
+    """
     if not needed:
-        return NO_FIT
+        if not cooperations:
+            return NO_FIT
+        value = min(1.0, math.log1p(cooperations) / math.log1p(BROAD_CAP))
+        plural = "s" if cooperations > 1 else ""
+        return RoleFit(
+            value, f"{cooperations} cooperation{plural} of its own: a partner to learn from, as you asked"
+        )
     value = 0.0
     done = []
     for sector in needed:

@@ -171,6 +171,7 @@ def suggest_schemes(
     pairs = partners or [(None, Party(country=None))]
     pair_countries = [frozenset(c for c in (city.country, p.country) if c) for _, p in pairs]
     partner_countries = {p.country for _, p in pairs}  # partners often share a country
+    distinct_countries = set(pair_countries)
     # Fit needs no eligibility, so with the best tier a pair can still reach it bounds what each
     # scheme can score; the eligibility checks, most of the cost, then run in order of that bound
     # and stop once no scheme left can enter the top ``limit`` (the answer is the same as checking
@@ -185,8 +186,11 @@ def suggest_schemes(
         text = texts[k]
         funded = funded_by_scheme.get(str(scheme["id"]), NO_FUNDING)
         same_sectors = funded.in_sectors(wanted)
-        precedents = [_precedent(countries, wanted, same_sectors, funded) for countries in pair_countries]
-        bonus = [0 if catch_all(scheme) else FUNDED_PRECEDENT * fitting for _, fitting, _ in precedents]
+        # partners often share a country: each country pair is looked at once
+        found = {c: _precedent(c, wanted, same_sectors, funded) for c in distinct_countries}
+        precedents = [found[countries] for countries in pair_countries]
+        lift = 0 if catch_all(scheme) else FUNDED_PRECEDENT
+        bonus = [lift * fitting for _, fitting, _ in precedents]
         base = TEXT_WEIGHT * text + SECTOR_WEIGHT * overlap
         per_pair = [base + PRECEDENT_WEIGHT * value for value, _, _ in precedents]
         rules = (country_rules or {}).get(str(scheme["id"])) or CountryRules.of(
@@ -202,7 +206,11 @@ def suggest_schemes(
     fits.sort(key=lambda f: -f[0])
 
     def check(scheme: Mapping[str, object], read: frozenset[str], j: int) -> Eligibility:
-        return _eligibility(scheme, city, pairs[j][1], read, year, regions, sector_parents, cache)
+        # partners the scheme's rules cannot tell apart (same country, say) share one verdict
+        party = _only(pairs[j][1], read)
+        if party not in verdicts:
+            verdicts[party] = _eligibility(scheme, city, party, read, year, regions, sector_parents, cache)
+        return verdicts[party]
 
     out: list[SchemeSuggestion] = []
     for bound, k, shared, text, per_pair, pair_excluded, precedents, bonus in fits:
@@ -210,6 +218,7 @@ def suggest_schemes(
             break
         scheme = schemes[k]
         read = party_fields_read(scheme.get("eligibility") or {})  # type: ignore[arg-type]
+        verdicts: dict[Party, Eligibility] = {}
         best: tuple[float, int, Eligibility | None] | None = None
         open_to = []
         for j in range(len(pairs)):

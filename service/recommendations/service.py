@@ -217,7 +217,12 @@ def _role_fits(
     history = index.cooperation_history(session, ids)
     names = {s.id: s.name for s in index.sectors}
     if request.role == "learner":
-        fits = [learner_fit(track_record("", history.get(i, [])), needed, names) for i in ids]
+        fits = [
+            learner_fit(
+                track_record("", history.get(i, [])), needed, names, cooperations=len(history.get(i, []))
+            )
+            for i in ids
+        ]
     else:
         stated = _stated_sectors(session, ids, loaded=loaded, index=index)
         own = None

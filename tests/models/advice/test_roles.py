@@ -30,7 +30,11 @@ def test_a_learner_prefers_more_and_more_successful_experience_in_what_it_needs(
     )
     # half the needed sectors covered is half the fit
     assert learner_fit(veteran, ["water-supply", "hydrogen"], NAMES).value == 0.5
+    # asking about no sector, experience of any kind counts
     assert learner_fit(veteran, [], NAMES) == NO_FIT
+    broad = [learner_fit(TrackRecord("D"), [], NAMES, cooperations=n) for n in (1, 10, 50, 80)]
+    assert 0 < broad[0].value < broad[1].value < broad[2].value == broad[3].value == 1.0
+    assert broad[1].reason == "10 cooperations of its own: a partner to learn from, as you asked"
 
 
 def test_a_mentor_is_matched_to_stated_needs_or_else_to_the_track_record_as_a_proxy():
