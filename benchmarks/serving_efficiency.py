@@ -1,0 +1,134 @@
+"""Serving efficiency: what the HTTP service adds to the recommendation function, in one run.
+
+On the store and promoted model of ``PARTNERMATCH_DATABASE_URL`` (the full store after
+``make database``):
+
+1. in process: p50 and mean of ``service.recommendations.service.recommend`` (ranking, sectors,
+   schemes, precedents, reasons) on the seeded mix of ``benchmarks/recommend_cost.py``;
+2. the real server (``partnermatch serve --workers 2``, uvicorn) on loopback, after a warm-up of
+   every worker: one client sending the same requests back to back on a kept-alive connection
+   (its p50), then 8 clients opening a connection per request for ``--seconds`` (throughput).
+
+The load client shares the cores with the server. Targets (issue 30): served p50 minus
+in-process p50 at most 5 ms, and 8-client throughput at least 0.75 x (workers / in-process mean
+in seconds). Writes benchmarks/results/serving_efficiency.json (or ``--output``).
+
+    PARTNERMATCH_DATABASE_URL=sqlite:////path/to/var/partnermatch.db \\
+      .venv/bin/python benchmarks/serving_efficiency.py [--workers 2] [--seconds 30]
+
+The code measured (in process and served) is this checkout's, whatever the venv has installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CODE = HERE.parent
+sys.path[:0] = [str(CODE), str(HERE)]  # this checkout's packages, then the sibling benchmarks
+
+import httpx  # noqa: E402
+from load_api import _phase  # noqa: E402
+from recommend_cost import measure  # noqa: E402
+
+OUT = HERE / "results" / "serving_efficiency.json"
+SERVED_P50_OVERHEAD_MS = 5.0
+THROUGHPUT_SHARE = 0.75
+
+
+def _serve(port: int, workers: int) -> subprocess.Popen:
+    path = os.pathsep.join(filter(None, [str(CODE), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
+    cmd = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return subprocess.Popen([*cmd, "--workers", str(workers)], env=env, cwd=CODE)
+
+
+def _wait_ready(base: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            sys.exit("server did not become ready")
+        time.sleep(1)
+
+
+def _one_client(base: str, bodies: list[dict]) -> dict:
+    latencies, errors = [], []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for body in bodies:
+            start = time.perf_counter()
+            r = client.post("/v1/recommendations", json=body)
+            latencies.append(time.perf_counter() - start)
+            if r.status_code != 200:
+                errors.append(f"{r.status_code}: {r.text[:200]}")
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--port", type=int, default=8766)
+    ap.add_argument("--output", type=Path, default=OUT)
+    args = ap.parse_args()
+
+    in_process, asked = measure(args.requests, args.seed)
+    gc.collect()  # the in-process model stays loaded; the server's workers load their own
+    bodies = [body for _, body in asked]
+
+    server = _serve(args.port, args.workers)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        _wait_ready(base, server)
+        _phase(base, bodies[:40], args.workers, 8, keepalive=False)  # warm up every worker
+        served = _one_client(base, bodies)
+        concurrent = _phase(base, bodies, 8, args.seconds, keepalive=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+    overhead = served["p50_ms"] - in_process["p50_ms"]
+    ceiling = args.workers / (in_process["mean_ms"] / 1000)
+    report = {
+        "code": str(CODE),
+        "database_url": os.environ.get("PARTNERMATCH_DATABASE_URL", "(default)"),
+        "workers": args.workers,
+        "in_process": in_process,
+        "served_1_client": served,
+        "concurrent_8_new_connection_each": concurrent,
+        "served_p50_minus_in_process_p50_ms": round(overhead, 2),
+        "served_p50_overhead_target_ms": SERVED_P50_OVERHEAD_MS,
+        "served_p50_overhead_met": overhead <= SERVED_P50_OVERHEAD_MS,
+        "throughput_rps": concurrent["throughput_rps"],
+        "throughput_target_rps": round(THROUGHPUT_SHARE * ceiling, 1),
+        "throughput_ceiling_rps": round(ceiling, 1),
+        "throughput_met": concurrent["throughput_rps"] >= THROUGHPUT_SHARE * ceiling,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
