@@ -36,6 +36,7 @@ CODE = HERE.parent
 sys.path[:0] = [str(CODE), str(HERE)]  # this checkout's packages, then the sibling benchmarks
 
 import httpx  # noqa: E402
+import psutil  # noqa: E402
 from load_api import _phase  # noqa: E402
 from recommend_cost import measure  # noqa: E402
 
@@ -92,6 +93,7 @@ def main() -> int:
     ap.add_argument("--output", type=Path, default=OUT)
     args = ap.parse_args()
 
+    load_before = os.getloadavg()
     in_process, asked = measure(args.requests, args.seed)
     gc.collect()  # the in-process model stays loaded; the server's workers load their own
     bodies = [body for _, body in asked]
@@ -102,7 +104,13 @@ def main() -> int:
         _wait_ready(base, server)
         _phase(base, bodies[:40], args.workers, 8, keepalive=False)  # warm up every worker
         served = _one_client(base, bodies)
+        workers = psutil.Process(server.pid).children(recursive=True)
+        before = {w.pid: sum(w.cpu_times()[:2]) for w in workers}
         concurrent = _phase(base, bodies, 8, args.seconds, keepalive=False)
+        # cores each worker used: well under 1 while the load is high means others took the CPU
+        concurrent["worker_cores_used"] = [
+            round((sum(w.cpu_times()[:2]) - before[w.pid]) / concurrent["seconds"], 2) for w in workers
+        ]
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -113,6 +121,8 @@ def main() -> int:
         "code": str(CODE),
         "database_url": os.environ.get("PARTNERMATCH_DATABASE_URL", "(default)"),
         "workers": args.workers,
+        # 1-minute load averages at the start and the end: other work on the machine skews every figure
+        "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "in_process": in_process,
         "served_1_client": served,
         "concurrent_8_new_connection_each": concurrent,

@@ -21,6 +21,7 @@ from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from db.errors import TooManyRequests, Unauthorized
 from service.auth import bearer_token, verify_api_key
@@ -101,15 +102,26 @@ def client_id(request: Request, session: Session, settings: Settings) -> str:
     return f"ip:{address}"[:100]
 
 
-def limit_recommendations(request: Request, session: SessionDep) -> None:
-    """Dependency of ``POST /v1/recommendations``: ``recommend_rate_limit_per_minute`` per client."""
+async def limit_recommendations(request: Request, session: SessionDep) -> None:
+    """Dependency of ``POST /v1/recommendations``: ``recommend_rate_limit_per_minute`` per client.
+
+    Async, so that while the limit is off it costs no threadpool hop; when on, the key check
+    and the storage (a network call with Redis) run on the threadpool.
+    """
     settings: Settings = request.app.state.settings
     if settings.recommend_rate_limit_per_minute <= 0:
         return
-    client = client_id(request, session, settings)
-    request.app.state.rate_limiter.check(
-        "recommendations", client, per_minute=settings.recommend_rate_limit_per_minute, what="recommendations"
-    )
+
+    def check() -> None:
+        client = client_id(request, session, settings)
+        request.app.state.rate_limiter.check(
+            "recommendations",
+            client,
+            per_minute=settings.recommend_rate_limit_per_minute,
+            what="recommendations",
+        )
+
+    await run_in_threadpool(check)
 
 
 RecommendLimit = Depends(limit_recommendations)

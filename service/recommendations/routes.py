@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
 from service.auth import ReadKey
 from service.common import ErrorResponse
@@ -26,7 +27,7 @@ router = APIRouter(tags=["recommendations"])
     },
     dependencies=[RecommendLimit],
 )
-def create_recommendations(
+async def create_recommendations(
     body: RecommendationRequest,
     request: Request,
     session: SessionDep,
@@ -39,11 +40,16 @@ def create_recommendations(
     Rate-limited per client (the API key when one is sent, else the address) when
     `PARTNERMATCH_RECOMMEND_RATE_LIMIT_PER_MINUTE` is set (off by default): over it, 429 with
     `Retry-After`."""
-    with request.app.state.recommend_slots:
-        return recommend(
-            session,
-            loaded=loaded,
-            request=body,
-            regions_path=settings.curated_dir / "regions.json",
-            catalogue=request.app.state.catalogue,
-        )
+
+    # async, with the work on the threadpool: a sync route would also check the response there
+    def compute() -> RecommendationResponse:
+        with request.app.state.recommend_slots:
+            return recommend(
+                session,
+                loaded=loaded,
+                request=body,
+                regions_path=settings.curated_dir / "regions.json",
+                catalogue=request.app.state.catalogue,
+            )
+
+    return await run_in_threadpool(compute)
