@@ -4,7 +4,9 @@ On the store and promoted model of ``PARTNERMATCH_DATABASE_URL`` (the full store
 ``make database``):
 
 1. in process: p50 and mean of ``service.recommendations.service.recommend`` (ranking, sectors,
-   schemes, precedents, reasons) on the seeded mix of ``benchmarks/recommend_cost.py``;
+   schemes, precedents, reasons) on the seeded mix of ``benchmarks/recommend_cost.py``; then the
+   same requests through the whole app over ASGI, each timed with and without the app around it
+   (what middleware, dependencies, validation and serialisation add, robust to a busy machine);
 2. the real server (``partnermatch serve --workers 2``, uvicorn) on loopback, after a warm-up of
    every worker: one client sending the same requests back to back on a kept-alive connection
    (its p50), then 8 clients opening a connection per request for ``--seconds`` (throughput).
@@ -83,6 +85,57 @@ def _one_client(base: str, bodies: list[dict]) -> dict:
     }
 
 
+def _app_overhead(bodies: list[dict]) -> dict:
+    """The whole app through ASGI (no socket) against ``recommend`` alone, timed in the same requests.
+
+    Both sides of each difference share the moment, so a busy machine skews it far less than
+    the served-minus-in-process figure; it leaves out uvicorn, the socket and the HTTP client.
+    """
+    import asyncio
+
+    import service.recommendations.routes as routes
+    from service.app import create_app
+
+    inner: list[float] = []
+    original = routes.recommend
+
+    def timed(*args: object, **kwargs: object) -> object:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            inner.append(time.perf_counter() - start)
+
+    async def run() -> list[float]:
+        app = create_app()
+        async with app.router.lifespan_context(app):
+            while app.state.model_holder.current is None:
+                await asyncio.sleep(0.5)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+                for body in bodies[:20]:
+                    await client.post("/v1/recommendations", json=body)
+                inner.clear()
+                outer = []
+                for body in bodies:
+                    start = time.perf_counter()
+                    await client.post("/v1/recommendations", json=body)
+                    outer.append(time.perf_counter() - start)
+        return outer
+
+    routes.recommend = timed
+    try:
+        outer = asyncio.run(run())
+    finally:
+        routes.recommend = original
+    extra = [o - i for o, i in zip(outer, inner, strict=True)]
+    return {
+        "requests": len(extra),
+        "overhead_p50_ms": round(statistics.median(extra) * 1000, 2),
+        "overhead_mean_ms": round(statistics.fmean(extra) * 1000, 2),
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=200)
@@ -95,8 +148,9 @@ def main() -> int:
 
     load_before = os.getloadavg()
     in_process, asked = measure(args.requests, args.seed)
-    gc.collect()  # the in-process model stays loaded; the server's workers load their own
     bodies = [body for _, body in asked]
+    app_overhead = _app_overhead(bodies)
+    gc.collect()  # the in-process models stay loaded; the server's workers load their own
 
     server = _serve(args.port, args.workers)
     base = f"http://127.0.0.1:{args.port}"
@@ -124,6 +178,7 @@ def main() -> int:
         # 1-minute load averages at the start and the end: other work on the machine skews every figure
         "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "in_process": in_process,
+        "app_through_asgi_minus_recommend": app_overhead,
         "served_1_client": served,
         "concurrent_8_new_connection_each": concurrent,
         "served_p50_minus_in_process_p50_ms": round(overhead, 2),
