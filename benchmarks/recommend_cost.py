@@ -58,13 +58,8 @@ def requests(city_ids: list[int], n: int, seed: int) -> list[tuple[str, dict]]:
     return out
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--requests", type=int, default=200)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--output", type=Path, default=OUT)
-    args = ap.parse_args()
-
+def measure(n: int = 200, seed: int = 0) -> tuple[dict, list[tuple[str, dict]]]:
+    """Time ``recommend`` on ``n`` seeded requests (after a warm-up); the report and the requests."""
     import torch
     from sqlalchemy import select
     from threadpoolctl import threadpool_limits
@@ -91,7 +86,7 @@ def main() -> int:
     trained = set(loaded.model.cities_["city_id"].tolist())
     with factory() as session:
         ids = sorted(i for i in session.scalars(select(City.id)) if i in trained)
-    asked = requests(ids, args.requests, args.seed)
+    asked = requests(ids, n, seed)
 
     def run(body: dict) -> float:
         request = RecommendationRequest.model_validate(body)
@@ -120,6 +115,16 @@ def main() -> int:
             for kind, ts in times.items()
         },
     }
+    return report, asked
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--output", type=Path, default=OUT)
+    args = ap.parse_args()
+    report, _ = measure(args.requests, args.seed)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))

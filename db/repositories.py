@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -356,34 +355,6 @@ def list_feedback(
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     stmt = stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(limit).offset(offset)
     return list(session.scalars(stmt)), total
-
-
-def feedback_since(session: Session, *, client: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
-    """How many feedback rows ``client`` stored since ``since``, and the oldest of them."""
-    stmt = select(func.count(), func.min(Feedback.created_at)).where(
-        Feedback.client == client, Feedback.created_at >= since
-    )
-    count, oldest = session.execute(stmt).one()
-    return int(count or 0), oldest
-
-
-def feedback_retry_after(
-    session: Session, *, client: str, limit: int, window_seconds: float, now: dt.datetime
-) -> int | None:
-    """Seconds ``client`` must wait before its next feedback, or None while under ``limit`` per window.
-
-    Counted in the database so every worker and replica sees the same window. Count and
-    insert are not atomic: simultaneous requests may overshoot by a few, which is fine
-    for a limit meant to stop floods, not to meter.
-    """
-    if limit <= 0:
-        return None
-    count, oldest = feedback_since(session, client=client, since=now - dt.timedelta(seconds=window_seconds))
-    if count < limit or oldest is None:
-        return None
-    if oldest.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
-        oldest = oldest.replace(tzinfo=dt.UTC)
-    return max(1, math.ceil(window_seconds - (now - oldest).total_seconds()))
 
 
 def get_training_job(session: Session, *, job_id: str) -> TrainingJob | None:

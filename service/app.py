@@ -29,6 +29,7 @@ from service.logs import configure_logging
 from service.metrics import MeasureRequests, Metrics
 from service.model_holder import ModelHolder
 from service.models import routes as models_admin
+from service.ratelimit import RateLimiter
 from service.recommendations import routes as recommendations
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.catalogue = CatalogueHolder(settings.curated_dir / "regions.json")
         watch_commits(factory, app.state.catalogue)
         app.state.recommend_slots = threading.BoundedSemaphore(settings.recommend_concurrency)
+        app.state.rate_limiter = RateLimiter.from_settings(settings)
         holder.start()
         try:
             yield

@@ -6,12 +6,13 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from db.errors import Forbidden, NotFound, Unauthorized
 from db.tables import ApiKey
@@ -69,12 +70,16 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def require_scope(scope: str) -> Callable[..., ApiKey | None]:
+def require_scope(scope: str) -> Callable[..., Awaitable[ApiKey | None]]:
     """Dependency: a valid key whose scopes include ``scope`` (admin implies every scope)."""
 
-    def dependency(request: Request, session: SessionDep) -> ApiKey | None:
+    async def dependency(request: Request, session: SessionDep) -> ApiKey | None:
+        # async so that open reads cost no threadpool hop; the key check reads the database
         if scope == "read" and not request.app.state.settings.require_api_key_for_reads:
             return None
+        return await run_in_threadpool(check, request, session)
+
+    def check(request: Request, session: Session) -> ApiKey:
         token = bearer_token(request)
         if token is None:
             raise Unauthorized(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,7 +40,21 @@ class Settings(BaseSettings):
     require_api_key_for_reads: bool = False
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     log_level: str = "INFO"
-    feedback_rate_limit_per_minute: int = 30
+    feedback_rate_limit_per_minute: int = Field(
+        default=30, description="Feedback answers a minute per client (API key, else address); 0 turns it off"
+    )
+    recommend_rate_limit_per_minute: int = Field(
+        default=0,
+        ge=0,
+        description="Recommendation requests a minute per client (API key, else address); 0, the default, "
+        "turns the limit off",
+    )
+    rate_limit_storage_uri: str = Field(
+        default="memory://",
+        description="Where the rate limits count (the `limits` library's storage URI): memory:// counts per "
+        "worker process; redis://host:port/db shares the count across workers and replicas",
+    )
+    rate_limit_strategy: Literal["moving-window", "fixed-window"] = "moving-window"
     max_body_bytes: int = 64_000
     # scheme catalogues run to a few hundred kilobytes
     max_import_bytes: int = 2_000_000

@@ -31,15 +31,16 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_app_settings(request: Request) -> Settings:
+# only read the app's state: async, so FastAPI runs them without a threadpool hop each
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_holder(request: Request) -> ModelHolder:
+async def get_holder(request: Request) -> ModelHolder:
     return request.app.state.model_holder
 
 
-def get_model(request: Request) -> LoadedModel:
+async def get_model(request: Request) -> LoadedModel:
     current = request.app.state.model_holder.current
     if current is None:
         raise Unavailable(

@@ -1,4 +1,4 @@
-"""Feedback on suggested partners: open like the read endpoints, rate-limited per client in the database."""
+"""Feedback on suggested partners: open like the read endpoints, rate-limited per client."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ router = APIRouter(tags=["feedback"])
 def create_feedback(
     body: FeedbackCreate, request: Request, session: SessionDep, settings: SettingsDep
 ) -> FeedbackRead:
-    """Counted per API key (or address) over the last minute in the database, so the limit holds
-    across workers and replicas; over it, 429 with `Retry-After`."""
+    """Counted per API key (or address) over the last minute
+    (`PARTNERMATCH_FEEDBACK_RATE_LIMIT_PER_MINUTE`, default 30); over it, 429 with `Retry-After`.
+    Counts are per worker, or shared through `PARTNERMATCH_RATE_LIMIT_STORAGE_URI=redis://...`."""
     return service.create_feedback(session=session, body=body, request=request, settings=settings)
 
 

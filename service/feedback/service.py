@@ -2,58 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import Request
 from sqlalchemy.orm import Session
 
 from db import repositories, writes
-from db.errors import TooManyRequests, Unauthorized
-from service.auth import bearer_token, verify_api_key
 from service.common import PageQuery
 from service.config import Settings
 from service.feedback.schemas import FeedbackCreate, FeedbackPage, FeedbackRead
-
-WINDOW_SECONDS = 60.0
-
-
-def client_id(request: Request, session: Session, settings: Settings) -> str:
-    """Who to count: the API key when one is sent, else the client address (unless reads need a key).
-
-    X-Forwarded-For is read only when ``trusted_proxy_hops`` says proxies add to it, and
-    then from the right: entries further left come from the client and can be forged.
-    """
-    token = bearer_token(request)
-    if token is not None:
-        key = verify_api_key(session, token)
-        if key is None:
-            raise Unauthorized(
-                "the API key is not valid (unknown, revoked or mistyped); send none or a valid one"
-            )
-        return f"key:{key.prefix}"
-    if settings.require_api_key_for_reads:
-        raise Unauthorized("this endpoint needs an API key: send 'Authorization: Bearer <key>'")
-    address = request.client.host if request.client else "unknown"
-    hops = settings.trusted_proxy_hops
-    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",") if a.strip()]
-    if hops and forwarded:
-        address = forwarded[-min(hops, len(forwarded))]
-    return f"ip:{address}"[:100]
+from service.ratelimit import client_id
 
 
 def create_feedback(
     *, session: Session, body: FeedbackCreate, request: Request, settings: Settings
 ) -> FeedbackRead:
-    """Counted per client over the last minute in the database, so the limit holds across workers
-    and replicas; over it, :class:`TooManyRequests` with the seconds to wait."""
+    """Counted per client over the last minute by the app's rate limiter (``service.ratelimit``);
+    over it, :class:`TooManyRequests` with the seconds to wait."""
     client = client_id(request, session, settings)
-    limit = settings.feedback_rate_limit_per_minute
-    retry = repositories.feedback_retry_after(
-        session, client=client, limit=limit, window_seconds=WINDOW_SECONDS, now=dt.datetime.now(dt.UTC)
+    request.app.state.rate_limiter.check(
+        "feedback", client, per_minute=settings.feedback_rate_limit_per_minute, what="feedback answers"
     )
-    if retry is not None:
-        message = f"at most {limit} feedback answers a minute per client; retry in {retry} s"
-        raise TooManyRequests(message, headers={"Retry-After": str(retry)})
     # a query by city id names the city, so feedback on it counts for that city too
     query_city_id = body.query_city_id or (body.query.city_id if body.query else None)
     row = writes.add_feedback(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
 from service.auth import ReadKey
 from service.common import ErrorResponse
 from service.deps import ModelDep, SessionDep, SettingsDep
+from service.ratelimit import RATE_LIMITED_RESPONSE, RecommendLimit
 from service.recommendations.schemas import RecommendationRequest, RecommendationResponse
 from service.recommendations.service import recommend
 
@@ -17,9 +19,15 @@ router = APIRouter(tags=["recommendations"])
     "/recommendations",
     response_model=RecommendationResponse,
     summary="Rank partner cities, sectors and funding schemes for a city's needs",
-    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses={
+        404: {"model": ErrorResponse},
+        422: {"model": ErrorResponse},
+        429: RATE_LIMITED_RESPONSE,
+        503: {"model": ErrorResponse},
+    },
+    dependencies=[RecommendLimit],
 )
-def create_recommendations(
+async def create_recommendations(
     body: RecommendationRequest,
     request: Request,
     session: SessionDep,
@@ -27,12 +35,21 @@ def create_recommendations(
     loaded: ModelDep,
     _: ReadKey,
 ) -> RecommendationResponse:
-    """Partners carry reasons and precedents; give exactly one of `city_id` or `city`."""
-    with request.app.state.recommend_slots:
-        return recommend(
-            session,
-            loaded=loaded,
-            request=body,
-            regions_path=settings.curated_dir / "regions.json",
-            catalogue=request.app.state.catalogue,
-        )
+    """Partners carry reasons and precedents; give exactly one of `city_id` or `city`.
+
+    Rate-limited per client (the API key when one is sent, else the address) when
+    `PARTNERMATCH_RECOMMEND_RATE_LIMIT_PER_MINUTE` is set (off by default): over it, 429 with
+    `Retry-After`."""
+
+    # async, with the work on the threadpool: a sync route would also check the response there
+    def compute() -> RecommendationResponse:
+        with request.app.state.recommend_slots:
+            return recommend(
+                session,
+                loaded=loaded,
+                request=body,
+                regions_path=settings.curated_dir / "regions.json",
+                catalogue=request.app.state.catalogue,
+            )
+
+    return await run_in_threadpool(compute)
