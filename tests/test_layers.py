@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("service", "models", "features", "db")
 # the layers from the bottom up: a module may import its own layer and those below it
 LAYERS = {"db": 0, "features": 1, "models": 2, "service": 3}
-ADVICE = ("models.advice", "models.funding")
+ADVICE = ("models.advice", "models.funding", "models.plans")
 
 
 def _module(path: Path) -> str:

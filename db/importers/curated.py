@@ -211,7 +211,7 @@ def import_curated(session: Session, directory: Path, *, gazetteer: Gazetteer) -
             "title": rec["title"],
             "start_year": rec.get("start_year"),
             "end_year": rec.get("end_year"),
-            "description": " ".join(rec.get("activities") or []),
+            "description": "\n".join(rec.get("activities") or []),  # one activity a line (plans read them)
             "funding_scheme_id": scheme_ids[0] if scheme_ids else None,
             "funding_scheme_ids": scheme_ids,
             "parent_id": parent.id if parent is not None else None,
