@@ -24,6 +24,8 @@ from db.tables import (
     Embedding,
     Feedback,
     FundingScheme,
+    Plan,
+    PlanVersion,
     Sector,
     TrainingJob,
 )
@@ -542,3 +544,58 @@ def current_partner_ids(session: Session, city_id: int, kinds: Sequence[str]) ->
         .where(CooperationMember.cooperation_id.in_(mine), Cooperation.kind.in_(list(kinds)))
     )
     return set(session.scalars(stmt)) - {city_id}
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def region_city_ids(session: Session, cities: Sequence[City]) -> dict[int, list[int]]:
+    """The stored places that are each city's region (a prefecture, state or metropolitan area named
+    by its ``admin_area``, in its country): Fukushima Prefecture for Koriyama."""
+    out: dict[int, list[int]] = {}
+    for city in cities:
+        if not city.admin_area:
+            out[city.id] = []
+            continue
+        stmt = select(City.id).where(
+            City.country == city.country,
+            City.name == city.admin_area,
+            City.kind != "city",
+            City.id != city.id,
+        )
+        out[city.id] = list(session.scalars(stmt))
+    return out
+
+
+def cooperation_descriptions(session: Session, cooperation_ids: Sequence[int]) -> dict[int, str]:
+    if not cooperation_ids:
+        return {}
+    stmt = select(Cooperation.id, Cooperation.description).where(Cooperation.id.in_(list(cooperation_ids)))
+    return {row.id: row.description or "" for row in session.execute(stmt)}
+
+
+def cooperation_ids_by_source_key(session: Session, keys: Sequence[str]) -> list[int]:
+    return list(session.scalars(select(Cooperation.id).where(Cooperation.source_key.in_(list(keys)))))
+
+
+def get_plan(session: Session, *, plan_id: int) -> Plan | None:
+    return session.get(Plan, plan_id)
+
+
+def page_plans(session: Session, *, city_id: int | None, limit: int, offset: int) -> tuple[list[Plan], int]:
+    stmt = select(Plan)
+    if city_id is not None:
+        stmt = stmt.where((Plan.city_id == city_id) | (Plan.partner_city_id == city_id))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = list(session.scalars(stmt.order_by(Plan.id).limit(limit).offset(offset)))
+    return rows, total
+
+
+def plan_versions(session: Session, *, plan_id: int) -> list[PlanVersion]:
+    stmt = select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.version)
+    return list(session.scalars(stmt))
+
+
+def plan_version(session: Session, *, plan_id: int, version: int) -> PlanVersion | None:
+    stmt = select(PlanVersion).where(PlanVersion.plan_id == plan_id, PlanVersion.version == version)
+    return session.scalar(stmt)

@@ -30,6 +30,8 @@ from db.tables import (
     Country,
     Feedback,
     FundingScheme,
+    Plan,
+    PlanVersion,
     Sector,
     TrainingJob,
 )
@@ -323,3 +325,43 @@ def update_training_job(
         job.finished_at = dt.datetime.now(dt.UTC)
     session.flush()
     return job
+
+
+def create_plan(
+    session: Session,
+    *,
+    city_id: int,
+    partner_city_id: int,
+    sectors: Sequence[str],
+    title: str,
+    content: dict[str, Any],
+    note: str | None = None,
+) -> Plan:
+    """A plan and its version 1 (the cities must exist: see ``check_cities``)."""
+    plan = Plan(
+        city_id=city_id,
+        partner_city_id=partner_city_id,
+        sectors=list(sectors),
+        title=title,
+        current_version=1,
+    )
+    session.add(plan)
+    session.flush()
+    session.add(PlanVersion(plan_id=plan.id, version=1, title=title, content=content, note=note))
+    session.flush()
+    return plan
+
+
+def add_plan_version(
+    session: Session, *, plan: Plan, title: str, content: dict[str, Any], note: str | None
+) -> PlanVersion:
+    """The next version of ``plan``; earlier versions stay as they are."""
+    version = PlanVersion(
+        plan_id=plan.id, version=plan.current_version + 1, title=title, content=content, note=note
+    )
+    session.add(version)
+    plan.current_version = version.version
+    plan.title = title
+    plan.updated_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    return version

@@ -1,0 +1,1 @@
+"""Plans: the readiness check of a pair and draft action plans, saved and versioned."""
