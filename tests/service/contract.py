@@ -1,0 +1,171 @@
+"""The API contract, fuzzed from its own OpenAPI schema with schemathesis.
+
+Shared by the suite's contract tests (``tests/service/test_contract.py``) and the deeper run of
+``benchmarks/contract_deep.py``: the configuration, the keys each run sends, the app on a copy of
+a store, and the one declared exception to the built-in checks (:data:`EXPECTED_REJECTIONS`).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+from fastapi import FastAPI
+from schemathesis.openapi.checks import RejectedPositiveData
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+from sqlalchemy.orm import Session
+
+from service.app import create_app
+from service.config import Settings
+
+# Every phase (examples, coverage, fuzzing, stateful) and every built-in check at its defaults;
+# no expected status is widened. positive_data_acceptance alone is replaced by
+# valid_data_accepted below, which runs it and lets through only EXPECTED_REJECTIONS.
+# `deterministic` derandomizes Hypothesis (fixed seed), so a run repeats case for case.
+CONFIG_TOML = """
+seed = 30
+suppress-health-check = ["too_slow", "filter_too_much", "data_too_large"]
+headers = {headers}
+
+[generation]
+max-examples = {max_examples}
+mode = "all"
+deterministic = true
+database = "none"
+
+[checks]
+enabled = true
+positive_data_acceptance.enabled = false
+
+[phases.stateful]
+enabled = true
+max-steps = {max_steps}
+"""
+
+# Codes that pass the schema's pattern but name nothing in the store: a 422 naming exactly these
+# fields (list positions such as `sectors[2]` count as `sectors`) is accepted from a schema-valid
+# request. Each pair is (operation, field); every other rejection of valid data still fails.
+EXPECTED_REJECTIONS: frozenset[tuple[str, str]] = frozenset(
+    {
+        # an ISO2-shaped code that is no country
+        ("GET /v1/cities", "country"),
+        ("GET /v1/funding-schemes", "country"),
+        # a sector id that is no sector
+        ("GET /v1/funding-schemes", "sector"),
+        ("GET /v1/cooperations", "sector"),
+        # a funding scheme id that is no scheme
+        ("GET /v1/cooperations", "scheme"),
+    }
+)
+
+KEYS = ("none", "read", "write", "admin")
+
+
+def _field(name: str) -> str:
+    return re.sub(r"\[\d+\]", "", name)
+
+
+def declared_rejection(operation: str, status: int, body: Any) -> bool:
+    """Whether a 422 answer names only fields declared for ``operation`` in EXPECTED_REJECTIONS."""
+    if status != 422 or not isinstance(body, Mapping):
+        return False
+    fields = {_field(str(d.get("field"))) for d in body.get("details") or [] if isinstance(d, Mapping)}
+    return bool(fields) and all((operation, f) in EXPECTED_REJECTIONS for f in fields)
+
+
+@schemathesis.check
+def valid_data_accepted(ctx: schemathesis.CheckContext, response: schemathesis.Response, case: Any) -> None:
+    """The built-in ``positive_data_acceptance``, except for the declared rejections."""
+    try:
+        positive_data_acceptance(ctx, response, case)
+    except RejectedPositiveData:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not declared_rejection(case.operation.label, response.status_code, body):
+            raise
+
+
+def _refuse_training(session: Session, **_: Any) -> Any:
+    # retraining is exercised up to its job (queued, then failed): a real fit takes minutes
+    raise RuntimeError("the contract tests do not train")
+
+
+def copy_sqlite(src_url: str, dst: Path) -> str:
+    """A consistent copy of a SQLite store (the backup API, safe while it is open)."""
+    src_path = src_url.removeprefix("sqlite:///")
+    with sqlite3.connect(src_path) as src, sqlite3.connect(dst) as out:
+        src.backup(out)
+    return f"sqlite:///{dst}"
+
+
+def contract_app(settings: Settings) -> FastAPI:
+    """The app as served, on ``settings``; the feedback limit is raised so fuzzing reaches the handler."""
+    app = create_app(settings.model_copy(update={"feedback_rate_limit_per_minute": 1_000_000}))
+    app.state.train_fn = _refuse_training
+    return app
+
+
+def load_schema(app: FastAPI, *, token: str | None, max_examples: int, max_steps: int) -> Any:
+    headers = "{}" if token is None else '{ Authorization = "Bearer %s" }' % token
+    config = schemathesis.Config.from_str(
+        CONFIG_TOML.format(headers=headers, max_examples=max_examples, max_steps=max_steps)
+    )
+    return schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+
+
+@dataclass
+class Report:
+    """What one run generated and what failed, by check."""
+
+    key: str
+    cases: int = 0
+    cases_by_phase: dict[str, int] = field(default_factory=dict)
+    failures_by_check: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def run(app: FastAPI, *, key: str, token: str | None, max_examples: int, max_steps: int) -> Report:
+    """Every operation through every phase with ``token`` (None: no key); failures deduplicated."""
+    from schemathesis.engine import Status, events, from_schema
+
+    schema = load_schema(app, token=token, max_examples=max_examples, max_steps=max_steps)
+    report = Report(key=key)
+    seen: set[tuple[str, str, str]] = set()
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            phase = event.phase.value
+            report.cases += len(event.recorder.cases)
+            report.cases_by_phase[phase] = report.cases_by_phase.get(phase, 0) + len(event.recorder.cases)
+            for checks in event.recorder.checks.values():
+                for check in checks:
+                    if check.status != Status.FAILURE or check.failure_info is None:
+                        continue
+                    failure = check.failure_info.failure
+                    ident = (check.name, failure.operation, failure.title)
+                    if ident in seen:
+                        continue
+                    seen.add(ident)
+                    report.failures_by_check[check.name] = report.failures_by_check.get(check.name, 0) + 1
+                    report.failures.append(
+                        f"[{key}] {check.name} on {failure.operation}: {failure.title}: "
+                        f"{failure.message}\n{check.failure_info.code_sample}"
+                    )
+        elif isinstance(event, events.NonFatalError):
+            report.errors.append(f"[{key}] {event.label}: {event.value!r}")
+        elif isinstance(event, events.FatalError):
+            report.errors.append(f"[{key}] fatal: {event.exception!r}")
+        elif isinstance(event, events.EngineFinished):
+            report.seconds = round(event.running_time, 1)
+    return report
