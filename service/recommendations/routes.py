@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from service.auth import ReadKey
-from service.common import ErrorResponse
+from service.common import errors
 from service.deps import ModelDep, SessionDep, SettingsDep
 from service.recommendations.schemas import RecommendationRequest, RecommendationResponse
 from service.recommendations.service import recommend
@@ -17,7 +17,7 @@ router = APIRouter(tags=["recommendations"])
     "/recommendations",
     response_model=RecommendationResponse,
     summary="Rank partner cities, sectors and funding schemes for a city's needs",
-    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses=errors(401, 403, 404, 413, 422, 503),
 )
 def create_recommendations(
     body: RecommendationRequest,
