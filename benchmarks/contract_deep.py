@@ -41,7 +41,10 @@ def build_store(path: Path) -> dict[str, str]:
     factory = make_session_factory(engine)
     import_dataset(factory, "curated", curated_dir=CURATED, data_dir=None)
     with factory.begin() as session:
-        keys = {scope: create_api_key(session, name=f"contract-{scope}", scopes=[scope]) for scope in ("read", "write", "admin")}
+        keys = {
+            scope: create_api_key(session, name=f"contract-{scope}", scopes=[scope])
+            for scope in ("read", "write", "admin")
+        }
     train_small_model(factory)
     engine.dispose()
     path.with_suffix(".keys.json").write_text(json.dumps(keys))
@@ -75,9 +78,9 @@ def main() -> int:
         # a fresh copy per key: each run starts from the same store
         url = contract.copy_sqlite(f"sqlite:///{source}", work / f"{key}.db")
         settings = Settings(database_url=url, data_dir=None, model_dir=work / "artifacts")
-        app = contract.contract_app(settings)
         token = None if key == "none" else keys[key]
-        report = contract.run(app, key=key, token=token, max_examples=args.examples, max_steps=args.steps)
+        with contract.started(contract.contract_app(settings)) as app:
+            report = contract.run(app, key=key, token=token, max_examples=args.examples, max_steps=args.steps)
         print(
             f"[{key}] {report.cases} cases {report.cases_by_phase}, "
             f"failures {report.failures_by_check or 0}, errors {len(report.errors)}, {report.seconds} s",

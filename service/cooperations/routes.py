@@ -25,7 +25,9 @@ def list_cooperations(
     request: Request,
     session: SessionDep,
     _: ReadKey,
-    city_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Cooperations this city is a member of")] = None,
+    city_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Cooperations this city is a member of")
+    ] = None,
     sector: Annotated[str | None, Query(max_length=60, description="A sector id")] = None,
     scheme: Annotated[str | None, Query(max_length=100, description="A funding scheme id")] = None,
     kind: CooperationKind | None = None,

@@ -32,7 +32,9 @@ class TrainingJobCreate(BaseModel):
     )
 
     seed: Annotated[int, Field(ge=0, le=2**31 - 1), JsonNumber] = 0
-    evaluate: bool = Field(False, strict=True, description="Evaluate on held-out splits and store the metrics")
+    evaluate: bool = Field(
+        False, strict=True, description="Evaluate on held-out splits and store the metrics"
+    )
     promote: bool = Field(False, strict=True, description="Serve the new version as soon as it is registered")
 
 

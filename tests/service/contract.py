@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import schemathesis
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.app import create_app
 from service.config import Settings
@@ -143,10 +146,29 @@ def contract_app(settings: Settings) -> FastAPI:
     return app
 
 
+@contextmanager
+def started(app: FastAPI) -> Iterator[ASGIApp]:
+    """``app`` with its lifespan run once here (model and catalogue index loaded once for every run),
+    as an ASGI app whose own lifespan events do nothing."""
+    with TestClient(app):
+
+        async def without_lifespan(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "lifespan":
+                while True:
+                    message = await receive()
+                    kind = message["type"].removeprefix("lifespan.")
+                    await send({"type": f"lifespan.{kind}.complete"})
+                    if kind == "shutdown":
+                        return
+            await app(scope, receive, send)
+
+        yield without_lifespan
+
+
 def load_schema(
-    app: FastAPI, *, token: str | None, max_examples: int, max_steps: int, coverage: bool = True
+    app: ASGIApp, *, token: str | None, max_examples: int, max_steps: int, coverage: bool = True
 ) -> Any:
-    headers = "{}" if token is None else '{ Authorization = "Bearer %s" }' % token
+    headers = "{}" if token is None else f'{{ Authorization = "Bearer {token}" }}'
     config = schemathesis.Config.from_str(
         CONFIG_TOML.format(
             headers=headers, max_examples=max_examples, max_steps=max_steps, coverage=str(coverage).lower()
@@ -162,6 +184,7 @@ class Report:
     key: str
     cases: int = 0
     cases_by_phase: dict[str, int] = field(default_factory=dict)
+    seconds_by_operation: dict[str, float] = field(default_factory=dict)
     failures_by_check: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -172,7 +195,7 @@ class Report:
 
 
 def run(
-    app: FastAPI, *, key: str, token: str | None, max_examples: int, max_steps: int, coverage: bool = True
+    app: ASGIApp, *, key: str, token: str | None, max_examples: int, max_steps: int, coverage: bool = True
 ) -> Report:
     """Every operation through every phase with ``token`` (None: no key); failures deduplicated.
 
@@ -188,6 +211,10 @@ def run(
             phase = event.phase.value
             report.cases += len(event.recorder.cases)
             report.cases_by_phase[phase] = report.cases_by_phase.get(phase, 0) + len(event.recorder.cases)
+            label = event.recorder.label
+            report.seconds_by_operation[label] = round(
+                report.seconds_by_operation.get(label, 0.0) + event.elapsed_time, 2
+            )
             for checks in event.recorder.checks.values():
                 for check in checks:
                     if check.status != Status.FAILURE or check.failure_info is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from db.session import make_engine, make_session_factory
 from models import registry
@@ -22,12 +22,12 @@ from tests.helpers import train_small_model
 from tests.service import contract
 from tests.service.helpers import Api
 
-EXAMPLES = 15
+EXAMPLES = 10
 STATEFUL_STEPS = 6
 
 
 @pytest.fixture(scope="module")
-def contract_app(api: Api, api_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+def contract_app(api: Api, api_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ASGIApp]:
     if not api_url.startswith("sqlite"):
         pytest.skip("the contract is fuzzed on the SQLite store (the schema and handlers are the same)")
     url = contract.copy_sqlite(api_url, tmp_path_factory.mktemp("contract") / "contract.db")
@@ -37,12 +37,14 @@ def contract_app(api: Api, api_url: str, tmp_path_factory: pytest.TempPathFactor
         served = registry.promoted(session)
     if served is None:
         train_small_model(factory)
-    yield contract.contract_app(api.settings.model_copy(update={"database_url": url}))
+    settings = api.settings.model_copy(update={"database_url": url})
+    with contract.started(contract.contract_app(settings)) as app:
+        yield app
     engine.dispose()
 
 
 @pytest.mark.parametrize("key", contract.KEYS)
-def test_contract(contract_app: FastAPI, api: Api, key: str) -> None:
+def test_contract(contract_app: ASGIApp, api: Api, key: str) -> None:
     token = None if key == "none" else api.keys[key]
     report = contract.run(
         contract_app,
