@@ -11,6 +11,7 @@ from service.common import (
     MAX_NEEDS_CHARS,
     NOT_BLANK_PATTERN,
     Iso2,
+    Iso2List,
     JsonNumber,
     Name200,
     Page,
@@ -120,7 +121,7 @@ class ProfileUpdate(BaseModel):
     challenges: Annotated[list[Text300], Field(max_length=50)] = []
     industries: Annotated[list[Text300], Field(max_length=50)] = []
     sectors: Annotated[list[str], Field(max_length=27, description="Sector ids from /v1/sectors")] = []
-    desired_countries: Annotated[list[Iso2], Field(max_length=50, description="ISO2 codes")] = []
+    desired_countries: Annotated[Iso2List, Field(max_length=50, description="ISO2 codes")] = []
     desired_regions: Annotated[
         list[str], Field(max_length=20, description="Region codes of regions.json")
     ] = []

@@ -13,7 +13,7 @@ from db.city_names import Match
 from db.tables import Role
 from models.wishes import WISH_FLOOR
 from service.cities.schemas import CitySummary
-from service.common import MAX_ID, MAX_NEEDS_CHARS, Iso2, JsonNumber, upper_iso2
+from service.common import MAX_ID, MAX_NEEDS_CHARS, Iso2, Iso2List, JsonNumber, upper_iso2
 from service.cooperations.schemas import OutcomeIndicator
 
 PartnerScope = Literal["abroad", "domestic", "any"]
@@ -82,7 +82,7 @@ class RecommendationRequest(BaseModel):
     ] = ""
     sectors: Annotated[list[str], Field(max_length=27, description="Sector ids from /v1/sectors")] = []
     desired_countries: Annotated[
-        list[Iso2],
+        Iso2List,
         Field(
             max_length=50,
             description="ISO2 codes. Partners there fill the list first, best first, as long as they score "
