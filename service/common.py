@@ -111,7 +111,9 @@ JsonNumber = BeforeValidator(_json_number)
 Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonNumber]
 Iso2 = Annotated[str, Field(pattern=ISO2_PATTERN, description="ISO 3166-1 alpha-2 code", examples=["JP"])]
 # a list of them, checked as a whole by upper_iso2 in a field validator (so the error names the list)
-Iso2List = Annotated[list[str], Field(json_schema_extra={"items": {"type": "string", "pattern": ISO2_PATTERN}})]
+Iso2List = Annotated[
+    list[str], Field(json_schema_extra={"items": {"type": "string", "pattern": ISO2_PATTERN}})
+]
 Text300 = Annotated[str, Field(min_length=1, max_length=300)]
 Name200 = Annotated[str, Field(min_length=1, max_length=200)]
 
