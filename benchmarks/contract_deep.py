@@ -2,11 +2,12 @@
 
 The same configuration, checks and declared rejections as ``tests/service/test_contract.py``
 (``tests/service/contract.py``), with more examples per operation (``--examples``, default 150)
-and longer stateful scenarios, once with no key and once each with a read, a write and an admin
-key. The store is the curated set in a fresh SQLite file with a small trained model (or
+and every phase for every key, with no key and with a read, a write and an admin key
+(``--keys`` picks some). The store is the curated set in a fresh SQLite file with a small trained model (or
 ``--store PATH``: built there on the first run, copied from on later ones). Writes cases
 generated, failures by check and the failures themselves to benchmarks/results/contract_deep.json
-(or ``--output``); exits 1 when anything failed. Takes several minutes on a 2-core machine.
+(or ``--output``); exits 1 when anything failed. Takes several minutes on a 2-core machine per key
+(the stateful phase is most of it).
 
     .venv/bin/python benchmarks/contract_deep.py
     .venv/bin/python benchmarks/contract_deep.py --examples 50 --keys none admin --store var/contract.db
@@ -57,7 +58,7 @@ def main() -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=150, help="examples per operation and phase")
-    ap.add_argument("--steps", type=int, default=20, help="most steps of a stateful scenario")
+    ap.add_argument("--steps", type=int, default=8, help="most steps of a stateful scenario")
     ap.add_argument("--keys", nargs="+", default=list(contract.KEYS), choices=contract.KEYS)
     ap.add_argument("--store", type=Path, help="SQLite store to build once and copy from")
     ap.add_argument("--output", type=Path, default=OUT)
@@ -73,7 +74,30 @@ def main() -> int:
         keys = build_store(source)
     setup_seconds = time.perf_counter() - started
 
-    reports = []
+    reports: list[dict] = []
+
+    def write() -> dict:
+        result = {
+            "schemathesis": __import__("schemathesis").__version__,
+            "examples_per_operation": args.examples,
+            "stateful_max_steps": args.steps,
+            "seed": 30,
+            "setup_seconds": round(setup_seconds, 1),
+            "keys": [r["key"] for r in reports],
+            "cases": sum(r["cases"] for r in reports),
+            "failures": sum(len(r["failures"]) for r in reports),
+            "errors": sum(len(r["errors"]) for r in reports),
+            "failures_by_check": {
+                name: sum(r["failures_by_check"].get(name, 0) for r in reports)
+                for name in sorted({n for r in reports for n in r["failures_by_check"]})
+            },
+            "expected_rejections": sorted(map(list, contract.EXPECTED_REJECTIONS)),
+            "runs": reports,
+        }
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        return result
+
     for key in args.keys:
         # a fresh copy per key: each run starts from the same store
         url = contract.copy_sqlite(f"sqlite:///{source}", work / f"{key}.db")
@@ -87,25 +111,8 @@ def main() -> int:
             flush=True,
         )
         reports.append(report.as_dict())
+        result = write()  # after each key, so a long run keeps what it has
 
-    result = {
-        "schemathesis": __import__("schemathesis").__version__,
-        "examples_per_operation": args.examples,
-        "stateful_max_steps": args.steps,
-        "seed": 30,
-        "setup_seconds": round(setup_seconds, 1),
-        "cases": sum(r["cases"] for r in reports),
-        "failures": sum(len(r["failures"]) for r in reports),
-        "errors": sum(len(r["errors"]) for r in reports),
-        "failures_by_check": {
-            name: sum(r["failures_by_check"].get(name, 0) for r in reports)
-            for name in sorted({n for r in reports for n in r["failures_by_check"]})
-        },
-        "expected_rejections": sorted(map(list, contract.EXPECTED_REJECTIONS)),
-        "runs": reports,
-    }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print(json.dumps({k: v for k, v in result.items() if k not in ("runs", "expected_rejections")}, indent=2))
     return 1 if result["failures"] or result["errors"] else 0
 
