@@ -35,6 +35,7 @@ from sklearn.base import BaseEstimator
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
+from db.errors import InvalidInput
 from db.progress import stage
 from features import columns as C
 from features.geo import QuerySide, repeat_side
@@ -482,7 +483,11 @@ class PartnerRanker(BaseEstimator):
         if lat is None or lon is None:
             code = t.country_vocab.get(query.country or "", -1)
             if code < 0:
-                raise ValueError("a new city needs latitude/longitude or a country known to the store")
+                # InvalidInput is a ValueError too; the API answers it 422 instead of 500
+                raise InvalidInput(
+                    "a new city needs latitude/longitude, or a country the model holds cities of",
+                    field="city.latitude",
+                )
             in_country = t.country == code
             lat, lon = float(t.latitude[in_country].mean()), float(t.longitude[in_country].mean())
         return t.profile_side(

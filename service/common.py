@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from starlette.datastructures import URL
 
 from db.errors import InvalidInput
@@ -19,6 +19,14 @@ MAX_NEEDS_CHARS = 4000
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 ISO2 = re.compile(r"^[A-Z]{2}$")
+# what the schema promises for a country code (either case); whether it names a country is the store's
+ISO2_PATTERN = r"^[A-Za-z]{2}$"
+# some character that str.strip() keeps (Python's whitespace, which differs from regex \s), as
+# not_blank requires: so that the schema already says a blank text is refused
+NOT_BLANK_PATTERN = r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# ids fit in 64 bits in the stores and must stay exact in JSON (IEEE doubles, as JavaScript reads them):
+# a larger one is refused as input, never sent to the database
+MAX_ID = 2**53 - 1
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1..{MAX_LIMIT}")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]
@@ -73,9 +81,22 @@ _DESCRIPTIONS = {
 }
 
 
+# the answers that say when to try again
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds until the client may retry", "schema": {"type": "integer"}}
+}
+
+
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for error codes, all in the one error shape."""
-    return {code: {"model": ErrorResponse, "description": _DESCRIPTIONS[code]} for code in codes}
+    return {
+        code: {
+            "model": ErrorResponse,
+            "description": _DESCRIPTIONS[code],
+            **({"headers": _RETRY_AFTER} if code in (429, 503) else {}),
+        }
+        for code in codes
+    }
 
 
 # --------------------------------------------------------------------------- fields
@@ -89,12 +110,29 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
 
 
 UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+
+
+def _json_number(value: Any) -> Any:
+    # pydantic's lax mode would read true as 1 and "12" as 12; the schema says number
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ValueError("must be a number (not a string or true/false)")
+    return value
+
+
+# for JSON body fields typed int or float (and their optional forms): numbers only
+JsonNumber = BeforeValidator(_json_number)
+Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonNumber]
+Iso2 = Annotated[str, Field(pattern=ISO2_PATTERN, description="ISO 3166-1 alpha-2 code", examples=["JP"])]
+# a list of them, checked as a whole by upper_iso2 in a field validator (so the error names the list)
+Iso2List = Annotated[
+    list[str], Field(json_schema_extra={"items": {"type": "string", "pattern": ISO2_PATTERN}})
+]
 Text300 = Annotated[str, Field(min_length=1, max_length=300)]
 Name200 = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def upper_iso2(value: str, field: str) -> str:
-    code = value.strip().upper()
+    code = value.upper()  # no stripping: the schema's pattern allows no spaces either
     if not ISO2.match(code):
         raise ValueError(f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code such as 'JP' or 'DE'")
     return code

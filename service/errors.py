@@ -7,6 +7,7 @@ The HTTP handlers and the batch command both go through :func:`error_answer` and
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -95,6 +96,33 @@ def _internal_error() -> JSONResponse:
     )
 
 
+def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
+    table = getattr(app.state, "allow_table", None)
+    if table is None:
+        table = [
+            (
+                re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"),
+                sorted(m.upper() for m in ops if m in _HTTP_METHODS),
+            )
+            # the most specific first: /v1/models/rollback before /v1/models/{version}
+            for path, ops in sorted(app.openapi().get("paths", {}).items(), key=lambda p: p[0].count("{"))
+        ]
+        app.state.allow_table = table
+    return table
+
+
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def allowed_methods(request: Request) -> list[str] | None:
+    """The methods the OpenAPI schema documents for this path (Starlette names only one route's);
+    a path that fits a literal and a templated entry is answered for the literal one."""
+    for pattern, methods in _path_methods(request.app):
+        if pattern.match(request.url.path):
+            return methods
+    return None
+
+
 def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PartnermatchError)
     async def _domain_error(_: Request, exc: PartnermatchError) -> JSONResponse:
@@ -107,14 +135,20 @@ def register_error_handlers(app: FastAPI) -> None:
         return JSONResponse(validation_answer(exc.errors()), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 400:
+            # a body FastAPI could not parse (not JSON, not UTF-8): invalid input like any other
+            message = f"malformed request body: {exc.detail}"
+            body = error_payload("invalid_input", message, [{"field": "body", "message": message}])
+            return JSONResponse(body, status_code=422, headers=headers or None)
+        if exc.status_code == 405 and (methods := allowed_methods(request)):
+            headers["Allow"] = ", ".join(methods)
         error = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "error"
         )
         return JSONResponse(
-            error_payload(error, str(exc.detail)),
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            error_payload(error, str(exc.detail)), status_code=exc.status_code, headers=headers or None
         )
 
     @app.exception_handler(DBAPIError)

@@ -14,7 +14,11 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Database reachable and a model loaded")
+@router.get(
+    "/readyz",
+    summary="Database reachable and a model loaded",
+    responses={503: {"description": "Not ready: the database is unreachable or no model is loaded"}},
+)
 def readyz(request: Request) -> JSONResponse:
     checks: dict[str, str] = {}
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any
 
 from fastapi import Depends, Request
 from limits import RateLimitItemPerMinute
@@ -25,23 +24,12 @@ from starlette.concurrency import run_in_threadpool
 
 from db.errors import TooManyRequests, Unauthorized
 from service.auth import bearer_token, verify_api_key
-from service.common import ErrorResponse
 from service.config import Settings
 from service.deps import SessionDep
 
 logger = logging.getLogger(__name__)
 
 STRATEGIES = {"moving-window": MovingWindowRateLimiter, "fixed-window": FixedWindowRateLimiter}
-
-# the OpenAPI entry of a rate-limited route's 429
-RATE_LIMITED_RESPONSE: dict[str, Any] = {
-    "model": ErrorResponse,
-    "description": "Too many requests from this client (API key, else address); retry after "
-    "`Retry-After` seconds",
-    "headers": {
-        "Retry-After": {"description": "Seconds until the client may retry", "schema": {"type": "integer"}}
-    },
-}
 
 
 class RateLimiter:

@@ -17,7 +17,7 @@ from service.catalogue.schemas import (
     SectorPage,
     SectorRead,
 )
-from service.common import PageDep, errors
+from service.common import ISO2_PATTERN, PageDep, errors
 from service.deps import SessionDep, SettingsDep
 
 router = APIRouter()
@@ -50,12 +50,20 @@ def _record_schema() -> dict[str, Any]:
     return schema
 
 
+def _put_record_schema() -> dict[str, Any]:
+    """The record without its id (PUT takes it from the path)."""
+    schema = _record_schema()
+    schema["properties"] = {k: v for k, v in schema.get("properties", {}).items() if k != "id"}
+    schema["required"] = [k for k in schema.get("required", []) if k != "id"]
+    return schema
+
+
 @router.get(
     "/sectors",
     response_model=SectorPage,
     tags=["sectors"],
     summary="The cooperation sector taxonomy",
-    responses=errors(401, 403, 422),
+    responses=errors(401, 403, 422, 503),
 )
 def list_sectors(session: SessionDep, _: ReadKey, page: PageDep) -> SectorPage:
     return service.list_sectors(session=session, page=page)
@@ -66,7 +74,7 @@ def list_sectors(session: SessionDep, _: ReadKey, page: PageDep) -> SectorPage:
     response_model=SectorRead,
     tags=["sectors"],
     summary="One sector",
-    responses=errors(401, 403, 404),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def get_sector(session: SessionDep, _: ReadKey, sector_id: Annotated[str, Path(max_length=60)]) -> SectorRead:
     return service.get_sector(session=session, sector_id=sector_id)
@@ -77,7 +85,7 @@ def get_sector(session: SessionDep, _: ReadKey, sector_id: Annotated[str, Path(m
     response_model=FundingSchemePage,
     tags=["funding schemes"],
     summary="Funding schemes, optionally for a sector and a country",
-    responses=errors(401, 403, 422),
+    responses=errors(401, 403, 422, 503),
 )
 def list_funding_schemes(
     session: SessionDep,
@@ -88,8 +96,7 @@ def list_funding_schemes(
     country: Annotated[
         str | None,
         Query(
-            min_length=2,
-            max_length=2,
+            pattern=ISO2_PATTERN,
             description="Schemes naming this ISO2 country, directly or through a region, as applicant "
             "or partner side (eligibility is checked in full by POST /v1/recommendations)",
         ),
@@ -105,7 +112,7 @@ def list_funding_schemes(
     response_model=FundingSchemeRead,
     tags=["funding schemes"],
     summary="One funding scheme with its eligibility facts",
-    responses=errors(401, 403, 404),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def get_funding_scheme(
     session: SessionDep, _: ReadKey, scheme_id: Annotated[str, Path(max_length=100)]
@@ -120,7 +127,25 @@ def get_funding_scheme(
     summary="Add or replace a funding scheme (admin); re-imports keep this edit",
     responses={
         201: {"model": FundingSchemeRead, "description": "Scheme added"},
-        **errors(401, 403, 413, 422),
+        **errors(401, 403, 413, 422, 503),
+    },
+    # the body is validated like an import record (the id may be left out: it is the path's)
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A catalogue record, as in data/curated/funding_schemes.json",
+            "content": {
+                "application/json": {
+                    "schema": _put_record_schema(),
+                    "examples": {
+                        "grant": {
+                            "summary": "A grant scheme",
+                            "value": {k: v for k, v in SCHEME_EXAMPLE.items() if k != "id"},
+                        }
+                    },
+                }
+            },
+        }
     },
 )
 def put_funding_scheme(
@@ -135,7 +160,7 @@ def put_funding_scheme(
     session: SessionDep,
     settings: SettingsDep,
     _: AdminKey,
-    scheme_id: Annotated[str, Path(max_length=100)],
+    scheme_id: Annotated[str, Path(max_length=100, pattern=_record_schema()["properties"]["id"]["pattern"])],
 ) -> FundingSchemeRead:
     """Validated like an import; the `id` in the body may be left out, or must equal the one in the path."""
     scheme, added = service.put_funding_scheme(
@@ -155,17 +180,17 @@ async def _raw_body(request: Request) -> tuple[bytes, str]:
     response_model=FundingSchemeImportRead,
     tags=["funding schemes"],
     summary="Add or replace many funding schemes from JSON or YAML (admin); all or nothing",
-    responses=errors(401, 403, 413, 422),
+    responses=errors(401, 403, 413, 422, 503),
     openapi_extra={
         "requestBody": {
             "required": True,
             "description": "A list of catalogue records; send YAML with Content-Type application/yaml",
             "content": {
                 "application/json": {
-                    "schema": {"type": "array", "items": _record_schema()},
+                    "schema": {"type": "array", "items": _record_schema(), "minItems": 1},
                     "example": [SCHEME_EXAMPLE],
                 },
-                "application/yaml": {"schema": {"type": "array", "items": _record_schema()}},
+                "application/yaml": {"schema": {"type": "array", "items": _record_schema(), "minItems": 1}},
             },
         }
     },
@@ -191,7 +216,7 @@ def import_funding_schemes(
     response_model=list[RegionRead],
     tags=["regions"],
     summary="Region codes for desired_regions (from regions.json)",
-    responses=errors(401, 403),
+    responses=errors(401, 403, 503),
 )
 def list_regions(settings: SettingsDep, _: ReadKey) -> list[RegionRead]:
     return service.list_regions(curated_dir=settings.curated_dir)

@@ -9,19 +9,19 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from service.auth import ReadKey, WriteKey
 from service.cities import service
 from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
-from service.common import PageDep, errors
+from service.common import ISO2_PATTERN, MAX_ID, PageDep, errors
 from service.deps import SessionDep, SettingsDep
 
 router = APIRouter(tags=["cities"])
 
-CityId = Annotated[int, Path(ge=1, description="City id, from GET /v1/cities?q=")]
+CityId = Annotated[int, Path(ge=1, le=MAX_ID, description="City id, from GET /v1/cities?q=")]
 
 
 @router.get(
     "/cities",
     response_model=CityPage,
     summary="Search cities by name prefix (accents and case ignored; alternate names match too)",
-    responses=errors(401, 403, 422),
+    responses=errors(401, 403, 422, 503),
 )
 def search_cities(
     session: SessionDep,
@@ -29,7 +29,7 @@ def search_cities(
     page: PageDep,
     q: Annotated[str, Query(max_length=200, description="Name prefix, e.g. 'koriy' or 'Kōriyama'")] = "",
     country: Annotated[
-        str | None, Query(min_length=2, max_length=2, description="ISO 3166-1 alpha-2 code", examples=["JP"])
+        str | None, Query(pattern=ISO2_PATTERN, description="ISO 3166-1 alpha-2 code", examples=["JP"])
     ] = None,
 ) -> CityPage:
     """Largest cities first."""
@@ -40,7 +40,7 @@ def search_cities(
     "/cities/{city_id}",
     response_model=CityDetailRead,
     summary="One city with its profile and cooperation history",
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def get_city(
     session: SessionDep,
@@ -59,7 +59,7 @@ def get_city(
     response_model=CityRead,
     status_code=201,
     summary="Add a city that is not in the store (write scope)",
-    responses=errors(401, 403, 409, 413, 422),
+    responses=errors(401, 403, 409, 413, 422, 503),
 )
 def create_city(
     body: CityCreate, request: Request, response: Response, session: SessionDep, _: WriteKey
@@ -76,7 +76,7 @@ def create_city(
     summary="Create or replace a city's profile (write scope); re-imports keep this edit",
     responses={
         201: {"model": ProfileRead, "description": "Profile created"},
-        **errors(401, 403, 404, 413, 422),
+        **errors(401, 403, 404, 413, 422, 503),
     },
 )
 def put_profile(

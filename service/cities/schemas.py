@@ -7,7 +7,19 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from db.tables import Role
-from service.common import MAX_NEEDS_CHARS, Name200, Page, Text300, UtcDateTime, not_blank, upper_iso2
+from service.common import (
+    MAX_NEEDS_CHARS,
+    NOT_BLANK_PATTERN,
+    Iso2,
+    Iso2List,
+    JsonNumber,
+    Name200,
+    Page,
+    Text300,
+    UtcDateTime,
+    not_blank,
+    upper_iso2,
+)
 from service.cooperations.schemas import CooperationRead
 
 
@@ -56,11 +68,11 @@ class CityCreate(BaseModel):
         },
     )
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    country: Annotated[str, Field(description="ISO 3166-1 alpha-2 code", examples=["KH"])]
-    latitude: Annotated[float, Field(ge=-90, le=90)]
-    longitude: Annotated[float, Field(ge=-180, le=180)]
-    population: Annotated[int | None, Field(ge=0, le=100_000_000)] = None
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN)]
+    country: Annotated[Iso2, Field(examples=["KH"])]
+    latitude: Annotated[float, Field(ge=-90, le=90), JsonNumber]
+    longitude: Annotated[float, Field(ge=-180, le=180), JsonNumber]
+    population: Annotated[int | None, Field(ge=0, le=100_000_000), JsonNumber] = None
     admin_area: Annotated[str | None, Field(max_length=200)] = None
     alternate_names: Annotated[list[Name200], Field(max_length=20)] = []
 
@@ -96,20 +108,26 @@ class ProfileUpdate(BaseModel):
     )
 
     needs_text: Annotated[
-        str, Field(min_length=1, max_length=MAX_NEEDS_CHARS, description="What the city needs, free text")
+        str,
+        Field(
+            min_length=1,
+            max_length=MAX_NEEDS_CHARS,
+            pattern=NOT_BLANK_PATTERN,
+            description="What the city needs, free text",
+        ),
     ]
     profile_text: Annotated[str, Field(max_length=20_000)] = ""
     strengths: Annotated[list[Text300], Field(max_length=50)] = []
     challenges: Annotated[list[Text300], Field(max_length=50)] = []
     industries: Annotated[list[Text300], Field(max_length=50)] = []
     sectors: Annotated[list[str], Field(max_length=27, description="Sector ids from /v1/sectors")] = []
-    desired_countries: Annotated[list[str], Field(max_length=50, description="ISO2 codes")] = []
+    desired_countries: Annotated[Iso2List, Field(max_length=50, description="ISO2 codes")] = []
     desired_regions: Annotated[
         list[str], Field(max_length=20, description="Region codes of regions.json")
     ] = []
     role: Role | None = None
     languages: Annotated[list[Text300], Field(max_length=20)] = []
-    area_km2: Annotated[float | None, Field(ge=0)] = None
+    area_km2: Annotated[float | None, Field(ge=0), JsonNumber] = None
 
     @field_validator("needs_text")
     @classmethod

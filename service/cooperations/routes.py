@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from service.auth import ReadKey, WriteKey
-from service.common import Limit, PageQuery, errors
+from service.common import MAX_ID, Limit, PageQuery, errors
 from service.cooperations import service
 from service.cooperations.schemas import CooperationCreate, CooperationKind, CooperationPage, CooperationRead
 from service.deps import SessionDep
@@ -19,13 +19,15 @@ router = APIRouter(tags=["cooperations"])
     "/cooperations",
     response_model=CooperationPage,
     summary="List cooperations, filtered by city, sector, funding scheme, kind and start year",
-    responses=errors(401, 403, 422),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def list_cooperations(
     request: Request,
     session: SessionDep,
     _: ReadKey,
-    city_id: Annotated[int | None, Query(ge=1, description="Cooperations this city is a member of")] = None,
+    city_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Cooperations this city is a member of")
+    ] = None,
     sector: Annotated[str | None, Query(max_length=60, description="A sector id")] = None,
     scheme: Annotated[str | None, Query(max_length=100, description="A funding scheme id")] = None,
     kind: CooperationKind | None = None,
@@ -54,10 +56,10 @@ def list_cooperations(
     "/cooperations/{cooperation_id}",
     response_model=CooperationRead,
     summary="One cooperation with its members, sectors, funding and outcome",
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def get_cooperation(
-    session: SessionDep, _: ReadKey, cooperation_id: Annotated[int, Path(ge=1)]
+    session: SessionDep, _: ReadKey, cooperation_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> CooperationRead:
     return service.get_cooperation(session=session, cooperation_id=cooperation_id)
 
@@ -67,7 +69,7 @@ def get_cooperation(
     response_model=CooperationRead,
     status_code=201,
     summary="Record a partnership (write scope); the next training learns from it",
-    responses=errors(401, 403, 404, 413, 422),
+    responses=errors(401, 403, 404, 413, 422, 503),
 )
 def create_cooperation(
     body: CooperationCreate, request: Request, response: Response, session: SessionDep, _: WriteKey

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from db.tables import CooperationKind, SuccessLabel
-from service.common import Page, UtcDateTime, not_blank
+from service.common import NOT_BLANK_PATTERN, Id, JsonNumber, Page, UtcDateTime, not_blank
 
 
 class OutcomeIndicator(BaseModel):
     metric: Annotated[str, Field(min_length=1, max_length=300)]
     value: float | int | str | None = None
     unit: Annotated[str | None, Field(max_length=100)] = None
-    year: Annotated[int | None, Field(ge=1800, le=2100)] = None
+    year: Annotated[int | None, Field(ge=1800, le=2100), JsonNumber] = None
 
 
 class CooperationMemberRead(BaseModel):
@@ -71,13 +71,15 @@ class CooperationCreate(BaseModel):
         },
     )
 
-    title: Annotated[str, Field(min_length=1, max_length=500)]
+    title: Annotated[str, Field(min_length=1, max_length=500, pattern=NOT_BLANK_PATTERN)]
     kind: CooperationKind
-    city_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=2, max_length=500)]
+    city_ids: Annotated[
+        list[Id], Field(min_length=2, max_length=500, json_schema_extra={"uniqueItems": True})
+    ]
     sectors: Annotated[list[str], Field(max_length=27)] = []
     funding_scheme_ids: Annotated[list[str], Field(max_length=20)] = []
-    start_year: Annotated[int | None, Field(ge=1800, le=2100)] = None
-    end_year: Annotated[int | None, Field(ge=1800, le=2100)] = None
+    start_year: Annotated[int | None, Field(ge=1800, le=2100), JsonNumber] = None
+    end_year: Annotated[int | None, Field(ge=1800, le=2100), JsonNumber] = None
     description: Annotated[str, Field(max_length=20_000)] = ""
     outcome_summary: Annotated[str | None, Field(max_length=5000)] = None
     outcome_indicators: Annotated[list[OutcomeIndicator], Field(max_length=50)] = []
@@ -95,8 +97,11 @@ class CooperationCreate(BaseModel):
             raise ValueError("city_ids lists a city twice; name each member city once")
         return values
 
-    @model_validator(mode="after")
-    def _years(self) -> CooperationCreate:
-        if self.start_year and self.end_year and self.end_year < self.start_year:
-            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
-        return self
+    @field_validator("end_year")
+    @classmethod
+    def _years(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # a field validator, so that the error names end_year
+        start = info.data.get("start_year")
+        if start and value and value < start:
+            raise ValueError(f"end_year {value} is before start_year {start}")
+        return value

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from service.auth import AdminKey
-from service.common import PageDep, errors
+from service.common import MAX_ID, PageDep, errors
 from service.deps import SessionDep, SettingsDep
 from service.feedback import service
 from service.feedback.schemas import FeedbackCreate, FeedbackKind, FeedbackPage, FeedbackRead
@@ -20,7 +20,7 @@ router = APIRouter(tags=["feedback"])
     response_model=FeedbackRead,
     status_code=201,
     summary="Tell how useful a suggested partner was (rate-limited per client)",
-    responses=errors(401, 404, 413, 422, 429),
+    responses=errors(401, 404, 413, 422, 429, 503),
 )
 def create_feedback(
     body: FeedbackCreate, request: Request, session: SessionDep, settings: SettingsDep
@@ -35,15 +35,15 @@ def create_feedback(
     "/feedback",
     response_model=FeedbackPage,
     summary="Stored feedback, newest first (admin); a training signal",
-    responses=errors(401, 403, 422),
+    responses=errors(401, 403, 422, 503),
 )
 def list_feedback(
     session: SessionDep,
     _: AdminKey,
     page: PageDep,
     kind: FeedbackKind | None = None,
-    partner_city_id: Annotated[int | None, Query(ge=1)] = None,
-    query_city_id: Annotated[int | None, Query(ge=1)] = None,
+    partner_city_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    query_city_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     model_version: Annotated[str | None, Query(max_length=40)] = None,
 ) -> FeedbackPage:
     return service.list_feedback(

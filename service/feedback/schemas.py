@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from db.tables import FeedbackKind
-from service.common import Page, UtcDateTime, not_blank
+from service.common import MAX_ID, NOT_BLANK_PATTERN, Id, JsonNumber, Page, UtcDateTime, not_blank
 from service.recommendations.schemas import RecommendationRequest
 
 MAX_COMMENT_CHARS = 2000
@@ -27,15 +27,22 @@ class FeedbackCreate(BaseModel):
                     "comment": "Met at the Asia water forum.",
                     "model_version": "2026-11-23-1",
                 }
-            ]
+            ],
+            # query_city_id or query, as _some_query checks
+            "anyOf": [
+                {"required": ["query_city_id"], "properties": {"query_city_id": {"not": {"type": "null"}}}},
+                {"required": ["query"], "properties": {"query": {"not": {"type": "null"}}}},
+            ],
         },
     )
 
-    query_city_id: Annotated[int | None, Field(ge=1, description="The city the query was for")] = None
+    query_city_id: Annotated[
+        int | None, Field(ge=1, le=MAX_ID, description="The city the query was for"), JsonNumber
+    ] = None
     query: RecommendationRequest | None = Field(None, description="The recommendation request as sent")
-    partner_city_id: Annotated[int, Field(ge=1)]
+    partner_city_id: Id
     kind: FeedbackKind
-    comment: Annotated[str | None, Field(max_length=MAX_COMMENT_CHARS)] = None
+    comment: Annotated[str | None, Field(max_length=MAX_COMMENT_CHARS, pattern=NOT_BLANK_PATTERN)] = None
     model_version: Annotated[str | None, Field(max_length=40)] = None
 
     @field_validator("comment")

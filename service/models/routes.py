@@ -23,7 +23,7 @@ Version = Annotated[str, Path(max_length=40, description="e.g. 2026-11-23-1")]
     "",
     response_model=ModelVersionPage,
     summary="Model versions with metrics and status, newest first (admin)",
-    responses=errors(401, 403, 422),
+    responses=errors(401, 403, 422, 503),
 )
 def list_models(session: SessionDep, _: AdminKey, page: PageDep) -> ModelVersionPage:
     return service.list_models(session=session, page=page)
@@ -34,7 +34,7 @@ def list_models(session: SessionDep, _: AdminKey, page: PageDep) -> ModelVersion
     response_model=TrainingJobRead,
     status_code=202,
     summary="Train a new version in the background (admin); poll the job for its status",
-    responses=errors(401, 403, 409, 422),
+    responses=errors(401, 403, 409, 422, 503),
 )
 def retrain(
     request: Request,
@@ -62,7 +62,7 @@ def retrain(
     "/jobs/{job_id}",
     response_model=TrainingJobRead,
     summary="Status of a training job (admin): queued, running, succeeded or failed",
-    responses=errors(401, 403, 404),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def get_job(session: SessionDep, _: AdminKey, job_id: Annotated[str, Path(max_length=36)]) -> TrainingJobRead:
     return service.get_job(session=session, job_id=job_id)
@@ -72,7 +72,7 @@ def get_job(session: SessionDep, _: AdminKey, job_id: Annotated[str, Path(max_le
     "/rollback",
     response_model=ModelVersionRead,
     summary="Serve again the version promoted before the current one (admin)",
-    responses=errors(401, 403, 409),
+    responses=errors(401, 403, 409, 503),
 )
 def rollback(session: SessionDep, _: AdminKey) -> ModelVersionRead:
     return service.rollback(session=session)
@@ -82,7 +82,7 @@ def rollback(session: SessionDep, _: AdminKey) -> ModelVersionRead:
     "/{version}",
     response_model=ModelVersionRead,
     summary="One model version with its metrics and parameters (admin)",
-    responses=errors(401, 403, 404),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def get_model(session: SessionDep, _: AdminKey, version: Version) -> ModelVersionRead:
     return service.get_model(session=session, version=version)
@@ -92,7 +92,7 @@ def get_model(session: SessionDep, _: AdminKey, version: Version) -> ModelVersio
     "/{version}/promote",
     response_model=ModelVersionRead,
     summary="Serve this version (admin); every worker switches within seconds",
-    responses=errors(401, 403, 404, 409),
+    responses=errors(401, 403, 404, 409, 422, 503),
 )
 def promote(session: SessionDep, _: AdminKey, version: Version) -> ModelVersionRead:
     return service.promote(session=session, version=version)

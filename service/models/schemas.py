@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.common import Page, UtcDateTime
+from service.common import JsonNumber, Page, UtcDateTime
 
 
 class ModelVersionRead(BaseModel):
@@ -31,9 +31,11 @@ class TrainingJobCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"seed": 0, "evaluate": True, "promote": False}]}
     )
 
-    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
-    evaluate: bool = Field(False, description="Evaluate on held-out splits and store the metrics")
-    promote: bool = Field(False, description="Serve the new version as soon as it is registered")
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1), JsonNumber] = 0
+    evaluate: bool = Field(
+        False, strict=True, description="Evaluate on held-out splits and store the metrics"
+    )
+    promote: bool = Field(False, strict=True, description="Serve the new version as soon as it is registered")
 
 
 class TrainingJobRead(BaseModel):

@@ -6,9 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from service.common import Page, UtcDateTime
+from service.common import Id, Page, UtcDateTime
 
-CityId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 SectorId = Annotated[str, Field(min_length=1, max_length=60)]
 Status = Literal["strong", "partial", "gap", "unknown"]
 SectionId = Literal[
@@ -32,8 +31,8 @@ class PairRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PAIR_EXAMPLE]})
 
-    city_id: CityId = Field(description="The home city: the one whose planner drafts the plan")
-    partner_city_id: CityId
+    city_id: Id = Field(description="The home city: the one whose planner drafts the plan")
+    partner_city_id: Id
     sectors: Annotated[list[SectorId], Field(max_length=10)] = []
 
     @model_validator(mode="after")

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from service.auth import ReadKey
-from service.common import ErrorResponse
+from service.common import errors
 from service.deps import ModelDep, SessionDep, SettingsDep
-from service.ratelimit import RATE_LIMITED_RESPONSE, RecommendLimit
+from service.ratelimit import RecommendLimit
 from service.recommendations.schemas import RecommendationRequest, RecommendationResponse
 from service.recommendations.service import recommend
 
@@ -19,12 +19,7 @@ router = APIRouter(tags=["recommendations"])
     "/recommendations",
     response_model=RecommendationResponse,
     summary="Rank partner cities, sectors and funding schemes for a city's needs",
-    responses={
-        404: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
-        429: RATE_LIMITED_RESPONSE,
-        503: {"model": ErrorResponse},
-    },
+    responses=errors(401, 403, 404, 413, 422, 429, 503),
     dependencies=[RecommendLimit],
 )
 async def create_recommendations(

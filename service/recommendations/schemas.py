@@ -13,7 +13,7 @@ from db.city_names import Match
 from db.tables import Role
 from models.wishes import SIMILAR_POPULATION_FACTOR, WISH_FLOOR
 from service.cities.schemas import CitySummary
-from service.common import MAX_NEEDS_CHARS, upper_iso2
+from service.common import MAX_ID, MAX_NEEDS_CHARS, Iso2, Iso2List, JsonNumber, upper_iso2
 from service.cooperations.schemas import OutcomeIndicator
 
 PartnerScope = Literal["abroad", "domestic", "any"]
@@ -26,10 +26,10 @@ class CityInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    country: Annotated[str, Field(description="ISO 3166-1 alpha-2 code", examples=["KH"])]
-    latitude: Annotated[float | None, Field(ge=-90, le=90)] = None
-    longitude: Annotated[float | None, Field(ge=-180, le=180)] = None
-    population: Annotated[int | None, Field(ge=0, le=100_000_000)] = None
+    country: Annotated[Iso2, Field(examples=["KH"])]
+    latitude: Annotated[float | None, Field(ge=-90, le=90), JsonNumber] = None
+    longitude: Annotated[float | None, Field(ge=-180, le=180), JsonNumber] = None
+    population: Annotated[int | None, Field(ge=0, le=100_000_000), JsonNumber] = None
 
     @field_validator("country")
     @classmethod
@@ -57,11 +57,18 @@ class RecommendationRequest(BaseModel):
                     "limit": 10,
                 },
                 {"city_id": 1, "needs": "hydrogen and renewable energy", "limit": 5},
-            ]
+            ],
+            # exactly one of city_id and city, as _one_city checks
+            "oneOf": [
+                {"required": ["city_id"], "properties": {"city_id": {"not": {"type": "null"}}}},
+                {"required": ["city"], "properties": {"city": {"not": {"type": "null"}}}},
+            ],
         },
     )
 
-    city_id: Annotated[int | None, Field(ge=1, description="A city in the store; or give `city`")] = None
+    city_id: Annotated[
+        int | None, Field(ge=1, le=MAX_ID, description="A city in the store; or give `city`"), JsonNumber
+    ] = None
     city: CityInput | None = Field(
         None, description="Or a city by name and country (coordinates tell namesakes apart)"
     )
@@ -75,7 +82,7 @@ class RecommendationRequest(BaseModel):
     ] = ""
     sectors: Annotated[list[str], Field(max_length=27, description="Sector ids from /v1/sectors")] = []
     desired_countries: Annotated[
-        list[str],
+        Iso2List,
         Field(
             max_length=50,
             description="ISO2 codes. Partners there fill the list first, best first, as long as they score "
@@ -87,7 +94,9 @@ class RecommendationRequest(BaseModel):
         list[str],
         Field(max_length=20, description="Region codes of GET /v1/regions; wished like `desired_countries`"),
     ] = []
-    strict: bool = Field(False, description="List only partners in the desired countries and regions")
+    strict: bool = Field(
+        False, strict=True, description="List only partners in the desired countries and regions"
+    )
     partner_scope: PartnerScope = Field(
         "any",
         description="`abroad`: only partners in other countries; `domestic`: only in the city's own country; "
@@ -106,8 +115,8 @@ class RecommendationRequest(BaseModel):
         f"{SIMILAR_POPULATION_FACTOR:g} times the city's population (it must be known: in the store, or "
         "`city.population`); partners of unknown size are left out",
     )
-    exclude_existing: bool = True
-    limit: Annotated[int, Field(ge=1, le=100)] = 10
+    exclude_existing: bool = Field(True, strict=True)
+    limit: Annotated[int, Field(ge=1, le=100), JsonNumber] = 10
 
     @field_validator("desired_countries")
     @classmethod
