@@ -57,7 +57,9 @@ class LimitBody:
         if scope["type"] == "http":
             length = Headers(scope=scope).get("content-length")
             s = self.settings
-            limit = s.max_import_bytes if scope["path"].endswith("/import") else s.max_body_bytes
+            # an import and a plan (a whole document, sent again on each edit) may be larger
+            document = scope["path"].endswith("/import") or scope["path"].startswith("/v1/plans")
+            limit = s.max_import_bytes if document else s.max_body_bytes
             if length is not None and length.isdigit() and int(length) > limit:
                 message = f"request body of {length} bytes exceeds the limit of {limit} bytes"
                 response = JSONResponse(error_payload("payload_too_large", message), status_code=413)

@@ -102,7 +102,7 @@ def list_plans(
 
 
 @router.get(
-    "/plans/{plan_id}",
+    "/plans/{plan_id:int}",
     response_model=PlanRead,
     summary="A plan's current version",
     responses=errors(401, 403, 404, 422),
@@ -112,7 +112,7 @@ def get_plan(session: SessionDep, _: ReadKey, plan_id: PlanId) -> PlanRead:
 
 
 @router.put(
-    "/plans/{plan_id}",
+    "/plans/{plan_id:int}",
     response_model=PlanRead,
     summary="Save an edit (write scope) as the next version; earlier versions are kept",
     responses=errors(401, 403, 404, 413, 422),
@@ -122,7 +122,7 @@ def update_plan(body: PlanUpdate, session: SessionDep, _: WriteKey, plan_id: Pla
 
 
 @router.get(
-    "/plans/{plan_id}/versions",
+    "/plans/{plan_id:int}/versions",
     response_model=PlanVersionList,
     summary="Every saved version of a plan, oldest first",
     responses=errors(401, 403, 404, 422),
@@ -132,7 +132,7 @@ def plan_versions(session: SessionDep, _: ReadKey, plan_id: PlanId) -> PlanVersi
 
 
 @router.get(
-    "/plans/{plan_id}/export",
+    "/plans/{plan_id:int}/export",
     summary="A plan as Markdown or as a Word document",
     responses={
         200: {

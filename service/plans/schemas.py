@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from service.common import Id, Page, UtcDateTime
 
@@ -35,11 +35,12 @@ class PairRequest(BaseModel):
     partner_city_id: Id
     sectors: Annotated[list[SectorId], Field(max_length=10)] = []
 
-    @model_validator(mode="after")
-    def _two_cities(self) -> PairRequest:
-        if self.city_id == self.partner_city_id:
-            raise ValueError("partner_city_id must differ from city_id")
-        return self
+    @field_validator("partner_city_id")
+    @classmethod
+    def _two_cities(cls, value: int, info: ValidationInfo) -> int:
+        if value == info.data.get("city_id"):
+            raise ValueError("must differ from city_id")
+        return value
 
 
 class EvidenceRead(BaseModel):
@@ -101,12 +102,13 @@ class PlanContent(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=300)]
     sections: Annotated[list[PlanSection], Field(min_length=1, max_length=20)]
 
-    @model_validator(mode="after")
-    def _unique_sections(self) -> PlanContent:
-        ids = [s.id for s in self.sections]
+    @field_validator("sections")
+    @classmethod
+    def _unique_sections(cls, sections: list[PlanSection]) -> list[PlanSection]:
+        ids = [s.id for s in sections]
         if len(ids) != len(set(ids)):
             raise ValueError("each section id may appear once")
-        return self
+        return sections
 
 
 class PlanDraft(PlanContent):

@@ -73,6 +73,9 @@ UNKNOWN_CODES: dict[tuple[str, str], str] = {
     ("POST /v1/recommendations", "desired_countries"): "an ISO2-shaped code that is no country",
     ("POST /v1/recommendations", "sectors"): "no such sector id",
     ("POST /v1/recommendations", "desired_regions"): "no such region code (regions.json)",
+    ("POST /v1/plans/readiness", "sectors"): "no such sector id",
+    ("POST /v1/plans/draft", "sectors"): "no such sector id",
+    ("POST /v1/plans", "sectors"): "no such sector id",
     # not unknown but ambiguous in the store: the answer lists the candidates to pick by id
     ("POST /v1/recommendations", "city.name"): "a name several store cities of that country bear, "
     "given without coordinates",
@@ -98,6 +101,14 @@ CROSS_FIELD_RULES: dict[tuple[str, str], str] = {
     ("POST /v1/cooperations", "end_year"): "end_year before start_year",
     ("POST /v1/recommendations", "city.latitude"): "a new city without coordinates, in a country the model "
     "holds no city of (found by benchmarks/contract_deep.py: it was a 500)",
+    **{
+        (operation, "partner_city_id"): "the same city as city_id"
+        for operation in ("POST /v1/plans/readiness", "POST /v1/plans/draft", "POST /v1/plans")
+    },
+    **{
+        (operation, "content.sections"): "a section id given twice"
+        for operation in ("POST /v1/plans", "PUT /v1/plans/{plan_id}")
+    },
 }
 
 EXPECTED_REJECTIONS: frozenset[tuple[str, str]] = frozenset(UNKNOWN_CODES) | frozenset(CROSS_FIELD_RULES)

@@ -88,7 +88,7 @@ def test_a_pair_with_nothing_known(api: Api) -> None:
         ({"partner_city_id": 1}, 422, "city_id"),
         ({"city_id": 0, "partner_city_id": 1}, 422, "city_id"),
         ({"city_id": 2**63, "partner_city_id": 1}, 422, "city_id"),
-        ({"city_id": 1, "partner_city_id": 1}, 422, None),
+        ({"city_id": 1, "partner_city_id": 1}, 422, "partner_city_id"),
         ({"city_id": 1, "partner_city_id": 2, "sectors": ["no-such-sector"]}, 422, "sectors[0]"),
         ({"city_id": 1, "partner_city_id": 2, "extra": 1}, 422, "extra"),
         ({"city_id": 999_999_999, "partner_city_id": 1}, 404, "city_id"),
