@@ -35,4 +35,5 @@ def create_recommendations(
             request=body,
             regions_path=settings.curated_dir / "regions.json",
             catalogue=request.app.state.catalogue,
+            settings=settings,
         )
