@@ -2,11 +2,15 @@
 
 ``data/curated/sector_terms.json`` lists, for every sector, concepts (a row of terms, one list
 per language; the first English term is the concept's gloss). A needs text is matched term by
-term on its lemmas (simplemma) in the European languages, and on substrings of words in German
-and Dutch, whose compounds join terms ("Wasserstoffbusse"); Japanese is matched on substrings
-of the text (it has no spaces; the terms are nouns, which do not inflect). Longer terms are
-matched first and the words they cover are not matched again, so that "Abwasser" is not also
-"Wasser".
+term on its lemmas in the European languages, and on substrings of words in German and Dutch,
+whose compounds join terms ("Wasserstoffbusse"); Japanese is matched on substrings of the text
+(it has no spaces; the terms are nouns, which do not inflect). Longer terms are matched first
+and the words they cover are not matched again, so that "Abwasser" is not also "Wasser".
+
+The lemmas come from simplemma's dictionaries, but only the inflected forms of the terms' own
+words are kept, in ``sector_term_forms.json`` beside the terms: the full dictionaries take
+minutes to load and gigabytes of memory, the forms a few hundred kilobytes. Regenerate the file
+after changing the terms (``python -m features.vocabulary``; a test checks it is current).
 
 :func:`read_needs` decides what the embedding gets: the text itself in a language the model
 reads; otherwise an English gloss of the recognised concepts, or nothing.
@@ -14,8 +18,10 @@ reads; otherwise an English gloss of the recognised concepts, or nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,8 +60,10 @@ def _norm(text: str) -> str:
 class Vocabulary:
     """The sector terms of one file, prepared for matching."""
 
-    def __init__(self, doc: dict) -> None:
+    def __init__(self, doc: dict, forms: dict[str, dict[str, str]] | None = None) -> None:
         self.languages = tuple(doc["languages"])
+        # language -> inflected form -> lemma, of the terms' words (sector_term_forms.json)
+        self._forms = forms or {}
         self.concepts: list[Concept] = []
         # language -> first word key -> [(key tuple, concept index)], longest first
         self._phrases: dict[str, dict[str, list[tuple[tuple[str, ...], int]]]] = {}
@@ -84,9 +92,11 @@ class Vocabulary:
                 singles = {(_norm(t), k) for t, k in terms if len(_surface(t)) == 1 and len(t) >= MIN_PART}
                 self._parts[lang] = sorted(singles, key=lambda e: (-len(e[0]), e[0]))
 
-    @staticmethod
-    def _lemmas(text: str, lang: str) -> list[str]:
-        return [_lemma(w, lang) for w in _surface(text)]
+    def _lemma(self, word: str, lang: str) -> str:
+        return self._forms.get(lang, {}).get(word, word)
+
+    def _lemmas(self, text: str, lang: str) -> list[str]:
+        return [self._lemma(w, lang) for w in _surface(text)]
 
     def match(self, text: str, languages: Sequence[str]) -> list[Hit]:
         """The concepts named in ``text``, read as each of ``languages``, in order of appearance."""
@@ -120,7 +130,7 @@ class Vocabulary:
 
     def _match_words(self, text: str, lang: str) -> list[Hit]:
         words = _surface(text)
-        lemmas = [_lemma(w, lang) for w in words]
+        lemmas = [self._lemma(w, lang) for w in words]
         phrases = self._phrases[lang]
         taken = [False] * len(words)
         hits = []
@@ -155,20 +165,70 @@ def _surface(text: str) -> list[str]:
     return _WORD.findall(_norm(text))
 
 
-@lru_cache(maxsize=65536)
-def _lemma(word: str, lang: str) -> str:
-    import simplemma
+def forms_path(path: Path) -> Path:
+    """The inflected forms' file of the terms file ``path``."""
+    return path.with_name("sector_term_forms.json")
 
-    try:
-        return _norm(simplemma.lemmatize(word, lang=lang))
-    except ValueError:  # a language simplemma does not know
-        return word
+
+def source_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: Path) -> Vocabulary:
     """The vocabulary of ``path`` (``data/curated/sector_terms.json``), prepared once per process."""
-    return Vocabulary(json.loads(path.read_text(encoding="utf-8")))
+    forms = forms_path(path)
+    table = json.loads(forms.read_text(encoding="utf-8"))["forms"] if forms.is_file() else None
+    return Vocabulary(json.loads(path.read_text(encoding="utf-8")), table)
+
+
+def build_forms(path: Path) -> dict:
+    """Every inflected form simplemma knows of the words of the terms in ``path``, by language.
+
+    Slow (each language's full dictionary is loaded once) and only run when the terms change.
+    """
+    import simplemma
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    factory = DefaultDictionaryFactory()
+    forms: dict[str, dict[str, str]] = {}
+    for lang in doc["languages"]:
+        if lang == "ja":
+            continue
+        words = {w for concepts in doc["sectors"].values() for c in concepts for t in c.get(lang, [])
+                 for w in _surface(t)}  # fmt: skip
+        lemma_of = {w: _norm(simplemma.lemmatize(w, lang=lang)) for w in words}
+        wanted = set(lemma_of.values())
+        table = {w: lemma for w, lemma in lemma_of.items() if lemma != w}
+        for form, lemma in factory.get_dictionary(lang).items():
+            lemma = _norm(lemma)
+            if lemma in wanted:
+                form = _norm(form)
+                if form != lemma and _WORD.fullmatch(form):
+                    table.setdefault(form, lemma)
+        forms[lang] = dict(sorted(table.items()))
+    return {
+        "description": "Inflected forms of the words of sector_terms.json and their lemmas, from simplemma's "
+        "dictionaries; generated by `python -m features.vocabulary`, do not edit",
+        "source_sha256": source_hash(path),
+        "forms": forms,
+    }
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """Regenerate sector_term_forms.json beside the terms file (default data/curated/sector_terms.json)."""
+    default = Path(__file__).resolve().parent.parent / "data" / "curated" / "sector_terms.json"
+    path = Path(argv[0]) if argv else default
+    out = forms_path(path)
+    doc = build_forms(path)
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    sys.stdout.write(f"{out}: {sum(len(f) for f in doc['forms'].values())} forms\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,11 @@ def test_a_multilingual_model_reads_the_text_and_the_vocabulary_adds_its_sectors
 def test_empty_text_reads_nothing(vocabulary: Vocabulary):
     reading = read_needs("  ", vocabulary=vocabulary)
     assert (reading.language, reading.read, reading.notice) == (None, "model", None)
+
+
+def test_the_inflected_forms_file_is_current():
+    from features.vocabulary import forms_path, source_hash
+
+    doc = json.loads(forms_path(SECTOR_TERMS).read_text(encoding="utf-8"))
+    assert doc["source_sha256"] == source_hash(SECTOR_TERMS), "run `python -m features.vocabulary`"
+    assert doc["forms"]["pl"]["wodoru"] == "wodór"
