@@ -383,7 +383,13 @@ def test_alternate_names_qualifiers_coordinates_and_ambiguity(api: Api, served: 
 def test_an_unknown_name_is_a_new_city_that_must_say_what_it_needs(api: Api, served: str):
     nowhere = {"name": "Nowhere-on-Sea", "country": "FR"}
     new = _ask(api, nowhere, needs="harbour logistics")
-    assert new["query"] == {"city": None, "needs": "harbour logistics", "match": "new"}
+    assert new["query"] == {
+        "city": None,
+        "needs": "harbour logistics",
+        "match": "new",
+        "needs_language": "en",
+        "needs_read": {"how": "model", "sectors": {}, "notice": None},
+    }
     missing = api.client.post("/v1/recommendations", json={"city": nowhere})
     assert_error(missing, 422, "invalid_input", "needs")
 
