@@ -131,6 +131,9 @@ class Vocabulary:
     def _match_words(self, text: str, lang: str) -> list[Hit]:
         words = _surface(text)
         lemmas = [self._lemma(w, lang) for w in words]
+        # the words as written, to say what was recognised ("Wasserstoff", not "wasserstoff")
+        shown = _WORD.findall(unicodedata.normalize("NFKC", text))
+        shown = shown if len(shown) == len(words) else words
         phrases = self._phrases[lang]
         taken = [False] * len(words)
         hits = []
@@ -145,7 +148,7 @@ class Vocabulary:
         for n, i, k in sorted(best, key=lambda e: (-e[0], e[1])):
             if not any(taken[i : i + n]):
                 taken[i : i + n] = [True] * n
-                hits.append(Hit(self.concepts[k], " ".join(words[i : i + n]), i))
+                hits.append(Hit(self.concepts[k], " ".join(shown[i : i + n]), i))
         # parts of compound words
         for i, word in enumerate(words):
             if taken[i] or len(word) <= MIN_PART:
@@ -157,7 +160,7 @@ class Vocabulary:
                 at = at if at >= 0 else lemma.find(term)
                 if at >= 0 and not any(covered[at : at + len(term)]):
                     covered[at : at + len(term)] = [True] * len(term)
-                    hits.append(Hit(self.concepts[k], word, i))
+                    hits.append(Hit(self.concepts[k], shown[i], i))
         return hits
 
 
