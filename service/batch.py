@@ -41,6 +41,7 @@ def run_batch(factory: sessionmaker[Session], settings: Settings, source: Path, 
                         request=request,
                         regions_path=regions,
                         catalogue=catalogue,
+                        settings=settings,
                     )
                 out = answer.model_dump(mode="json")
             except ValidationError as exc:

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         default=None,
         description="Local path of a sentence-transformers model; unset means the packaged all-MiniLM-L6-v2",
     )
+    embedding_model_languages: list[str] = Field(
+        default_factory=lambda: ["en"],
+        description="ISO 639-1 codes of the languages `embedding_model` reads (the packaged model: English "
+        "only). A needs text in another language is read through the sector vocabulary instead",
+    )
     require_api_key_for_reads: bool = False
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     log_level: str = "INFO"
@@ -80,6 +85,14 @@ class Settings(BaseSettings):
         description="A queued or running training job older than this is presumed dead with its worker "
         "and no longer blocks a new retrain.",
     )
+
+    def model_languages(self, model_name: str | None) -> tuple[str, ...]:
+        """The languages of the served model's encoder ``model_name``: the configured ones when it
+        is the configured model, else English (the packaged model, or one these settings do not
+        describe)."""
+        if model_name is not None and model_name == self.embedding_model:
+            return tuple(c.strip().lower() for c in self.embedding_model_languages if c.strip())
+        return ("en",)
 
     @field_validator("data_dir", "curated_dir", "model_dir", mode="after")
     @classmethod

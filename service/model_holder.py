@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from features.language import detector
 from models import registry
 from models.advice.lru import LRUCache
 from models.ranker import embed_in_background
@@ -141,3 +142,4 @@ def _prepare_for_serving(model: Any) -> None:
     embedder = getattr(model, "embedder", None)
     if embedder is not None and not hasattr(embedder, "encoder_"):
         embedder.fit()  # load the encoder now rather than on the first request
+    detector()  # and the needs' language detector, once per process (features/language.py)

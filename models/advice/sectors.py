@@ -18,6 +18,8 @@ REQUESTED_WEIGHT = 1.0
 TEXT_WEIGHT = 2.0
 OWN_WEIGHT = 0.35
 PARTNER_WEIGHT = 0.5
+# a sector the vocabulary recognised in a needs text not in English (features/vocabulary.py)
+RECOGNISED_WEIGHT = 0.5
 # cosine similarities of MiniLM embeddings below this carry little meaning
 TEXT_FLOOR = 0.15
 # a sector the needs text matches at least this well (after the floor) is one the city needs
@@ -90,6 +92,7 @@ def suggest_sectors(
     own: TrackRecord | None = None,
     partners: Sequence[TrackRecord] = (),
     limit: int = 5,
+    recognised: Mapping[str, Sequence[str]] | None = None,
 ) -> list[SectorSuggestion]:
     """Score every sector of the taxonomy; return the ``limit`` best with their reasons.
 
@@ -105,7 +108,10 @@ def suggest_sectors(
         The asking city's track record (None for a city not in the store).
     partners
         Track records of the suggested partners, best-ranked first.
+    recognised
+        Sectors the vocabulary recognised in a needs text not in English, with the words.
     """
+    recognised = recognised or {}
     requested_set = set(requested)
     parents = {s.id: s.parent for s in sectors}
     text = _text_scores(needs_embedding, sector_embeddings)
@@ -122,6 +128,10 @@ def suggest_sectors(
             score += TEXT_WEIGHT * text[k]
             if text[k] >= 0.25:
                 why.append(f"Your needs text matches “{sector.name}”")
+        if sector.id in recognised:
+            score += RECOGNISED_WEIGHT
+            words = ", ".join(dict.fromkeys(recognised[sector.id]))
+            why.append(f"Your needs text names it: {words}")
         if own is not None and own.total[sector.id]:
             n = own.total[sector.id]
             score += OWN_WEIGHT * min(n, 5) / 5

@@ -45,6 +45,7 @@ async def create_recommendations(
                 request=body,
                 regions_path=settings.curated_dir / "regions.json",
                 catalogue=request.app.state.catalogue,
+                settings=settings,
             )
 
     return await run_in_threadpool(compute)

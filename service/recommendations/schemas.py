@@ -187,6 +187,19 @@ class FundingSuggestion(BaseModel):
     reasons: list[str] = []
 
 
+class NeedsRead(BaseModel):
+    """What was read of the needs text."""
+
+    how: Literal["model", "vocabulary", "none"] = Field(
+        description="`model`: the embedding model read the text; `vocabulary`: the model does not read "
+        "its language, so only the sector terms recognised in it were used; `none`: it was not used"
+    )
+    sectors: dict[str, list[str]] = Field(
+        {}, description="Sectors the vocabulary recognised in a text not in English, with the words"
+    )
+    notice: str | None = Field(None, description="Said to the planner when not all of the text was read")
+
+
 class QueryEcho(BaseModel):
     city: CitySummary | None = Field(description="The store city the query was answered as; null if new")
     needs: str = ""
@@ -195,6 +208,10 @@ class QueryEcho(BaseModel):
         description="How the city was found: by `id`; a `city` by its `name` or an `alias` (a qualifier "
         "such as 'Frankfurt (Oder)' counts), by `coordinates` among namesakes, or not at all (`new`)",
     )
+    needs_language: str | None = Field(
+        None, description="ISO 639-1 code of the needs text's language; null when empty or not identified"
+    )
+    needs_read: NeedsRead | None = Field(None, description="What was read of the needs text; null when empty")
 
 
 class WishShortfall(BaseModel):

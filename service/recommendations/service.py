@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from db import repositories
 from db.city_names import Match, match_city
 from db.errors import InvalidInput, NotFound
 from db.tables import City
+from features.vocabulary import load_vocabulary, read_needs
 from models.advice.catalogue_index import CatalogueIndex
 from models.advice.explain import SIMILAR_SIZE
 from models.advice.explain import reasons as explain_reasons
@@ -33,9 +35,11 @@ from models.store import LINK_KINDS
 from models.wishes import WISH_FLOOR, order_by_wishes, similar_population
 from service.catalogue_holder import CatalogueHolder
 from service.cities.schemas import CitySummary
+from service.config import Settings, get_settings
 from service.model_holder import LoadedModel, resolved
 from service.recommendations.schemas import (
     FundingSuggestion,
+    NeedsRead,
     PartnerSuggestion,
     Precedent,
     QueryEcho,
@@ -301,12 +305,19 @@ def recommend(
     request: RecommendationRequest,
     regions_path: Path,
     catalogue: CatalogueHolder,
+    settings: Settings | None = None,
 ) -> RecommendationResponse:
     regions = load_regions(regions_path)
     model = loaded.model
     index = catalogue.get(session, model.embedder)
     _validate(request, index, regions)
     query_city, query, match = _query(session, request, model, index)
+    # the needs as the model reads them: the text, or an English gloss of its sector terms
+    # (features/vocabulary.py)
+    languages = (settings or get_settings()).model_languages(getattr(model.embedder, "model_name", None))
+    reading = read_needs(query.needs, vocabulary=load_vocabulary(regions_path.parent / "sector_terms.json"),
+                         model_languages=languages)  # fmt: skip
+    query = replace(query, needs=reading.model_text)
     needs_embedding = loaded.embed_needs(query.needs)  # embedded while the ranker computes features
     # partnerships recorded since the model was trained are existing partners too
     taken = {query_city.id} if query_city is not None else set()
@@ -321,8 +332,14 @@ def recommend(
     needs_embedding = resolved(needs_embedding)
     frame = frame[~frame["city_id"].isin(taken)]
     query_name = query_city.name if query_city is not None else query.name
+    # what the request is about: the sectors asked for, else those its words name (in a language the
+    # model does not read), else those its text matches
+    recognised = list(reading.sectors) if reading.language != "en" else []
     needed = needed_sectors(
-        index.sectors, index.sector_embeddings, needs_embedding=needs_embedding, requested=request.sectors
+        index.sectors,
+        index.sector_embeddings,
+        needs_embedding=needs_embedding,
+        requested=request.sectors or recognised[:3],
     )
     lean, role_reasons = _role_fits(
         session, frame, request, loaded=loaded, index=index, needed=needed, query_city=query_city,
@@ -370,6 +387,7 @@ def recommend(
         own=own,
         partners=[track_record(cities[i].name, history.get(i, [])) for i in ids],
         limit=SUGGESTED_SECTORS,
+        recognised=reading.sectors if recognised else None,
     )
 
     def party(country: str | None, population: int | None) -> Party:
@@ -399,6 +417,14 @@ def recommend(
             city=city_summary(query_city) if query_city is not None else None,
             needs=request.needs,
             match=match,
+            needs_language=reading.language,
+            needs_read=NeedsRead(
+                how=reading.read,
+                sectors={s: list(w) for s, w in reading.sectors.items()},
+                notice=reading.notice,
+            )
+            if query.needs or reading.notice
+            else None,
         ),
         partners=partners,
         wish_shortfall=shortfall,

@@ -27,6 +27,14 @@ function clearMessages() {
   errorBox.hidden = true;
   errorBox.replaceChildren();
   statusBox.textContent = "";
+  showNeedsRead(null);
+}
+
+/** Under the needs box: what the answer read of the text (query.needs_read.notice), if not all. */
+function showNeedsRead(read) {
+  const box = $("needs-read");
+  box.textContent = read && read.notice ? read.notice : "";
+  box.hidden = !box.textContent;
 }
 
 /** The API's message and every details[].field, so the planner knows what to fix. */
@@ -277,6 +285,7 @@ function renderAnswer(answer) {
   // sectors and funding_schemes are optional in the schema: treat a missing list as empty
   answer.sectors = answer.sectors || [];
   answer.funding_schemes = answer.funding_schemes || [];
+  showNeedsRead(answer.query.needs_read);
   const query = answer.query.city;
   const name = query ? `${query.name} (${query.country})` : (lastRequest.city ? lastRequest.city.name : "your city");
   if (!answer.partners.length) {

@@ -298,3 +298,22 @@ def test_similar_size_is_asked_for_and_each_partner_says_it_fits(page: Page, liv
     assert sent[-1]["population"] == "similar"
     for i in range(partners.count()):
         expect(partners.nth(i).locator("ul.reasons")).to_contain_text("Of a similar size")
+
+
+def test_the_needs_box_says_what_was_read_of_the_text(page: Page, live: Live) -> None:
+    page.goto(live.url + "/")
+    choose_city(page, "Kitaky", "Kitakyushu")
+    needs, note = page.get_by_label("Needs"), page.locator("#needs-read")
+    submit = page.get_by_role("button", name="Find partners")
+    needs.fill("水素と再生可能エネルギーで協力したい")
+    submit.click()
+    expect(note).to_contain_text("Japanese")
+    expect(note).to_contain_text("水素")
+    needs.fill("Мы хотим сократить потери воды и улучшить очистку сточных вод.")
+    submit.click()
+    expect(note).to_contain_text("Russian, which this service cannot read")
+    expect(page.locator("ol.partners > li").first).to_be_visible()  # nothing fails
+    needs.fill("hydrogen and renewable energy")
+    submit.click()
+    expect(page.locator("ol.partners > li").first).to_be_visible()
+    expect(note).to_be_hidden()

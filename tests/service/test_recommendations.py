@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from pathlib import Path
@@ -382,7 +383,13 @@ def test_alternate_names_qualifiers_coordinates_and_ambiguity(api: Api, served: 
 def test_an_unknown_name_is_a_new_city_that_must_say_what_it_needs(api: Api, served: str):
     nowhere = {"name": "Nowhere-on-Sea", "country": "FR"}
     new = _ask(api, nowhere, needs="harbour logistics")
-    assert new["query"] == {"city": None, "needs": "harbour logistics", "match": "new"}
+    assert new["query"] == {
+        "city": None,
+        "needs": "harbour logistics",
+        "match": "new",
+        "needs_language": "en",
+        "needs_read": {"how": "model", "sectors": {}, "notice": None},
+    }
     missing = api.client.post("/v1/recommendations", json={"city": nowhere})
     assert_error(missing, 422, "invalid_input", "needs")
 
@@ -467,3 +474,90 @@ def test_precedents_say_whose_they_are_and_stay_in_the_sectors_asked_about(api: 
     for partner in answer["partners"]:
         bases = [x["basis"] for x in partner["precedents"]]
         assert bases == sorted(bases), "the partner's own come before similar pairs'"
+
+
+# ----------------------------------------------------------------- needs in other languages (issue 33)
+
+
+def test_needs_in_another_language_are_read_through_the_sector_vocabulary(api: Api, served: str):
+    kitakyushu = api.city_id("Kitakyushu")
+    ask = {"city_id": kitakyushu, "limit": 5}
+    english = api.client.post("/v1/recommendations", json={**ask, "needs": "hydrogen and renewable energy"})
+    english = english.json()
+    assert english["query"]["needs_language"] == "en"
+    assert english["query"]["needs_read"] == {"how": "model", "sectors": {}, "notice": None}
+    r = api.client.post("/v1/recommendations", json={**ask, "needs": "水素と再生可能エネルギーで協力したい"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["query"]["needs_language"] == "ja"
+    read = body["query"]["needs_read"]
+    assert read["how"] == "vocabulary"
+    assert read["sectors"] == {"hydrogen": ["水素"], "renewable-energy": ["再生可能エネルギー"]}
+    assert "Japanese" in read["notice"] and "水素" in read["notice"]
+    top = [s["id"] for s in body["sectors"][:3]]
+    assert english["sectors"][0]["id"] in top
+    names = next(s for s in body["sectors"] if s["id"] == "hydrogen")["reasons"]
+    assert "Your needs text names it: 水素" in names
+
+
+def test_needs_in_a_language_it_cannot_read_are_said_so_and_nothing_fails(api: Api, served: str):
+    city = {"name": "Nowhere-on-the-Volga", "country": "DE", "latitude": 52.0, "longitude": 10.0}
+    r = api.client.post(
+        "/v1/recommendations",
+        json={"city": city, "needs": "Мы хотим сократить потери воды и очистку сточных вод.", "limit": 5},
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["query"]["needs_language"] == "ru"
+    assert body["query"]["needs_read"]["how"] == "none"
+    assert "Russian" in body["query"]["needs_read"]["notice"]
+    assert body["partners"]
+
+
+def test_a_multilingual_model_setting_is_honoured(api: Api, served: str):
+    from service.model_holder import LoadedModel
+    from service.recommendations.schemas import RecommendationRequest
+    from service.recommendations.service import recommend
+
+    current = api.client.app.state.model_holder.current
+
+    class StandIn:
+        """The packaged encoder under another name, which remembers what it was asked to embed."""
+
+        def __init__(self, real, name: str) -> None:
+            self.real, self.model_name, self.seen = real, name, []
+            self.encoder_, self.dim_, self.name_ = real.encoder_, real.dim_, real.name_
+
+        def fit(self, X=None, y=None):
+            return self
+
+        def transform(self, X):
+            self.seen.extend(X)
+            return self.real.transform(X)
+
+    stand_in = StandIn(current.model.embedder, "/models/stand-in-multilingual")
+    model = copy.copy(current.model)
+    model.embedder = stand_in
+    loaded = LoadedModel(current.version, current.sha256, model)
+    text = "Wir möchten die Wasserverluste in unserem Trinkwassernetz verringern."
+    request = RecommendationRequest(city_id=api.city_id("Kitakyushu"), needs=text, limit=5)
+
+    def ask(**settings) -> dict:
+        with api.factory() as session:
+            answer = recommend(
+                session, loaded=loaded, request=request, catalogue=api.client.app.state.catalogue,
+                regions_path=api.settings.curated_dir / "regions.json",
+                settings=api.settings.model_copy(update=settings),
+            )  # fmt: skip
+        return answer.query.model_dump()
+
+    multilingual = {"embedding_model": stand_in.model_name, "embedding_model_languages": ["en", "de"]}
+    query = ask(**multilingual)
+    assert (query["needs_language"], query["needs_read"]["how"]) == ("de", "model")
+    assert query["needs_read"]["notice"] is None
+    assert "water-supply" in query["needs_read"]["sectors"]  # the vocabulary still adds its sectors
+    assert text in stand_in.seen
+    # the languages belong to the configured model: another served model reads English only
+    query = ask(**{**multilingual, "embedding_model": "/models/another"})
+    assert query["needs_read"]["how"] == "vocabulary"
+    assert stand_in.seen[-1] != text
