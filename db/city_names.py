@@ -77,8 +77,15 @@ def match_city(
         "latitude and longitude, or its name with a qualifier",
         field=field,
         candidates=[
-            {"id": c.id, "name": c.name, "country": c.country, "admin_area": c.admin_area,
-             "population": c.population, "latitude": c.latitude, "longitude": c.longitude}
+            {
+                "id": c.id,
+                "name": c.name,
+                "country": c.country,
+                "admin_area": c.admin_area,
+                "population": c.population,
+                "latitude": c.latitude,
+                "longitude": c.longitude,
+            }
             for c in ranked
         ],  # fmt: skip
     )

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.errors import Conflict, InvalidInput, NotFound
@@ -170,9 +170,7 @@ def upsert_profile(
 ) -> tuple[CityProfile, bool]:
     """Create or replace a city's profile as a user edit; True when it was created."""
     if session.get(City, city_id) is None:
-        raise NotFound(
-            f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field="city_id"
-        )
+        raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field="city_id")
     check_sectors(session, sectors=values.get("sectors", []))
     check_countries(session, countries=values.get("desired_countries", []), field="desired_countries")
     check_regions(
@@ -355,13 +353,24 @@ def create_plan(
 def add_plan_version(
     session: Session, *, plan: Plan, title: str, content: dict[str, Any], note: str | None
 ) -> PlanVersion:
-    """The next version of ``plan``; earlier versions stay as they are."""
-    version = PlanVersion(
-        plan_id=plan.id, version=plan.current_version + 1, title=title, content=content, note=note
-    )
+    """The next version of ``plan``; earlier versions stay as they are.
+
+    The version number moves on only from the one ``plan`` was read at: of two edits saved at the
+    same time, the second is a Conflict (its writer reads the plan again), never a lost edit.
+    """
+    read_at = plan.current_version
+    moved = session.execute(
+        update(Plan)
+        .where(Plan.id == plan.id, Plan.current_version == read_at)
+        .values(current_version=read_at + 1, title=title, updated_at=dt.datetime.now(dt.UTC))
+    ).rowcount
+    if not moved:
+        raise Conflict(
+            f"plan {plan.id} was saved by someone else since version {read_at}: read it again, then "
+            "save the edit on top",
+            field="plan_id",
+        )
+    version = PlanVersion(plan_id=plan.id, version=read_at + 1, title=title, content=content, note=note)
     session.add(version)
-    plan.current_version = version.version
-    plan.title = title
-    plan.updated_at = dt.datetime.now(dt.UTC)
     session.flush()
     return version

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,6 +44,9 @@ Every error answers `{"error", "message", "details": [{"field", "message"}]}`.
 """
 
 
+PLAN_DOCUMENT = re.compile(r"/v1/plans(/[0-9]+)?")
+
+
 class LimitBody:
     """Refuse a body whose declared length exceeds the limit (413) before anything reads it.
 
@@ -57,8 +61,8 @@ class LimitBody:
         if scope["type"] == "http":
             length = Headers(scope=scope).get("content-length")
             s = self.settings
-            # an import and a plan (a whole document, sent again on each edit) may be larger
-            document = scope["path"].endswith("/import") or scope["path"].startswith("/v1/plans")
+            # an import and a saved plan (a whole document, sent again on each edit) may be larger
+            document = scope["path"].endswith("/import") or PLAN_DOCUMENT.fullmatch(scope["path"])
             limit = s.max_import_bytes if document else s.max_body_bytes
             if length is not None and length.isdigit() and int(length) > limit:
                 message = f"request body of {length} bytes exceeds the limit of {limit} bytes"

@@ -29,7 +29,9 @@ NOT_BLANK_PATTERN = r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2
 MAX_ID = 2**53 - 1
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1..{MAX_LIMIT}")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]
+# beyond this a page is empty anyway; the bound keeps the number inside what the stores take
+MAX_OFFSET = 10_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")]
 
 # --------------------------------------------------------------------------- errors
 

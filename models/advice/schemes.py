@@ -6,10 +6,10 @@ description, the overlap of the suggested sectors with the scheme's sectors, and
 precedent: cooperations the scheme funded between cities of the same countries or
 in the same sectors.
 
-A scheme for some countries that funded this kind of cooperation (in these sectors, between
-cities of these two countries) and is not ruled out goes before every scheme that did not, and
-before every catch-all open to all countries (such as the city's own budget, which stays in the
-list after it).
+A scheme for some countries that funded this kind of cooperation (in these sectors, between cities
+of these two countries; a domestic pair has no such precedent) and is not ruled out goes before
+every scheme that did not, and before every catch-all open to all countries (such as the city's own
+budget, which stays in the list after it).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from service.auth import ReadKey, WriteKey
-from service.common import MAX_ID, Limit, PageQuery, errors
+from service.common import MAX_ID, MAX_OFFSET, Limit, PageQuery, errors
 from service.cooperations import service
 from service.cooperations.schemas import CooperationCreate, CooperationKind, CooperationPage, CooperationRead
 from service.deps import SessionDep
@@ -34,7 +34,9 @@ def list_cooperations(
     year_from: Annotated[int | None, Query(ge=1800, le=2100, description="Started in or after")] = None,
     year_to: Annotated[int | None, Query(ge=1800, le=2100, description="Started in or before")] = None,
     limit: Limit = 50,
-    offset: Annotated[int | None, Query(ge=0, description="Rows to skip; or page with `cursor`")] = None,
+    offset: Annotated[
+        int | None, Query(ge=0, le=MAX_OFFSET, description="Rows to skip; or page with `cursor`")
+    ] = None,
     cursor: Annotated[str | None, Query(max_length=100, description="From the `next` link")] = None,
 ) -> CooperationPage:
     """Ordered by id. Without `offset`, pages by cursor (stable while rows are added); follow `next`."""

@@ -42,7 +42,7 @@ def _index(request: Request, session: Session) -> CatalogueIndex:
     "/plans/readiness",
     response_model=ReadinessRead,
     summary="Readiness of a pair: the seven factors and three conditions, with evidence and questions",
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 422, 503),
 )
 async def check_readiness(
     body: PairRequest, request: Request, session: SessionDep, _: ReadKey
@@ -58,7 +58,7 @@ async def check_readiness(
     "/plans/draft",
     response_model=PlanDraft,
     summary="A draft Urban Cooperation Action Plan for a pair (not saved)",
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 422, 503),
 )
 async def draft_plan(body: PairRequest, request: Request, session: SessionDep, _: ReadKey) -> PlanDraft:
     """Every line names its source: a precedent, a funding rule, a profile, a readiness item, a seed
@@ -71,7 +71,7 @@ async def draft_plan(body: PairRequest, request: Request, session: SessionDep, _
     response_model=PlanRead,
     status_code=201,
     summary="Save a plan (write scope): the given text, or the generated draft; it is version 1",
-    responses=errors(401, 403, 404, 413, 422),
+    responses=errors(401, 403, 404, 413, 422, 503),
 )
 async def create_plan(
     body: PlanCreate, request: Request, response: Response, session: SessionDep, _: WriteKey
@@ -85,7 +85,9 @@ async def create_plan(
     return plan
 
 
-@router.get("/plans", response_model=PlanPage, summary="List saved plans", responses=errors(401, 403, 422))
+@router.get(
+    "/plans", response_model=PlanPage, summary="List saved plans", responses=errors(401, 403, 422, 503)
+)
 def list_plans(
     request: Request,
     session: SessionDep,
@@ -105,7 +107,7 @@ def list_plans(
     "/plans/{plan_id:int}",
     response_model=PlanRead,
     summary="A plan's current version",
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def get_plan(session: SessionDep, _: ReadKey, plan_id: PlanId) -> PlanRead:
     return service.get_plan(session, plan_id=plan_id)
@@ -115,7 +117,7 @@ def get_plan(session: SessionDep, _: ReadKey, plan_id: PlanId) -> PlanRead:
     "/plans/{plan_id:int}",
     response_model=PlanRead,
     summary="Save an edit (write scope) as the next version; earlier versions are kept",
-    responses=errors(401, 403, 404, 413, 422),
+    responses=errors(401, 403, 404, 409, 413, 422, 503),
 )
 def update_plan(body: PlanUpdate, session: SessionDep, _: WriteKey, plan_id: PlanId) -> PlanRead:
     return service.update_plan(session, plan_id=plan_id, body=body)
@@ -125,7 +127,7 @@ def update_plan(body: PlanUpdate, session: SessionDep, _: WriteKey, plan_id: Pla
     "/plans/{plan_id:int}/versions",
     response_model=PlanVersionList,
     summary="Every saved version of a plan, oldest first",
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 422, 503),
 )
 def plan_versions(session: SessionDep, _: ReadKey, plan_id: PlanId) -> PlanVersionList:
     return service.plan_history(session, plan_id=plan_id)
@@ -142,7 +144,7 @@ def plan_versions(session: SessionDep, _: ReadKey, plan_id: PlanId) -> PlanVersi
             },
             "description": "The file, with a Content-Disposition file name",
         },
-        **errors(401, 403, 404, 422),
+        **errors(401, 403, 404, 422, 503),
     },
 )
 def export_plan(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -39,7 +40,10 @@ from service.plans.schemas import (
 FUNDING_OPTIONS = 5
 PRECEDENTS = 8
 
-_EMBEDDER: dict[str | None, SentenceEmbedder] = {}
+
+@lru_cache(maxsize=2)  # once per worker and model: loading one costs seconds and ~100 MB
+def _embedder(embedding_model: str | None) -> SentenceEmbedder:
+    return SentenceEmbedder(model_name=embedding_model).fit()
 
 
 def catalogue_index(
@@ -50,9 +54,7 @@ def catalogue_index(
     current = models.current
     embedder = getattr(current.model, "embedder", None) if current is not None else None
     if embedder is None:
-        if embedding_model not in _EMBEDDER:
-            _EMBEDDER[embedding_model] = SentenceEmbedder(model_name=embedding_model).fit()
-        embedder = _EMBEDDER[embedding_model]
+        embedder = _embedder(embedding_model)
     return catalogue.get(session, embedder)
 
 

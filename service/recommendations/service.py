@@ -256,7 +256,9 @@ def _stated_sectors(
         matched = needed_sectors(
             index.sectors, index.sector_embeddings, needs_embedding=resolved(loaded.embed_needs(text))
         )
-        out[city_id] = frozenset(sectors) | frozenset(matched)
+        stated = frozenset(sectors) | frozenset(matched)
+        if stated:  # needs that name no sector leave the track record as the proxy
+            out[city_id] = stated
     return out
 
 
@@ -399,7 +401,7 @@ def recommend(
     scheme_suggestions = suggest_schemes(
         index.schemes,
         index.scheme_embeddings,
-        city=party(home, int(query.population) if query.population else None),
+        city=party(home, query_city.population if query_city is not None else _known(query.population)),
         partners=[(i, party(cities[i].country, cities[i].population)) for i in ids[:FUNDING_PARTNERS]],
         sectors=request.sectors or [s.id for s in sector_suggestions[:3]],
         needs_embedding=needs_embedding,
@@ -459,12 +461,20 @@ def _population_wish(request: RecommendationRequest, query_city: City | None) ->
     if not known and request.city is not None:
         known = request.city.population
     if not known:
+        fix = (
+            "record it in the city's profile, or leave population out"
+            if request.city_id is not None
+            else "give city.population, or leave population out"
+        )
         raise InvalidInput(
-            "population 'similar' needs the city's population, and the store does not know it: "
-            "give city.population, or leave population out",
+            f"population 'similar' needs the city's population, and the store does not know it: {fix}",
             field="population",
         )
     return float(known)
+
+
+def _known(population: float | None) -> int | None:
+    return int(population) if population else None
 
 
 def _wishes_met(

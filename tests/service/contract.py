@@ -26,9 +26,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from service.app import create_app
 from service.config import Settings
 
-# Every phase (examples, coverage, fuzzing, stateful) and every built-in check at its defaults;
-# no expected status is widened. positive_data_acceptance alone is replaced by
-# valid_data_accepted below, which runs it and lets through only EXPECTED_REJECTIONS.
+# Every phase (examples, coverage, fuzzing, stateful) and every built-in check at its defaults,
+# with two exceptions. positive_data_acceptance is replaced by valid_data_accepted below, which
+# runs it and lets through only EXPECTED_REJECTIONS. negative_data_rejection's statuses gain 413:
+# a schema-violating body the fuzzer made larger than the body limit is refused before anything
+# reads it (schemathesis's default list names 400, 401, 403-406, 409, 415, 422, 428, 429, 5xx).
 # `deterministic` derandomizes Hypothesis (fixed seed), so a run repeats case for case.
 CONFIG_TOML = """
 seed = 30
@@ -44,6 +46,11 @@ database = "none"
 [checks]
 enabled = true
 positive_data_acceptance.enabled = false
+
+[checks.negative_data_rejection]
+expected-statuses = [
+    "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx",
+]
 
 [phases.coverage]
 enabled = {coverage}

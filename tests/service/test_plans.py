@@ -220,3 +220,25 @@ def test_bad_plans_are_refused_whole(api: Api) -> None:
         "format",
     )
     assert_error(api.client.get(f"/v1/plans/{2**63}"), 422, "invalid_input", "plan_id")
+
+
+def test_an_edit_saved_meanwhile_is_a_conflict_not_a_lost_edit(api: Api) -> None:
+    from db import writes
+    from db.errors import Conflict
+
+    pair = {"city_id": api.city_id("Kitakyushu"), "partner_city_id": api.city_id("Surabaya")}
+    plan = api.client.post("/v1/plans", json=pair, headers=api.auth("write")).json()
+    with api.factory() as session:
+        stale = session.get(Plan, plan["id"])
+        assert stale is not None and stale.current_version == 1
+        session.expunge(stale)  # the planner's editor holds version 1 while someone else saves
+        session.commit()
+        other = {"title": "Saved first", "sections": plan["content"]["sections"]}
+        saved = api.client.put(f"/v1/plans/{plan['id']}", json={"content": other}, headers=api.auth("write"))
+        assert saved.status_code == 200, saved.text
+        with pytest.raises(Conflict) as found:
+            writes.add_plan_version(session, plan=stale, title="Saved second", content=other, note=None)
+        assert found.value.field == "plan_id"
+        session.rollback()
+    history = api.client.get(f"/v1/plans/{plan['id']}/versions").json()["versions"]
+    assert [(v["version"], v["content"]["title"]) for v in history][-1] == (2, "Saved first")
