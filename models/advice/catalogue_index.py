@@ -18,7 +18,7 @@ from models.advice.lru import LRUCache
 from models.advice.precedents import SectoredCooperations
 from models.advice.schemes import FundedCooperation, SchemeFunding, group_by_scheme
 from models.advice.sectors import SectorInfo
-from models.funding import CountryRules, RegionResolver, sector_parents_from
+from models.funding import CountryRules, Party, RegionResolver, sector_parents_from
 
 ELIGIBILITY_CACHE_SIZE = 10_000  # about 90 country pairs of the whole catalogue
 # Cities whose cooperation history a worker keeps. Recommended partners concentrate on a
@@ -58,6 +58,13 @@ class CatalogueIndex:
     # city id -> its cooperation summaries, read-only: valid as long as this index, whose
     # fingerprint changes when cooperations are added or edited (repositories.catalogue_fingerprint)
     histories: LRUCache = field(default_factory=lambda: LRUCache(HISTORY_CACHE_SIZE))
+
+    def party(self, country: str | None, population: int | None) -> Party:
+        """One side of a pair as the funding rules see it (its country's income group from the store)."""
+        facts = self.countries.get(country or "")
+        return Party(
+            country=country, population=population, income_group=facts.income_group if facts else None
+        )
 
     def cooperation_history(
         self, session: Session, city_ids: Sequence[int]

@@ -120,10 +120,7 @@ def gather(
     sectors = tuple(pair.sectors)
 
     def party(c: City) -> Party:
-        facts = index.countries.get(c.country or "")
-        return Party(
-            country=c.country, population=c.population, income_group=facts.income_group if facts else None
-        )
+        return index.party(c.country, c.population)
 
     wanted = sectors or tuple({s for r in regional.values() for s in r["sectors"]})
     suggestions = suggest_schemes(

@@ -30,7 +30,6 @@ from models.advice.roles import ROLE_BOOST, learner_fit, mentor_fit, offered_sec
 from models.advice.schemes import suggest_schemes
 from models.advice.sectors import needed_sectors, suggest_sectors
 from models.dataset import CityQuery
-from models.funding import Party
 from models.store import LINK_KINDS
 from models.wishes import WISH_FLOOR, order_by_wishes, similar_population
 from service.catalogue_holder import CatalogueHolder
@@ -287,8 +286,8 @@ def _ranked(
     if wanted:
         wished = np.isin(countries, sorted(wanted))
         wished = wished if allowed is None else wished & allowed
-    # the role re-weighs scores, so it chooses among more
-    k = request.limit * (4 if request.role else 1) + extra
+    # a learner's or mentor's lean re-weighs scores, so it chooses among more (a peer has none)
+    k = request.limit * (4 if request.role in ("learner", "mentor") else 1) + extra
     groups = [(wished, k)] if wished is not None and request.strict else [(allowed, k)]
     if wished is not None and not request.strict:
         groups.append((wished, k))
@@ -392,17 +391,11 @@ def recommend(
         recognised=reading.sectors if recognised else None,
     )
 
-    def party(country: str | None, population: int | None) -> Party:
-        facts = index.countries.get(country or "")
-        return Party(
-            country=country, population=population, income_group=facts.income_group if facts else None
-        )
-
     scheme_suggestions = suggest_schemes(
         index.schemes,
         index.scheme_embeddings,
-        city=party(home, query_city.population if query_city is not None else _known(query.population)),
-        partners=[(i, party(cities[i].country, cities[i].population)) for i in ids[:FUNDING_PARTNERS]],
+        city=index.party(home, query_city.population if query_city is not None else _known(query.population)),
+        partners=[(i, index.party(cities[i].country, cities[i].population)) for i in ids[:FUNDING_PARTNERS]],
         sectors=request.sectors or [s.id for s in sector_suggestions[:3]],
         needs_embedding=needs_embedding,
         funded_by_scheme=index.funded_by_scheme,
