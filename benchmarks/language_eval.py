@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from recommend_cost import served  # the sibling script: python puts this folder on the path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "needs_languages.json"
@@ -55,29 +56,13 @@ def main() -> int:
     ap.add_argument("--output", type=Path, default=OUT)
     args = ap.parse_args()
 
-    import torch
     from sqlalchemy import or_, select
-    from threadpoolctl import threadpool_limits
 
     import service
-    from db.session import make_engine, make_session_factory
     from db.tables import City
-    from service.catalogue_holder import CatalogueHolder
-    from service.config import get_settings
-    from service.model_holder import ModelHolder
-    from service.recommendations.schemas import RecommendationRequest
-    from service.recommendations.service import recommend
 
-    torch.set_num_threads(1)
-    threadpool_limits(1)
-    settings = get_settings()
-    factory = make_session_factory(make_engine(settings.database_url))
-    holder = ModelHolder(factory, cache_dir=settings.model_dir, poll_seconds=3600)
-    holder.refresh()
-    loaded = holder.current
-    if loaded is None:
-        raise SystemExit("no promoted model: run `make database` first")
-    catalogue = CatalogueHolder(settings.curated_dir / "regions.json")
+    store = served()
+    factory, loaded = store.factory, store.loaded
     doc = json.loads(args.data.read_text(encoding="utf-8"))
 
     def city_id(city: dict) -> int | None:
@@ -92,12 +77,7 @@ def main() -> int:
             )
 
     def ask(city: int, needs: str) -> dict:
-        request = RecommendationRequest.model_validate({"city_id": city, "needs": needs, "limit": 10})
-        with factory() as session:
-            answer = recommend(
-                session, loaded=loaded, request=request,
-                regions_path=settings.curated_dir / "regions.json", catalogue=catalogue,
-            )  # fmt: skip
+        answer, _ = store.recommend({"city_id": city, "needs": needs, "limit": 10})
         q = answer.query.model_dump()
         return {
             "needs_language": q.get("needs_language"),

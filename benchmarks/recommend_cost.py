@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -58,20 +60,40 @@ def requests(city_ids: list[int], n: int, seed: int) -> list[tuple[str, dict]]:
     return out
 
 
-def measure(n: int = 200, seed: int = 0) -> tuple[dict, list[tuple[str, dict]]]:
-    """Time ``recommend`` on ``n`` seeded requests (after a warm-up); the report and the requests."""
+@dataclass
+class Served:
+    """The promoted model and the store of ``PARTNERMATCH_DATABASE_URL``, as a server worker holds them."""
+
+    settings: Any
+    factory: Any
+    loaded: Any
+    catalogue: Any
+
+    def recommend(self, body: dict) -> tuple[Any, float]:
+        """The answer ``service.recommendations.service.recommend`` gives to one request body, and
+        the seconds the function took (the body's validation and the session's opening not counted)."""
+        from service.recommendations.schemas import RecommendationRequest
+        from service.recommendations.service import recommend
+
+        request = RecommendationRequest.model_validate(body)
+        with self.factory() as session:
+            t = time.perf_counter()
+            answer = recommend(
+                session, loaded=self.loaded, request=request, catalogue=self.catalogue,
+                regions_path=self.settings.curated_dir / "regions.json",
+            )  # fmt: skip
+            return answer, time.perf_counter() - t
+
+
+def served() -> Served:
+    """Load the store's promoted model with one thread for PyTorch, LightGBM and BLAS (as a worker)."""
     import torch
-    from sqlalchemy import select
     from threadpoolctl import threadpool_limits
 
-    import service
     from db.session import make_engine, make_session_factory
-    from db.tables import City
     from service.catalogue_holder import CatalogueHolder
     from service.config import get_settings
     from service.model_holder import ModelHolder
-    from service.recommendations.schemas import RecommendationRequest
-    from service.recommendations.service import recommend
 
     torch.set_num_threads(1)
     threadpool_limits(1)
@@ -79,24 +101,27 @@ def measure(n: int = 200, seed: int = 0) -> tuple[dict, list[tuple[str, dict]]]:
     factory = make_session_factory(make_engine(settings.database_url))
     holder = ModelHolder(factory, cache_dir=settings.model_dir, poll_seconds=3600)
     holder.refresh()
-    loaded = holder.current
-    if loaded is None:
+    if holder.current is None:
         raise SystemExit("no promoted model: run `make database` first")
-    catalogue = CatalogueHolder(settings.curated_dir / "regions.json")
+    return Served(settings, factory, holder.current, CatalogueHolder(settings.curated_dir / "regions.json"))
+
+
+def measure(n: int = 200, seed: int = 0) -> tuple[dict, list[tuple[str, dict]]]:
+    """Time ``recommend`` on ``n`` seeded requests (after a warm-up); the report and the requests."""
+    from sqlalchemy import select
+
+    import service
+    from db.tables import City
+
+    store = served()
+    loaded = store.loaded
     trained = set(loaded.model.cities_["city_id"].tolist())
-    with factory() as session:
+    with store.factory() as session:
         ids = sorted(i for i in session.scalars(select(City.id)) if i in trained)
     asked = requests(ids, n, seed)
 
     def run(body: dict) -> float:
-        request = RecommendationRequest.model_validate(body)
-        with factory() as session:
-            t = time.perf_counter()
-            recommend(
-                session, loaded=loaded, request=request,
-                regions_path=settings.curated_dir / "regions.json", catalogue=catalogue,
-            )  # fmt: skip
-            return time.perf_counter() - t
+        return store.recommend(body)[1]
 
     for _, body in asked[:20]:  # warm-up: caches, lazy imports, the catalogue index
         run(body)
