@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from features.geo import CityTable, QuerySide, haversine_km
+from features.geo import CityTable, QuerySide, haversine_km, repeat_side
 from features.graph import AffinityPairFeatures
 
 # Ties (most cities score 0 under Adamic–Adar) are broken by popularity, so every
@@ -99,23 +99,9 @@ class CountryDistancePrior(_Baseline):
         t, cnt = self.table_, self.affinity_.country_
         n_codes = int(cnt.k)
         # Country shares computed once per query, then gathered per city.
-        rep = _repeat(q, n_codes)
+        rep = repeat_side(q, n_codes)
         links, _, _ = cnt.features(rep, rep.country, np.arange(n_codes), 1.0, 1.0)
         share = np.log((links + 0.1) / (links.sum() + 0.1 * n_codes))
         base = np.where(t.country >= 0, share[np.maximum(t.country, 0)], share.min())
         d = haversine_km(q.latitude[0], q.longitude[0], t.latitude, t.longitude)
         return base + self.within_ - self.distance_weight * np.log1p(d / self.scale_km)
-
-
-def _repeat(q: QuerySide, n: int) -> QuerySide:
-    """A one-row side repeated ``n`` times."""
-    vals = {}
-    for f in q.__dataclass_fields__:
-        v = getattr(q, f)
-        if f == "embedding":
-            vals[f] = v
-        elif f == "sectors":
-            vals[f] = [v[0]] * n
-        else:
-            vals[f] = np.repeat(np.asarray(v)[:1], n)
-    return QuerySide(**vals)

@@ -629,7 +629,3 @@ def _prob(model, X: np.ndarray) -> np.ndarray:
     if not len(X):
         return np.zeros(0)
     return 1.0 / (1.0 + np.exp(-model.booster_.predict(X, raw_score=True, num_threads=1)))
-
-
-def _repeat(q: QuerySide, n: int) -> QuerySide:
-    return repeat_side(q, n)
