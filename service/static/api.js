@@ -18,14 +18,14 @@ export class ApiError extends Error {
  * fetch() that resolves to the parsed JSON or throws ApiError.
  * A network failure becomes ApiError(0) so callers handle one kind of error.
  */
-export async function api(path, { method = "GET", body, signal } = {}) {
+export async function api(path, { method = "GET", body, signal, headers = {} } = {}) {
   let response;
   try {
     response = await fetch(path, {
       method,
       signal,
-      headers: body === undefined ? { Accept: "application/json" }
-        : { Accept: "application/json", "Content-Type": "application/json" },
+      headers: body === undefined ? { Accept: "application/json", ...headers }
+        : { Accept: "application/json", "Content-Type": "application/json", ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
@@ -45,6 +45,37 @@ export async function api(path, { method = "GET", body, signal } = {}) {
     throw error;
   }
   return data;
+}
+
+/** A file from the API (an export): {blob, name} from Content-Disposition, or throws ApiError. */
+export async function apiFile(path, { headers = {} } = {}) {
+  let response;
+  try {
+    response = await fetch(path, { headers });
+  } catch (err) {
+    throw new ApiError(0, { error: "network", message: `The service could not be reached (${err.message}).` });
+  }
+  if (!response.ok) {
+    let data;
+    try {
+      data = await response.json();
+    } catch {
+      data = { error: "bad_response", message: `The service answered HTTP ${response.status} without JSON.` };
+    }
+    throw new ApiError(response.status, data);
+  }
+  const match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  return { blob: await response.blob(), name: match ? match[1] : "download" };
+}
+
+/** Hand a blob to the browser as a download named `name`. */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Small element builder: keeps the rendering code readable without a framework. */

@@ -3,6 +3,7 @@
 
 import { api, ApiError, h } from "./api.js";
 import { renderMap } from "./map.js";
+import { draftPlan } from "./plan.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("profile");
@@ -333,7 +334,22 @@ function renderPartner(p) {
     p.precedents.length ? h("details", { class: "precedents", open: true },
       h("summary", {}, `Precedent cooperations (${p.precedents.length})`),
       h("ul", {}, p.precedents.map(renderPrecedent))) : null,
-    renderFeedback(p));
+    renderFeedback(p),
+    renderDraftButton(p));
+}
+
+// a plan is drafted for two store cities: only when the query city has an id
+function renderDraftButton(p) {
+  const home = lastAnswer.query.city;
+  if (!home || !home.id) return null;
+  const sectors = (lastAnswer.sectors || []).slice(0, 3).map((s) => s.id);
+  return h("div", { class: "plan-draft" }, h("button", {
+    type: "button", class: "draft-plan", "aria-label": `Draft an action plan with ${p.city.name}`,
+    onclick: (event) => {
+      clearMessages();
+      draftPlan({ cityId: home.id, partner: p.city, sectors, showError, button: event.currentTarget });
+    },
+  }, "Draft an action plan"));
 }
 
 // the suggested schemes that may fund a cooperation with this partner, best first
