@@ -42,14 +42,26 @@ function autosize(area) {
   area.style.height = `${area.scrollHeight + 2}px`;
 }
 
+// an edited line is the planner's own text; it keeps saying what it was drafted from
+function edit(line, text) {
+  line.text = text;
+  if (!line.source.startsWith("planner")) line.source = `planner, from ${line.source}`.slice(0, 200);
+}
+
 function renderLine(section, line, i) {
+  const origin = () => [line.phase, line.status, line.source].filter(Boolean).join(" · ");
+  const source = h("span", { class: "plan-source" }, origin());
   const area = h("textarea", {
     class: "plan-text", rows: 1, "aria-label": `${section.title}, line ${i + 1}`,
-    oninput: (event) => { line.text = event.target.value; autosize(event.target); markEdited(); },
+    oninput: (event) => {
+      edit(line, event.target.value);
+      source.textContent = origin();
+      autosize(event.target);
+      markEdited();
+    },
   });
   area.value = line.text;
-  const origin = [line.phase, line.status, line.source].filter(Boolean).join(" · ");
-  return h("li", { class: "plan-line" }, area, h("span", { class: "plan-source" }, origin));
+  return h("li", { class: "plan-line" }, area, source);
 }
 
 function renderSection(section) {

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from models.plans.draft import SECTION_TITLES
 from service.auth import create_api_key
@@ -85,6 +86,9 @@ def test_draft_edit_save_and_download(page: Page, live: Live, write_key: str, tm
     assert saved["city_id"] == live.city_id("Kitakyushu")
     texts = [line["text"] for s in saved["content"]["sections"] for line in s["lines"]]
     assert EDITED in texts
+    # the edited line is the planner's text now, and says what it was drafted from
+    edited = next(line for s in saved["content"]["sections"] for line in s["lines"] if line["text"] == EDITED)
+    assert edited["source"].startswith("planner, from "), edited
 
     # a second edit is the next version
     activities.fill(EDITED + ", then a pilot")
@@ -112,7 +116,13 @@ def test_print_view_shows_only_the_plan(page: Page, live: Live, screenshots: Pat
     assert box is not None and box["x"] < 40 and box["width"] > 1200, box
     pdf = tmp_path / "plan.pdf"
     page.pdf(path=str(pdf), format="A4")
-    assert pdf.stat().st_size > 1000 and pdf.read_bytes()[:4] == b"%PDF"
+    assert pdf.read_bytes()[:4] == b"%PDF"
+    # Chromium's PDF output: every section, and nothing of the search form or the partner list
+    text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    text = " ".join(text.split())
+    for title in SECTION_TITLES.values():
+        assert title in text, title
+    assert "Find partners" not in text and "Suggested partners" not in text
     page.screenshot(path=str(screenshots / "plan-print.png"), full_page=True)
 
 
