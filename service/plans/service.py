@@ -14,6 +14,7 @@ from db.errors import NotFound
 from db.tables import City, Plan
 from features.text import SentenceEmbedder
 from models.advice.catalogue_index import CatalogueIndex
+from models.advice.precedents import select_precedents
 from models.advice.schemes import suggest_schemes
 from models.funding import Party
 from models.plans.draft import draft_plan
@@ -165,15 +166,15 @@ def gather(
     chosen: dict[int, dict[str, Any]] = {}
     for r in [*facts.shared, *facts.regional]:
         chosen.setdefault(r["id"], dict(r))
-    if sectors:
+    if sectors:  # in the recommender's order: the two cities' own in the sectors, then similar pairs'
         pool = [*history[partner.id], *history[city.id]]
-        similar = index.sectored.between(city.country, partner.country, sectors)
-        for r in sorted(pool, key=lambda r: (r.get("success") != "high", r["id"])):
-            if set(sectors) & set(r["sectors"]):
-                chosen.setdefault(r["id"], dict(r))
-        for r in similar:
-            if r["id"] not in skip:
-                chosen.setdefault(r["id"], {**r, "sectors": tuple(r["sectors"])})
+        similar = [
+            r for r in index.sectored.between(city.country, partner.country, sectors) if r["id"] not in skip
+        ]
+        for c in select_precedents(pool, sectors, PRECEDENTS, similar=similar):
+            chosen.setdefault(
+                c.cooperation["id"], {**c.cooperation, "sectors": tuple(c.cooperation["sectors"])}
+            )
     rows = list(chosen.values())[:PRECEDENTS]
     texts = repositories.cooperation_descriptions(session, [r["id"] for r in rows])
     for r in rows:
