@@ -144,6 +144,20 @@ def _worker_rss(server: subprocess.Popen) -> dict[str, float]:
     }
 
 
+def wait_ready(base: str, server: subprocess.Popen, *, seconds: float) -> None:
+    """Until ``/readyz`` answers 200; exits when the server stops or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            sys.exit("server did not become ready")
+        time.sleep(1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=2)
@@ -159,16 +173,7 @@ def main() -> int:
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit("server did not become ready")
-            time.sleep(1)
+        wait_ready(base, server, seconds=180)
         _phase(base, bodies[:200], 2, 10)  # warm up every worker (encoder, catalogue, caches)
         result = {
             "workers": args.workers,

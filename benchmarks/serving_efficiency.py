@@ -39,7 +39,7 @@ sys.path[:0] = [str(CODE), str(HERE)]  # this checkout's packages, then the sibl
 
 import httpx  # noqa: E402
 import psutil  # noqa: E402
-from load_api import _phase  # noqa: E402
+from load_api import _phase, wait_ready  # noqa: E402
 from recommend_cost import measure  # noqa: E402
 
 OUT = HERE / "results" / "serving_efficiency.json"
@@ -52,19 +52,6 @@ def _serve(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": path}
     cmd = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen([*cmd, "--workers", str(workers)], env=env, cwd=CODE)
-
-
-def _wait_ready(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            sys.exit("server did not become ready")
-        time.sleep(1)
 
 
 def _one_client(base: str, bodies: list[dict]) -> dict:
@@ -155,7 +142,7 @@ def main() -> int:
     server = _serve(args.port, args.workers)
     base = f"http://127.0.0.1:{args.port}"
     try:
-        _wait_ready(base, server)
+        wait_ready(base, server, seconds=300)
         _phase(base, bodies[:40], args.workers, 8, keepalive=False)  # warm up every worker
         served = _one_client(base, bodies)
         workers = psutil.Process(server.pid).children(recursive=True)

@@ -205,8 +205,10 @@ def suggest_schemes(
         fits.append((bound, k, shared, text, per_pair, pair_excluded, precedents, bonus))
     fits.sort(key=lambda f: -f[0])
 
-    def check(scheme: Mapping[str, object], read: frozenset[str], j: int) -> Eligibility:
-        # partners the scheme's rules cannot tell apart (same country, say) share one verdict
+    def check(
+        scheme: Mapping[str, object], read: frozenset[str], j: int, verdicts: dict[Party, Eligibility]
+    ) -> Eligibility:
+        # partners this scheme's rules cannot tell apart (same country, say) share one verdict
         party = _only(pairs[j][1], read)
         if party not in verdicts:
             verdicts[party] = _eligibility(scheme, city, party, read, year, regions, sector_parents, cache)
@@ -223,7 +225,7 @@ def suggest_schemes(
         open_to = []
         for j in range(len(pairs)):
             # an excluded pair's tier is known; its rule details are built only if it is chosen
-            elig = None if pair_excluded[j] else check(scheme, read, j)
+            elig = None if pair_excluded[j] else check(scheme, read, j, verdicts)
             tier = TIER[False] if elig is None else TIER[elig.eligible]
             if tier != TIER[False]:
                 open_to.append(pairs[j][0])
@@ -233,7 +235,7 @@ def suggest_schemes(
                 best = (score, j, elig)
         assert best is not None
         score, j, found = best
-        elig = found if found is not None else check(scheme, read, j)
+        elig = found if found is not None else check(scheme, read, j, verdicts)
         reasons = []
         if shared:
             reasons.append(f"Funds {', '.join(sorted(shared))}")

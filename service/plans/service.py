@@ -16,7 +16,6 @@ from features.text import SentenceEmbedder
 from models.advice.catalogue_index import CatalogueIndex
 from models.advice.precedents import select_precedents
 from models.advice.schemes import suggest_schemes
-from models.funding import Party
 from models.plans.draft import draft_plan
 from models.plans.export import to_docx, to_markdown
 from models.plans.facts import CityFacts, FundingOption, PairFacts, RuleCheck, SectorTerms, offset_hours
@@ -120,15 +119,12 @@ def gather(
                     regional[r["id"]] = r
     sectors = tuple(pair.sectors)
 
-    def party(c: City) -> Party:
-        return index.party(c.country, c.population)
-
     wanted = sectors or tuple({s for r in regional.values() for s in r["sectors"]})
     suggestions = suggest_schemes(
         index.schemes,
         index.scheme_embeddings,
-        city=party(city),
-        partners=[(partner.id, party(partner))],
+        city=index.party(city.country, city.population),
+        partners=[(partner.id, index.party(partner.country, partner.population))],
         sectors=wanted,
         needs_embedding=None,
         funded_by_scheme=index.funded_by_scheme,
