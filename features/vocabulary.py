@@ -116,6 +116,8 @@ class Vocabulary:
 
     def _match_ja(self, text: str) -> list[Hit]:
         norm = _norm(text)
+        # the words as written, where normalising kept the length (half-width kana, ㍻ do not)
+        shown = text if len(norm) == len(text) else norm
         taken = [False] * len(norm)
         hits = []
         for term, k in self._parts["ja"]:
@@ -124,7 +126,7 @@ class Vocabulary:
                 end = start + len(term)
                 if not any(taken[start:end]):
                     taken[start:end] = [True] * len(term)
-                    hits.append(Hit(self.concepts[k], text[start:end], start))
+                    hits.append(Hit(self.concepts[k], shown[start:end], start))
                 start = norm.find(term, end)
         return hits
 
