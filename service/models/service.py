@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import repositories
 from db.errors import NotFound
+from db.repositories import model_versions
+from db.repositories.training_jobs import get_training_job
 from models import registry
 from service.common import PageQuery
 from service.jobs import TrainFn, start_training_job
@@ -17,7 +18,7 @@ from service.models.schemas import ModelVersionPage, ModelVersionRead, TrainingJ
 
 
 def list_models(*, session: Session, page: PageQuery) -> ModelVersionPage:
-    rows, total = registry.page_versions(session, limit=page.limit, offset=page.offset)
+    rows, total = model_versions.page_versions(session, limit=page.limit, offset=page.offset)
     return ModelVersionPage(**page.of([ModelVersionRead.model_validate(r) for r in rows], total))
 
 
@@ -36,7 +37,7 @@ def retrain(
 
 
 def get_job(*, session: Session, job_id: str) -> TrainingJobRead:
-    job = repositories.get_training_job(session, job_id=job_id)
+    job = get_training_job(session, job_id=job_id)
     if job is None:
         raise NotFound(f"training job {job_id} does not exist", field="job_id")
     return TrainingJobRead.model_validate(job)
@@ -47,7 +48,7 @@ def rollback(*, session: Session) -> ModelVersionRead:
 
 
 def get_model(*, session: Session, version: str) -> ModelVersionRead:
-    row = registry.get_version(session, version)
+    row = model_versions.get_version(session, version=version)
     if row is None:
         raise NotFound(f"model version {version!r} does not exist; see GET /v1/models", field="version")
     return ModelVersionRead.model_validate(row)
