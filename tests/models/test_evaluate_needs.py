@@ -151,3 +151,13 @@ def test_leave_one_out_with_needs_reports_both_and_degree_bands(embedder):
     assert sum(b["n"] for b in out["by_hidden_partner_degree"].values()) == 40
     r = out["with_over_without"]["ranker"]
     assert r["ci95"][0] <= r["value"] <= r["ci95"][1]
+
+
+def test_needs_is_a_setting_of_the_evaluation():
+    from models.evaluate_needs import format_needs_report
+    from models.train import evaluate_graph
+
+    report = evaluate_graph(themed_graph(), params=SMALL, settings=("needs",), seed=0)
+    assert report["settings"] == {}  # only what was asked for
+    text = format_needs_report(report["needs"])
+    assert "known_city" in text and "new_city" in text and "ranker / " in text
