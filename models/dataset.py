@@ -13,21 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-CITY_COLUMNS: tuple[str, ...] = (
-    "city_id",
-    "name",
-    "country",
-    "admin_area",
-    "latitude",
-    "longitude",
-    "population",
-    "timezone",
-    "continent",
-    "wb_region",
-    "income_group",
-    "profile_text",
-    "sectors",
-)
+from features.pairs import FRAME_READS
+
+# The cities frame: the id the ranker reports, and what the pair features read.
+CITY_COLUMNS: tuple[str, ...] = ("city_id", *FRAME_READS)
 
 
 @dataclass

@@ -37,15 +37,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from db.errors import InvalidInput
 from db.progress import stage
-from features import columns as C
 from features.geo import QuerySide, repeat_side
 from features.graph import unit_xyz
-from features.pairs import PairFeaturizer
+from features.pairs import ALL_COLUMNS, COLD_COLUMNS, PairFeaturizer
 from features.text import embed_texts, group_text
 from models.candidates import CandidateGenerator
 from models.dataset import CityQuery, GraphData
 
-_COLD_IDX = [C.ALL_COLUMNS.index(c) for c in C.COLD_COLUMNS]
+_COLD_IDX = [ALL_COLUMNS.index(c) for c in COLD_COLUMNS]
 # One helper thread per process embeds a request's needs text while the features that do
 # not read it are computed: the two are independent and each takes about as long.
 _EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="needs-embedding")
@@ -390,7 +389,7 @@ class PartnerRanker(BaseEstimator):
 
     def _transform_chunked(self, X: np.ndarray, chunk: int = 131_072, **kw) -> np.ndarray:
         """Pair features as float32, computed in chunks of rows to bound memory."""
-        out = np.empty((len(X), len(C.ALL_COLUMNS)), dtype=np.float32)
+        out = np.empty((len(X), len(ALL_COLUMNS)), dtype=np.float32)
         for s in range(0, len(X), chunk):
             sl = slice(s, s + chunk)
             out[sl] = self.featurizer_.transform(X[sl], **{k: v[sl] for k, v in kw.items()})
@@ -529,7 +528,7 @@ class PartnerRanker(BaseEstimator):
         q = self.query_side(replace(query, needs=""))
         F = self.featurizer_.transform_all(q)
         q = replace(q, embedding=needs_embedding.result())
-        self.featurizer_.rewrite_text_all(F, q)
+        self.featurizer_.rewrite_embedding_columns(F, q)
         return q, F
 
     def _score_all(self, q: QuerySide, F: np.ndarray, exclude_existing: bool):
@@ -604,7 +603,7 @@ class PartnerRanker(BaseEstimator):
             frame.insert(0, "position", top)
             frame["score"] = sc[: len(top)]
             out.append(
-                pd.concat([frame, pd.DataFrame(F[top].astype(float), columns=list(C.ALL_COLUMNS))], axis=1)
+                pd.concat([frame, pd.DataFrame(F[top].astype(float), columns=list(ALL_COLUMNS))], axis=1)
             )
         return out
 
