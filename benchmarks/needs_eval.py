@@ -34,6 +34,41 @@ sys.path.insert(0, str(REPO))
 OUT = REPO / "benchmarks" / "results" / "needs_eval.json"
 
 
+def _rrf(*orders, k: int = 60):
+    """Reciprocal-rank fusion of full orders (an unlearned blend)."""
+    import numpy as np
+
+    score = np.full(int(max(o.max() for o in orders)) + 1, -np.inf)
+    score[orders[0]] = 0.0  # only the cities every order ranks (the same set)
+    for order in orders:
+        score[order] += 1.0 / (k + 1 + np.arange(len(order)))
+    return np.argsort(-score, kind="stable")[: len(orders[0])]
+
+
+def variants() -> dict:
+    """Ways of scoring a query with needs, compared in one run on the same fitted rankers.
+
+    ``ranker`` is what the service does; the others are alternatives under study.
+    """
+    import copy
+
+    def without_theme(r):
+        w = copy.copy(r)
+        w.theme_model_ = None  # known cities: the warm model, new cities: the cold model
+        return w
+
+    def fused(r, cq, e):
+        a, b = r.rank_all(cq, needs_embedding=e), without_theme(r).rank_all(cq, needs_embedding=e)
+        return _rrf(a, b)
+
+    return {
+        "ranker": lambda r, cq, e: r.rank_all(cq, needs_embedding=e),
+        "warm_cold_with_needs": lambda r, cq, e: without_theme(r).rank_all(cq, needs_embedding=e),
+        "ignoring_needs": lambda r, cq, e: r.rank_all(cq),
+        "rrf_theme_warm": fused,
+    }
+
+
 def _graph_key(graph) -> str:
     h = hashlib.sha256()
     h.update(graph.links.tobytes())
@@ -105,13 +140,14 @@ def main() -> int:
     report: dict = {"seed": args.seed, "params": params, "n_cities": graph.n_cities}
     if not args.skip_groups:
         report["needs"] = run_needs_setting(
-            graph, fit_ranker=fit_ranker, embed=embed, n_folds=args.folds, seed=args.seed
+            graph, fit_ranker=fit_ranker, embed=embed, n_folds=args.folds, seed=args.seed, variants=variants()
         )
         print(format_needs_report(report["needs"]))
     if not args.skip_loo:
         report["leave_one_out_with_needs"] = loo = leave_one_out_with_needs(
-            graph, fit_ranker=fit_ranker, embed=embed, n_queries=args.loo_queries, seed=args.seed
-        )
+            graph, fit_ranker=fit_ranker, embed=embed, n_queries=args.loo_queries, seed=args.seed,
+            variants=variants(),
+        )  # fmt: skip
         print(json.dumps({k: loo[k] for k in ("n_queries", "HR@10", "with_over_without")}, indent=1))
     report["fit_seconds"] = fit_seconds
     session.rollback()
