@@ -36,7 +36,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from db.progress import stage
 from features.text import group_text
@@ -217,22 +216,10 @@ def summarise_by_group(
     per: dict[str, np.ndarray], group: np.ndarray, models: list[str], *, n_boot: int = 2000, seed: int = 0
 ) -> dict:
     """Mean Recall@K per model and the ratio to the strongest baseline, bootstrapped over groups."""
-    ids, inverse = np.unique(group, return_inverse=True)
-    n_groups = len(ids)
-    counts = np.bincount(inverse, minlength=n_groups).astype(float)
-    sums = {n: np.bincount(inverse, weights=v, minlength=n_groups) for n, v in per.items()}
+    n_groups = len(np.unique(group))
     means = {n: float(v.mean()) if len(v) else 0.0 for n, v in per.items()}
     best = max(BASELINES, key=lambda b: means[b])
-    rng = np.random.default_rng(seed)
-    # each replicate draws groups with replacement; a model's Recall@K is the mean over the
-    # queries of the drawn groups (groups weigh by their number of queries, as in the mean)
-    draws = sparse.csr_matrix(
-        (np.ones(n_boot * n_groups), (np.repeat(np.arange(n_boot), n_groups),
-                                      rng.integers(0, n_groups, size=n_boot * n_groups))),
-        shape=(n_boot, n_groups),
-    )  # fmt: skip
-    denom = draws @ counts
-    boot = {n: (draws @ s) / np.maximum(denom, 1) for n, s in sums.items()}
+    boot = M.cluster_bootstrap_means(per, group.tolist(), n_boot=n_boot, seed=seed)
     out: dict = {"n_queries": int(len(group)), "n_groups": int(n_groups), "strongest_baseline": best}
     out[f"Recall@{K}"] = {
         n: {
