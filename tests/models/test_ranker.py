@@ -272,3 +272,12 @@ def test_needs_embedding_may_arrive_while_features_are_computed(fitted):
             full = r.rank_all(q, needs_embedding=e)
             np.testing.assert_array_equal(r.rank_all(q, needs_embedding=later()), full)
             assert not want.equals(r.rank(q, k=20))
+
+
+def test_position_of_is_fitted_and_rebuilt_from_the_cities_when_loaded(fitted):
+    import pickle
+
+    g, r = fitted
+    assert r.position_of_ == {int(c): p for p, c in enumerate(g.cities["city_id"])}
+    assert "position_of_" not in r.__getstate__()  # it follows from cities_: never stored twice
+    assert pickle.loads(pickle.dumps(r)).position_of_ == r.position_of_
