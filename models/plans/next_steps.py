@@ -28,7 +28,7 @@ import numpy as np
 
 Row = Mapping[str, Any]
 Pair = tuple[int, int]
-TokenKind = Literal["sector", "scheme", "kind"]
+TokenKind = Literal["sector", "scheme", "kind", "year"]
 
 # the rule of a token needs this many training pairs before it speaks for a suggestion
 MIN_CASES = 2
@@ -83,7 +83,7 @@ def stages_of(rows: Iterable[Row]) -> list[Stage]:
         Stage(
             year,
             tuple(sorted(r["id"] for r in group)),
-            frozenset().union(*(tokens_of(r) for r in group)),
+            frozenset().union(*(tokens_of(r) for r in group)) | {token("year", str(year))},
         )
         for year, group in sorted(by_year.items())
     ]
@@ -198,6 +198,10 @@ class NextStepModel:
     max_gap_: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False)
     base_: dict[str, float] = field(default_factory=dict, init=False, repr=False)
     coef_: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
+    # what the transitions into each cooperation added to the counts: the weights are fitted on
+    # features computed without them (as a pair's next step is unseen when it is asked about)
+    into_cases_: dict[int, Counter[str]] = field(default_factory=dict, init=False, repr=False)
+    into_hits_: dict[int, Counter[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
     n_pairs_: int = field(default=0, init=False)
 
     def fit(self, trajectories: Mapping[Pair, Sequence[Stage]]) -> NextStepModel:
@@ -205,6 +209,8 @@ class NextStepModel:
         hits: Counter[tuple[str, str]] = Counter()
         max_gap: dict[tuple[str, str], int] = {}
         later: Counter[str] = Counter()
+        into_cases: dict[int, Counter[str]] = defaultdict(Counter)
+        into_hits: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
         n = 0
         for stages in trajectories.values():
             if len(stages) < 2:
@@ -218,11 +224,16 @@ class NextStepModel:
                 for h in before.tokens - counted:
                     counted.add(h)
                     cases[h] += 1
+                    for c in after.cooperation_ids:
+                        into_cases[c][h] += 1
                     for t in after.tokens:
                         hits[(h, t)] += 1
                         max_gap[(h, t)] = max(max_gap.get((h, t), 0), gap)
+                        for c in after.cooperation_ids:
+                            into_hits[c][(h, t)] += 1
         self.cases_, self.hits_, self.max_gap_, self.n_pairs_ = cases, hits, max_gap, n
         self.base_ = {tok: count / n for tok, count in later.items()} if n else {}
+        self.into_cases_, self.into_hits_ = dict(into_cases), dict(into_hits)
         self.coef_ = {}
         for kind in ("sector", "scheme"):
             self.coef_[kind] = self._fit_weights(trajectories, kind)
@@ -240,7 +251,7 @@ class NextStepModel:
             for k in range(1, len(stages)):
                 if not stages[k].of_kind(kind):
                     continue  # a step that names no sector (or scheme) says nothing of which one
-                xs.append(self._features(stages[:k], pool))
+                xs.append(self._features(stages[:k], pool, unseen=stages[k].cooperation_ids))
                 ys.append([tok in stages[k].tokens for tok in pool])
         if not xs:
             return np.zeros(len(FEATURES) + 1)
@@ -256,18 +267,26 @@ class NextStepModel:
             return [token(kind, c) for c in candidates]
         return sorted(t for t in self.base_ if t.startswith(prefix))
 
-    def _rate(self, h: str, s: str) -> float:
-        base = self.base_.get(s, 0.0)
-        return (self.hits_.get((h, s), 0) + self.smoothing * base) / (self.cases_[h] + self.smoothing)
+    def _counts(self, h: str, s: str, unseen: Sequence[int]) -> tuple[int, int]:
+        """(hits, cases) of the rule h -> s without the transitions into the ``unseen`` cooperations."""
+        hits, cases = self.hits_.get((h, s), 0), self.cases_[h]
+        for c in unseen:
+            hits -= self.into_hits_.get(c, {}).get((h, s), 0)
+            cases -= self.into_cases_.get(c, {}).get(h, 0)
+        return max(hits, 0), max(cases, 0)
 
-    def _best_rule(self, recent: Iterable[str], s: str) -> tuple[float, str | None]:
+    def _rate(self, h: str, s: str, unseen: Sequence[int] = ()) -> tuple[float, int]:
         base = self.base_.get(s, 0.0)
-        best, rate = None, base
+        hits, cases = self._counts(h, s, unseen)
+        return (hits + self.smoothing * base) / (cases + self.smoothing), cases
+
+    def _best_rule(
+        self, recent: Iterable[str], s: str, unseen: Sequence[int] = ()
+    ) -> tuple[float, str | None]:
+        best, rate = None, self.base_.get(s, 0.0)
         for h in recent:
-            if self.cases_[h] < self.min_cases:
-                continue
-            r = self._rate(h, s)
-            if r > rate:
+            r, cases = self._rate(h, s, unseen)
+            if cases >= self.min_cases and r > rate:
                 best, rate = h, r
         return rate, best
 
@@ -281,16 +300,30 @@ class NextStepModel:
                 return stages[i].tokens, frozenset().union(*(s.tokens for s in stages[:i]))
         return frozenset(), frozenset()
 
-    def _features(self, stages: Sequence[Stage], pool: Sequence[str]) -> np.ndarray:
+    def _features(
+        self, stages: Sequence[Stage], pool: Sequence[str], unseen: Sequence[int] = ()
+    ) -> np.ndarray:
         last, earlier = self._last(stages, split_token(pool[0])[0]) if pool else (frozenset(), frozenset())
         rows = []
         for s in pool:
-            rate, _ = self._best_rule(last, s)
-            repeat = self._rate(s, s) if s in last or s in earlier else 0.0
+            rate, _ = self._best_rule(last, s, unseen)
+            repeat = self._rate(s, s, unseen)[0] if s in last or s in earlier else 0.0
             rows.append([
                 float(s in last), float(s in earlier), np.log(self.base_.get(s, 0.0) + 1e-3), rate, repeat,
             ])  # fmt: skip
         return np.asarray(rows, dtype=float).reshape(len(pool), len(FEATURES))
+
+    def _reason_rule(self, recent: Iterable[str], s: str) -> Rule | None:
+        """The rule to state for ``s``: the best rate from the last stage, a sector before a scheme
+        before a kind of cooperation when rates tie (a year is a feature, never a reason)."""
+        order = {"sector": 0, "scheme": 1, "kind": 2}
+        scored = []
+        for h in recent:
+            kind = split_token(h)[0]
+            rate, cases = self._rate(h, s)
+            if kind in order and cases >= self.min_cases and self.hits_.get((h, s)):
+                scored.append((-rate, order[kind], -cases, h))
+        return self.rule(min(scored)[3], s) if scored else None
 
     def rule(self, h: str, s: str) -> Rule:
         return Rule(h, s, self.hits_.get((h, s), 0), self.cases_[h], self.max_gap_.get((h, s), 0))
@@ -325,8 +358,7 @@ class NextStepModel:
         out = []
         for tok, p in zip(pool, probability, strict=True):
             value = split_token(tok)[1]
-            _, h = self._best_rule(last, tok)
-            best = self.rule(h, tok) if h is not None and self.hits_.get((h, tok)) else None
+            best = self._reason_rule(last, tok)
             score = float(p) + (self.need_weight if value in needed else 0.0)
             mine = own.get(value, 0.0)
             out.append(Suggestion(kind, value, score, best, mine, value in needed, tok in done))
@@ -366,6 +398,8 @@ def rule_reason(rule: Rule, names: Mapping[str, str]) -> str:
     ante_kind, _ = split_token(rule.antecedent)
     lead = "pairs that had " if ante_kind == "kind" else "pairs whose cooperation included "
     counts = f"in {rule.hits} of {rule.cases} cases"
+    if rule.antecedent == rule.consequent:
+        return f"{lead}{name(rule.antecedent)} came back to it {when} {counts}"
     return f"{lead}{name(rule.antecedent)} went on to {name(rule.consequent)} {when} {counts}"
 
 

@@ -88,3 +88,10 @@ def test_own_shares_count_each_city_half_and_leave_the_pair_out():
     ]
     shares = NS.own_shares(rows, pair=(1, 2), before=2010)
     assert shares == {"mobility": 1.0, "healthcare": 0.5}
+
+
+def test_a_repeated_sector_is_said_as_coming_back_to_it():
+    rule = NS.Rule("sector:governance", "sector:governance", hits=3, cases=5, max_gap=8)
+    assert NS.rule_reason(rule, {"governance": "governance"}) == (
+        "pairs whose cooperation included governance came back to it within 8 years in 3 of 5 cases"
+    )
