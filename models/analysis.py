@@ -22,7 +22,7 @@ from db.repositories.catalogue import list_funding_schemes, list_sectors
 from db.repositories.cities import search_cities
 from db.repositories.snapshots import cooperation_outcome_rows, cooperation_rows
 from db.tables import ModelVersion
-from features import columns as C
+from features.pairs import ALL_COLUMNS, COLD_COLUMNS
 from models.dataset import GraphData
 
 SETTINGS: tuple[str, ...] = ("leave_one_out", "cold_start", "themed")
@@ -426,7 +426,7 @@ def versions_frame(rows: Iterable[ModelVersion]) -> pd.DataFrame:
     Parameters
     ----------
     rows : iterable of db.tables.ModelVersion
-        E.g. :func:`models.registry.list_versions`.
+        E.g. :func:`db.repositories.model_versions.list_versions`.
 
     Returns
     -------
@@ -499,7 +499,7 @@ def feature_importances(ranker: Any) -> pd.DataFrame:
     Parameters
     ----------
     ranker : models.ranker.PartnerRanker
-        Fitted; the cold-start model sees only :data:`features.columns.COLD_COLUMNS`.
+        Fitted; the cold-start model sees only :data:`features.pairs.COLD_COLUMNS`.
 
     Returns
     -------
@@ -508,9 +508,9 @@ def feature_importances(ranker: Any) -> pd.DataFrame:
     """
     parts = []
     for model, attr, cols in (
-        ("warm", "warm_model_", C.ALL_COLUMNS),
-        ("cold", "cold_model_", C.COLD_COLUMNS),
-        ("themed", "theme_model_", C.ALL_COLUMNS),
+        ("warm", "warm_model_", ALL_COLUMNS),
+        ("cold", "cold_model_", COLD_COLUMNS),
+        ("themed", "theme_model_", ALL_COLUMNS),
     ):
         est = getattr(ranker, attr, None)
         if est is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from db.repositories import snapshots
 from tests import factories as f
 
@@ -14,7 +16,10 @@ def test_city_rows_join_country_facts_and_profile_texts(db_session):
     texts = {"profile_text": "rice", "needs_text": "water", "strengths": ["a", "b"]}
     f.profile(db_session, city_row=with_profile, sectors=["agriculture"], role="learner", **texts)
     bare = f.city(db_session, name="Bare", country_iso2="KH")
-    first, second = snapshots.city_frame_rows(db_session)
+    columns = ["city_id", "population", "continent", "wb_region", "income_group", "profile_text", "sectors"]
+    columns.append("role")
+    first, second = snapshots.city_frame_rows(db_session, columns=columns)
+    assert list(first) == columns
     assert first["city_id"] == with_profile.id and second["city_id"] == bare.id
     assert (first["continent"], first["wb_region"], first["income_group"]) == (
         "AS",
@@ -52,3 +57,8 @@ def test_data_hash_follows_cities_links_and_profiles(db_session):
     hashes.append(snapshots.data_snapshot_hash(db_session))
     assert len(set(hashes)) == 4
     assert snapshots.data_snapshot_hash(db_session) == hashes[-1]
+
+
+def test_city_rows_refuse_an_unknown_column(db_session):
+    with pytest.raises(ValueError, match="no city frame column"):
+        snapshots.city_frame_rows(db_session, columns=["city_id", "shoe_size"])
