@@ -9,6 +9,7 @@ found scores 0 on every metric.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -88,3 +89,50 @@ def paired_bootstrap_diff(
 ) -> tuple[float, float]:
     """Bootstrap interval of ``mean(a - b)`` over the same queries (is a better than b?)."""
     return bootstrap_ci(np.asarray(a, float) - np.asarray(b, float), n_boot=n_boot, level=level, seed=seed)
+
+
+def cluster_bootstrap_means(
+    values: dict[str, np.ndarray], clusters: Sequence[Any], *, n_boot: int = 1000, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """Bootstrap replicates of the mean of each model's ``values``, resampling whole clusters.
+
+    All models share the same draws, so a replicate's ratio or difference between two models
+    is a paired comparison. A replicate's mean is over the queries of the drawn clusters.
+    """
+    keys = list(dict.fromkeys(clusters))
+    index = {k: i for i, k in enumerate(keys)}
+    ids = np.array([index[c] for c in clusters], dtype=np.int64)
+    sizes = np.bincount(ids, minlength=len(keys)).astype(float)
+    draws = np.random.default_rng(seed).integers(0, len(keys), size=(n_boot, len(keys)))
+    denom = np.maximum(sizes[draws].sum(axis=1), 1.0)
+    return {
+        name: np.bincount(ids, weights=np.asarray(v, dtype=float), minlength=len(keys))[draws].sum(axis=1)
+        / denom
+        for name, v in values.items()
+    }
+
+
+def cluster_bootstrap_ci(
+    values: Sequence[float] | np.ndarray,
+    clusters: Sequence[Any],
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile interval of the mean of ``values`` resampling whole clusters with replacement.
+
+    Queries that share a cluster (pairs of one network) are not independent, so the interval draws
+    clusters, each bringing all its queries.
+
+    Examples
+    --------
+    >>> cluster_bootstrap_ci([1.0, 1.0, 0.0], ["a", "a", "b"], n_boot=10)[1] <= 1.0
+    True
+    """
+    v = np.asarray(values, dtype=float)
+    if not len(v):
+        return (0.0, 0.0)
+    means = cluster_bootstrap_means({"v": v}, clusters, n_boot=n_boot, seed=seed)["v"]
+    lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return (float(lo), float(hi))

@@ -1,0 +1,421 @@
+"""Next steps for a pair that already cooperates: its history in time order, and the sectors and
+funding schemes it is likely to add next, learned from the trajectories of other pairs.
+
+A *trajectory* is one pair's dated cooperations grouped by start year into *stages*. Every pair
+of members of a dated cooperation has one: two cities in the same URBACT networks over the years,
+the dated curated cases. Parent cases (those with sub-cases) are left out: a parent lists the
+sectors of its whole history, so it would leak the later steps; its sub-cases stand for it.
+
+The model counts, over the training pairs, how often a pair whose stage had ``h`` (a sector, a
+scheme or a kind of cooperation) had ``s`` in a later stage, and how many years later (a
+sequential rule ``h -> s``, counted once per pair). A pair's next stage is scored from the rules of
+what it has done, smoothed towards how common ``s`` is in later stages; the two cities' own
+cooperations with others and the needs the partner states add to it. Each suggestion carries its
+strongest rule in words: "pairs whose cooperation included water supply went on to sewage within
+5 years in 4 of 6 cases". The logic reads no store: rows come from ``db.partnership_reads``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+Row = Mapping[str, Any]
+Pair = tuple[int, int]
+TokenKind = Literal["sector", "scheme", "kind", "year"]
+
+# the rule of a token needs this many training pairs before it speaks for a suggestion
+MIN_CASES = 2
+# pseudo-count pulling a rule's rate towards how common the consequent is in later stages
+SMOOTHING = 2.0
+# what the partner says it needs adds this much to a probability
+NEED_WEIGHT = 0.3
+# two sources' rows of one cooperation start at most this many years apart
+DUPLICATE_YEARS = 2
+
+
+def token(kind: TokenKind, value: str) -> str:
+    return f"{kind}:{value}"
+
+
+def split_token(tok: str) -> tuple[str, str]:
+    kind, _, value = tok.partition(":")
+    return kind, value
+
+
+def usable(row: Row) -> bool:
+    """A cooperation that can be a step of a trajectory: dated, and not a parent case."""
+    return row.get("start_year") is not None and not row.get("is_parent", False)
+
+
+def tokens_of(row: Row) -> frozenset[str]:
+    return frozenset(
+        [token("sector", s) for s in row.get("sectors", ())]
+        + [token("scheme", s) for s in row.get("schemes", ())]
+        + [token("kind", row["kind"])]
+    )
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The cooperations of a pair that started in one year."""
+
+    year: int
+    cooperation_ids: tuple[int, ...]
+    tokens: frozenset[str]
+
+    def of_kind(self, kind: TokenKind) -> set[str]:
+        return {v for k, v in map(split_token, self.tokens) if k == kind}
+
+
+def stages_of(rows: Iterable[Row]) -> list[Stage]:
+    """The usable rows grouped by start year, oldest first (rows that two sources list merged)."""
+    by_year: dict[int, list[Row]] = defaultdict(list)
+    for row in merge_duplicates(r for r in rows if usable(r)):
+        by_year[int(row["start_year"])].append(row)
+    return [
+        Stage(
+            year,
+            tuple(sorted(r["id"] for r in group)),
+            frozenset().union(*(tokens_of(r) for r in group)) | {token("year", str(year))},
+        )
+        for year, group in sorted(by_year.items())
+    ]
+
+
+def history(rows: Iterable[Row]) -> list[Row]:
+    """A pair's shared cooperations in time order (undated ones last, then by id)."""
+    return sorted(rows, key=lambda r: (r.get("start_year") is None, r.get("start_year") or 0, r["id"]))
+
+
+def title_key(title: str) -> str:
+    """A title without its parenthesised qualifiers, case, spaces and punctuation: "AGRI -URBAN" and
+    "AGRI-URBAN (2014 - 2020 URBACT III)" are one key."""
+    return re.sub(r"[^0-9a-z]+", "", re.sub(r"\([^)]*\)", "", title.casefold()))
+
+
+def merge_duplicates(rows: Iterable[Row]) -> list[Row]:
+    """One row per cooperation that two sources both list (an URBACT III network is also an
+    Interreg project): same title key, at most ``DUPLICATE_YEARS`` apart, and at least half the
+    members in common. The row with more sectors is kept, with the schemes of both."""
+    kept: list[dict[str, Any]] = []
+    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (-len(r.get("sectors", ())), r["id"])):
+        key = title_key(row.get("title", ""))
+        twin = next((k for k in by_key[key] if key and _same(k, row)), None)
+        if twin is None:
+            copy = dict(row)
+            kept.append(copy)
+            by_key[key].append(copy)
+        else:
+            twin["schemes"] = tuple(dict.fromkeys([*twin.get("schemes", ()), *row.get("schemes", ())]))
+            twin.setdefault("duplicates", []).append(row["id"])
+    return sorted(kept, key=lambda r: r["id"])
+
+
+def _same(a: Row, b: Row) -> bool:
+    if a.get("start_year") is None or b.get("start_year") is None:
+        return False
+    if abs(a["start_year"] - b["start_year"]) > DUPLICATE_YEARS:
+        return False
+    ma, mb = set(a["members"]), set(b["members"])
+    return bool(ma | mb) and len(ma & mb) / len(ma | mb) >= 0.5
+
+
+def trajectories(rows: Iterable[Row], *, min_stages: int = 2) -> dict[Pair, list[Stage]]:
+    """Every pair of members of the usable rows with at least ``min_stages`` stages (rows that two
+    sources list are merged)."""
+    usable_rows = [r for r in rows if usable(r)]
+    years: dict[Pair, set[int]] = defaultdict(set)
+    for row in usable_rows:
+        for pair in itertools.combinations(sorted(set(row["members"])), 2):
+            years[pair].add(row["start_year"])
+    kept = {pair for pair, ys in years.items() if len(ys) >= min_stages}
+    grouped: dict[Pair, list[Row]] = defaultdict(list)
+    for row in usable_rows:
+        for pair in itertools.combinations(sorted(set(row["members"])), 2):
+            if pair in kept:
+                grouped[pair].append(row)
+    return {pair: stages_of(group) for pair, group in grouped.items()}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``hits`` of the ``cases`` training pairs that had ``antecedent`` had ``consequent`` later,
+    at most ``max_gap`` years after (the gaps of those hits)."""
+
+    antecedent: str
+    consequent: str
+    hits: int
+    cases: int
+    max_gap: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: TokenKind
+    id: str
+    score: float
+    rule: Rule | None
+    own: float = 0.0
+    needed: bool = False
+    done_before: bool = False
+    reasons: tuple[str, ...] = ()
+
+
+FEATURES = ("in_last", "in_earlier", "log_base", "rule_rate", "repeat_rate")
+
+
+@dataclass
+class NextStepModel:
+    """Sequential rules over pairs' trajectories, combined by a logistic regression fitted on the
+    same trajectories' transitions (fit); the next stage of a pair (suggest).
+
+    For each candidate id the features are: it was in the pair's last stage, in an earlier one,
+    how common it is in later stages (log), the best rate of a rule from the last stage's tokens
+    to it, and how often pairs that had it had it again in their next step. What the two cities
+    did with others is shown beside a suggestion, not scored: the training pairs' own records are
+    not built.
+
+    Parameters
+    ----------
+    smoothing : pseudo-count towards the consequent's base rate.
+    min_cases : training pairs an antecedent needs before its rules speak.
+    need_weight : added to the score of what the partner says it needs.
+    """
+
+    smoothing: float = SMOOTHING
+    min_cases: int = MIN_CASES
+    need_weight: float = NEED_WEIGHT
+    cases_: Counter[str] = field(default_factory=Counter, init=False, repr=False)
+    hits_: Counter[tuple[str, str]] = field(default_factory=Counter, init=False, repr=False)
+    max_gap_: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False)
+    base_: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    coef_: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
+    # what the transitions into each cooperation added to the counts: the weights are fitted on
+    # features computed without them (as a pair's next step is unseen when it is asked about)
+    into_cases_: dict[int, Counter[str]] = field(default_factory=dict, init=False, repr=False)
+    into_hits_: dict[int, Counter[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
+    n_pairs_: int = field(default=0, init=False)
+
+    def fit(self, trajectories: Mapping[Pair, Sequence[Stage]]) -> NextStepModel:
+        cases: Counter[str] = Counter()
+        hits: Counter[tuple[str, str]] = Counter()
+        max_gap: dict[tuple[str, str], int] = {}
+        later: Counter[str] = Counter()
+        into_cases: dict[int, Counter[str]] = defaultdict(Counter)
+        into_hits: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
+        n = 0
+        for stages in trajectories.values():
+            if len(stages) < 2:
+                continue
+            n += 1
+            later.update(set().union(*(s.tokens for s in stages[1:])))
+            # the rule h -> s: a stage with h, then s in the next stage (once per pair: its first time)
+            counted: set[str] = set()
+            for before, after in itertools.pairwise(stages):
+                gap = after.year - before.year
+                for h in before.tokens - counted:
+                    counted.add(h)
+                    cases[h] += 1
+                    for c in after.cooperation_ids:
+                        into_cases[c][h] += 1
+                    for t in after.tokens:
+                        hits[(h, t)] += 1
+                        max_gap[(h, t)] = max(max_gap.get((h, t), 0), gap)
+                        for c in after.cooperation_ids:
+                            into_hits[c][(h, t)] += 1
+        self.cases_, self.hits_, self.max_gap_, self.n_pairs_ = cases, hits, max_gap, n
+        self.base_ = {tok: count / n for tok, count in later.items()} if n else {}
+        self.into_cases_, self.into_hits_ = dict(into_cases), dict(into_hits)
+        self.coef_ = {}
+        for kind in ("sector", "scheme"):
+            self.coef_[kind] = self._fit_weights(trajectories, kind)
+        return self
+
+    def _fit_weights(self, trajectories: Mapping[Pair, Sequence[Stage]], kind: TokenKind) -> np.ndarray:
+        """Weights of FEATURES (and an intercept) from every transition of the training pairs."""
+        from sklearn.linear_model import LogisticRegression
+
+        pool = self._pool(kind, None)
+        if not pool:
+            return np.zeros(len(FEATURES) + 1)
+        xs, ys = [], []
+        for stages in trajectories.values():
+            for k in range(1, len(stages)):
+                if not stages[k].of_kind(kind):
+                    continue  # a step that names no sector (or scheme) says nothing of which one
+                xs.append(self._features(stages[:k], pool, unseen=stages[k].cooperation_ids))
+                ys.append([tok in stages[k].tokens for tok in pool])
+        if not xs:
+            return np.zeros(len(FEATURES) + 1)
+        x, y = np.vstack(xs), np.concatenate(ys)
+        if y.all() or not y.any():
+            return np.zeros(len(FEATURES) + 1)
+        lr = LogisticRegression(C=1.0, max_iter=500).fit(x, y)
+        return np.concatenate([lr.coef_[0], lr.intercept_])
+
+    def _pool(self, kind: TokenKind, candidates: Iterable[str] | None) -> list[str]:
+        prefix = f"{kind}:"
+        if candidates is not None:
+            return [token(kind, c) for c in candidates]
+        return sorted(t for t in self.base_ if t.startswith(prefix))
+
+    def _counts(self, h: str, s: str, unseen: Sequence[int]) -> tuple[int, int]:
+        """(hits, cases) of the rule h -> s without the transitions into the ``unseen`` cooperations."""
+        hits, cases = self.hits_.get((h, s), 0), self.cases_[h]
+        for c in unseen:
+            hits -= self.into_hits_.get(c, {}).get((h, s), 0)
+            cases -= self.into_cases_.get(c, {}).get(h, 0)
+        return max(hits, 0), max(cases, 0)
+
+    def _rate(self, h: str, s: str, unseen: Sequence[int] = ()) -> tuple[float, int]:
+        base = self.base_.get(s, 0.0)
+        hits, cases = self._counts(h, s, unseen)
+        return (hits + self.smoothing * base) / (cases + self.smoothing), cases
+
+    def _best_rule(
+        self, recent: Iterable[str], s: str, unseen: Sequence[int] = ()
+    ) -> tuple[float, str | None]:
+        best, rate = None, self.base_.get(s, 0.0)
+        for h in recent:
+            r, cases = self._rate(h, s, unseen)
+            if cases >= self.min_cases and r > rate:
+                best, rate = h, r
+        return rate, best
+
+    @staticmethod
+    def _last(stages: Sequence[Stage], kind: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The tokens of the latest stage that had some of ``kind`` (an Interreg project names no
+        sector, so a network before it is the pair's last sector step), and of the stages before."""
+        prefix = f"{kind}:"
+        for i in range(len(stages) - 1, -1, -1):
+            if any(t.startswith(prefix) for t in stages[i].tokens):
+                return stages[i].tokens, frozenset().union(*(s.tokens for s in stages[:i]))
+        return frozenset(), frozenset()
+
+    def _features(
+        self, stages: Sequence[Stage], pool: Sequence[str], unseen: Sequence[int] = ()
+    ) -> np.ndarray:
+        last, earlier = self._last(stages, split_token(pool[0])[0]) if pool else (frozenset(), frozenset())
+        rows = []
+        for s in pool:
+            rate, _ = self._best_rule(last, s, unseen)
+            repeat = self._rate(s, s, unseen)[0] if s in last or s in earlier else 0.0
+            rows.append([
+                float(s in last), float(s in earlier), np.log(self.base_.get(s, 0.0) + 1e-3), rate, repeat,
+            ])  # fmt: skip
+        return np.asarray(rows, dtype=float).reshape(len(pool), len(FEATURES))
+
+    def _reason_rule(self, recent: Iterable[str], s: str) -> Rule | None:
+        """The rule to state for ``s``: the best rate from the last stage, a sector before a scheme
+        before a kind of cooperation when rates tie (a year is a feature, never a reason)."""
+        order = {"sector": 0, "scheme": 1, "kind": 2}
+        scored = []
+        for h in recent:
+            kind = split_token(h)[0]
+            rate, cases = self._rate(h, s)
+            if kind in order and cases >= self.min_cases and self.hits_.get((h, s)):
+                scored.append((-rate, order[kind], -cases, h))
+        return self.rule(min(scored)[3], s) if scored else None
+
+    def rule(self, h: str, s: str) -> Rule:
+        return Rule(h, s, self.hits_.get((h, s), 0), self.cases_[h], self.max_gap_.get((h, s), 0))
+
+    def suggest(
+        self,
+        stages: Sequence[Stage],
+        *,
+        kind: TokenKind = "sector",
+        candidates: Iterable[str] | None = None,
+        own: Mapping[str, float] | None = None,
+        needs: Iterable[str] = (),
+        limit: int | None = None,
+    ) -> list[Suggestion]:
+        """The pair's next stage: ids of ``kind`` best first.
+
+        ``stages`` is the pair's history (``stages_of``); ``own`` the share of the two cities'
+        other cooperations that had each id; ``needs`` the ids the partner says it needs.
+        ``candidates`` defaults to every id the training saw in a later stage.
+        """
+        pool = self._pool(kind, candidates)
+        if not pool:
+            return []
+        own = own or {}
+        x = self._features(stages, pool)
+        coef = self.coef_.get(kind, np.zeros(len(FEATURES) + 1))
+        logits = x @ coef[:-1] + coef[-1]
+        probability = 1.0 / (1.0 + np.exp(-logits))
+        done = set().union(*(s.tokens for s in stages)) if stages else set()
+        last, _ = self._last(stages, kind)
+        needed = set(needs)
+        out = []
+        for tok, p in zip(pool, probability, strict=True):
+            value = split_token(tok)[1]
+            best = self._reason_rule(last, tok)
+            score = float(p) + (self.need_weight if value in needed else 0.0)
+            mine = own.get(value, 0.0)
+            out.append(Suggestion(kind, value, score, best, mine, value in needed, tok in done))
+        out.sort(key=lambda x: (-x.score, x.id))
+        return out[:limit] if limit is not None else out
+
+
+def own_shares(rows: Iterable[Row], *, pair: Pair, before: int | None = None) -> dict[str, float]:
+    """Share of the two cities' usable cooperations with other partners (not with each other) that
+    had each sector, each city counting half; only those started before ``before`` when given."""
+    per_city: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        members = set(row["members"])
+        if not usable(row) or set(pair) <= members or before is not None and row["start_year"] >= before:
+            continue
+        for city in pair:
+            if city in members and row.get("sectors"):
+                per_city[city].append(row)
+    out: Counter[str] = Counter()
+    for group in per_city.values():
+        counts = Counter(s for r in group for s in set(r["sectors"]))
+        for sector, count in counts.items():
+            out[sector] += count / len(group) / len(pair)
+    return dict(out)
+
+
+def rule_reason(rule: Rule, names: Mapping[str, str]) -> str:
+    """The rule in words: "pairs whose cooperation included water supply went on to sewage within
+    5 years in 4 of 6 cases"."""
+
+    def name(tok: str) -> str:
+        kind, value = split_token(tok)
+        label = names.get(value, value.replace("-", " "))
+        return {"sector": label, "scheme": f"funding from {label}", "kind": f"a {label}"}[kind]
+
+    when = "in the same year" if rule.max_gap == 0 else f"within {rule.max_gap} years"
+    ante_kind, _ = split_token(rule.antecedent)
+    lead = "pairs that had " if ante_kind == "kind" else "pairs whose cooperation included "
+    counts = f"in {rule.hits} of {rule.cases} cases"
+    if rule.antecedent == rule.consequent:
+        return f"{lead}{name(rule.antecedent)} came back to it {when} {counts}"
+    return f"{lead}{name(rule.antecedent)} went on to {name(rule.consequent)} {when} {counts}"
+
+
+def explain(suggestion: Suggestion, names: Mapping[str, str]) -> tuple[str, ...]:
+    """Every reason a suggestion has, strongest first."""
+    label = names.get(suggestion.id, suggestion.id)
+    out = []
+    if suggestion.rule is not None:
+        out.append(rule_reason(suggestion.rule, names))
+    if suggestion.needed:
+        out.append(f"the partner says it needs {label}")
+    if suggestion.own > 0:
+        share = round(100 * suggestion.own)
+        out.append(f"{share}% of the two cities' cooperations with others were in {label}")
+    if suggestion.done_before:
+        out.append(f"the pair has worked on {label} before")
+    if not out:
+        out.append(f"{label} is common in the later steps of other pairs")
+    return tuple(out)
