@@ -60,7 +60,13 @@ def dump_artifact(obj: Any) -> bytes:
 
 def load_artifact_bytes(data: bytes) -> Any:
     """Unpickle an artifact written by :func:`dump_artifact` (trusted: it comes from our own store)."""
-    payload = joblib.load(io.BytesIO(data))
+    try:
+        payload = joblib.load(io.BytesIO(data))
+    except (AttributeError, ImportError) as exc:  # it names a class this version moved or removed
+        raise ValueError(
+            f"artifact written by another version of partnermatch ({exc}); retrain the model with"
+            " this version of partnermatch: partnermatch train --promote"
+        ) from None
     if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
         found = payload.get("format") if isinstance(payload, dict) else None
         raise ValueError(
