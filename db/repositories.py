@@ -30,53 +30,49 @@ from db.tables import (
     TrainingJob,
 )
 
+# What a cities frame may hold, and the store column each comes from; the features declare
+# which they read (models.dataset.CITY_COLUMNS). "profile_text" joins the profile's texts.
+_CITY_FRAME_SOURCES: dict[str, Any] = {
+    "city_id": City.id,
+    "name": City.name,
+    "country": City.country,
+    "admin_area": City.admin_area,
+    "latitude": City.latitude,
+    "longitude": City.longitude,
+    "population": City.population,
+    "timezone": City.timezone,
+    "continent": Country.continent,
+    "wb_region": Country.wb_region,
+    "income_group": Country.income_group,
+    "sectors": CityProfile.sectors,
+    "role": CityProfile.role,
+}
+_PROFILE_TEXTS = (CityProfile.profile_text, CityProfile.needs_text, CityProfile.strengths)
 
-def city_frame_rows(session: Session) -> list[dict[str, Any]]:
-    """One dict per city with its country facts and profile texts, ordered by id."""
+
+def city_frame_rows(session: Session, *, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """One dict per city with the given columns (country facts, profile texts), ordered by id."""
+    unknown = [c for c in columns if c != "profile_text" and c not in _CITY_FRAME_SOURCES]
+    if unknown:
+        raise ValueError(f"no city frame column {unknown}")
+    plain = [c for c in columns if c != "profile_text"]
     stmt = (
-        select(
-            City.id,
-            City.name,
-            City.country,
-            City.admin_area,
-            City.latitude,
-            City.longitude,
-            City.population,
-            City.timezone,
-            Country.continent,
-            Country.wb_region,
-            Country.income_group,
-            CityProfile.profile_text,
-            CityProfile.needs_text,
-            CityProfile.strengths,
-            CityProfile.sectors,
-            CityProfile.role,
-        )
+        select(*(_CITY_FRAME_SOURCES[c].label(c) for c in plain), *_PROFILE_TEXTS)
         .join(Country, Country.iso2 == City.country)
         .outerjoin(CityProfile, CityProfile.city_id == City.id)
         .order_by(City.id)
     )
     rows = []
     for r in session.execute(stmt):
-        texts = [r.profile_text or "", r.needs_text or "", "; ".join(r.strengths or [])]
-        rows.append(
-            {
-                "city_id": r.id,
-                "name": r.name,
-                "country": r.country,
-                "admin_area": r.admin_area,
-                "latitude": r.latitude,
-                "longitude": r.longitude,
-                "population": float(r.population) if r.population else np.nan,
-                "timezone": r.timezone,
-                "continent": r.continent,
-                "wb_region": r.wb_region,
-                "income_group": r.income_group,
-                "profile_text": " ".join(t for t in texts if t).strip(),
-                "sectors": tuple(r.sectors or ()),
-                "role": r.role,
-            }
-        )
+        row = {c: getattr(r, c) for c in plain}
+        if "population" in row:
+            row["population"] = float(row["population"]) if row["population"] else np.nan
+        if "sectors" in row:
+            row["sectors"] = tuple(row["sectors"] or ())
+        if "profile_text" in columns:
+            texts = [r.profile_text or "", r.needs_text or "", "; ".join(r.strengths or [])]
+            row["profile_text"] = " ".join(t for t in texts if t).strip()
+        rows.append({c: row[c] for c in columns})
     return rows
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -14,7 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from db.gazetteer import normalise_name
-from features import columns as C
+from features.blocks import Block
 
 EARTH_RADIUS_KM = 6371.0088
 INCOME_LEVELS = {"L": 0.0, "LM": 1.0, "UM": 2.0, "H": 3.0}
@@ -24,6 +25,45 @@ REGION_CELL_DEG = 3.0
 LOCAL_CELL_DEG = 1.0
 REFERENCE_DATE = datetime(2024, 1, 15, 12, 0)
 _ADMIN1_CODE = re.compile(r"[0-9A-Z]{1,20}")
+
+# Columns of GeoPairFeatures
+DISTANCE_KM = "distance_km"
+LOG_DISTANCE = "log_distance"
+SAME_COUNTRY = "same_country"
+SAME_CONTINENT = "same_continent"
+SAME_WB_REGION = "same_wb_region"
+INCOME_GAP = "income_gap"
+TZ_DIFF_HOURS = "tz_diff_hours"
+LOG_POP_RATIO = "log_pop_ratio"
+QUERY_LOG_POP = "query_log_pop"
+CANDIDATE_LOG_POP = "candidate_log_pop"
+# log10 of the population rank within the country and within the admin region (0: the largest)
+QUERY_LOG_RANK = "query_log_rank"
+CANDIDATE_LOG_RANK = "candidate_log_rank"
+LOG_RANK_DIFF = "log_rank_diff"
+QUERY_LOG_ADMIN_RANK = "query_log_admin_rank"
+CANDIDATE_LOG_ADMIN_RANK = "candidate_log_admin_rank"
+# 1 when both cities bear the same name (Córdoba and Córdoba, Perth and Perth)
+SAME_NAME = "same_name"
+
+GEO_COLUMNS: tuple[str, ...] = (
+    DISTANCE_KM,
+    LOG_DISTANCE,
+    SAME_COUNTRY,
+    SAME_CONTINENT,
+    SAME_WB_REGION,
+    INCOME_GAP,
+    TZ_DIFF_HOURS,
+    LOG_POP_RATIO,
+    QUERY_LOG_POP,
+    CANDIDATE_LOG_POP,
+    QUERY_LOG_RANK,
+    CANDIDATE_LOG_RANK,
+    LOG_RANK_DIFF,
+    QUERY_LOG_ADMIN_RANK,
+    CANDIDATE_LOG_ADMIN_RANK,
+    SAME_NAME,
+)
 
 
 def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
@@ -69,8 +109,63 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
     return out, vocab
 
 
+def _real() -> Any:
+    return field(metadata={"dtype": float})
+
+
+def _code() -> Any:
+    return field(metadata={"dtype": np.int64})
+
+
 @dataclass
-class QuerySide:
+class CityFields:
+    """The encoded attributes of cities: one declaration for the store's table and a query's side.
+
+    Reals are NaN and codes -1 where unknown. A new field is added here once and computed in
+    :meth:`CityTable.from_frame` (every city of the store) and :meth:`CityTable.profile_side`
+    (a city not in the store).
+    """
+
+    latitude: np.ndarray = _real()
+    longitude: np.ndarray = _real()
+    log_population: np.ndarray = _real()
+    tz_offset: np.ndarray = _real()
+    income: np.ndarray = _real()
+    country: np.ndarray = _code()
+    continent: np.ndarray = _code()
+    wb_region: np.ndarray = _code()
+    region_cell: np.ndarray = _code()
+    local_cell: np.ndarray = _code()
+    admin_region: np.ndarray = _code()
+    log_rank: np.ndarray = _real()
+    log_admin_rank: np.ndarray = _real()
+    name: np.ndarray = _code()
+    sectors: list[frozenset[str]] = field(metadata={"dtype": object})
+
+
+CITY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(CityFields))
+# The cities-frame columns CityTable.from_frame reads.
+TABLE_READS: tuple[str, ...] = (
+    "name",
+    "country",
+    "admin_area",
+    "latitude",
+    "longitude",
+    "population",
+    "timezone",
+    "continent",
+    "wb_region",
+    "income_group",
+    "sectors",
+)
+
+
+def _take(values: np.ndarray | list, rows: np.ndarray) -> np.ndarray | list:
+    return [values[k] for k in rows] if isinstance(values, list) else values[rows]
+
+
+@dataclass
+class QuerySide(CityFields):
     """Per-row attributes of the query city of each scored pair.
 
     Rows of a known city are gathered from a :class:`CityTable`; a city not
@@ -79,56 +174,37 @@ class QuerySide:
     a training example never see the example's own link.
     """
 
-    position: np.ndarray
-    latitude: np.ndarray
-    longitude: np.ndarray
-    log_population: np.ndarray
-    tz_offset: np.ndarray
-    income: np.ndarray
-    country: np.ndarray
-    continent: np.ndarray
-    wb_region: np.ndarray
-    region_cell: np.ndarray
-    local_cell: np.ndarray
-    admin_region: np.ndarray
-    log_rank: np.ndarray
-    log_admin_rank: np.ndarray
-    name: np.ndarray
-    sectors: list[frozenset[str]]
-    embedding: np.ndarray | None = None
-    removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    cold: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    position: np.ndarray = field(kw_only=True)
+    embedding: np.ndarray | None = field(default=None, kw_only=True)
+    removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), kw_only=True)
+    cold: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), kw_only=True)
 
     def __len__(self) -> int:
         return len(self.position)
 
+    @classmethod
+    def positions_only(cls, position: np.ndarray, *, removed: np.ndarray | None = None) -> QuerySide:
+        """Rows that know only the query's position (and hidden partner): for the link-only features."""
+        n = len(position)
+        blank = {
+            f.name: [frozenset()] * n if f.metadata["dtype"] is object else np.zeros(n, f.metadata["dtype"])
+            for f in fields(CityFields)
+        }
+        removed = np.full(n, -1, np.int64) if removed is None else np.asarray(removed, np.int64)
+        return cls(**blank, position=np.asarray(position), removed=removed, cold=np.zeros(n, bool))
+
 
 @dataclass
-class CityTable:
+class CityTable(CityFields):
     """Encoded per-city arrays, built once at fit time so pair features are pure gathers."""
 
-    latitude: np.ndarray
-    longitude: np.ndarray
-    log_population: np.ndarray
-    tz_offset: np.ndarray
-    income: np.ndarray
-    country: np.ndarray
-    continent: np.ndarray
-    wb_region: np.ndarray
-    region_cell: np.ndarray
-    local_cell: np.ndarray
-    admin_region: np.ndarray
-    log_rank: np.ndarray
-    log_admin_rank: np.ndarray
-    name: np.ndarray
-    sectors: list[frozenset[str]]
-    country_vocab: dict[str, int]
-    continent_vocab: dict[str, int]
-    wb_region_vocab: dict[str, int]
-    region_vocab: dict[int, int]
-    local_vocab: dict[int, int]
-    admin_vocab: dict[str, int]
-    name_vocab: dict[str, int]
+    country_vocab: dict[str, int] = field(kw_only=True)
+    continent_vocab: dict[str, int] = field(kw_only=True)
+    wb_region_vocab: dict[str, int] = field(kw_only=True)
+    region_vocab: dict[int, int] = field(kw_only=True)
+    local_vocab: dict[int, int] = field(kw_only=True)
+    admin_vocab: dict[str, int] = field(kw_only=True)
+    name_vocab: dict[str, int] = field(kw_only=True)
 
     @property
     def n(self) -> int:
@@ -191,22 +267,8 @@ class CityTable:
         """Query side for known cities at ``positions``."""
         p = np.asarray(positions, dtype=np.int64)
         return QuerySide(
+            **{f: _take(getattr(self, f), p) for f in CITY_FIELDS},
             position=p,
-            latitude=self.latitude[p],
-            longitude=self.longitude[p],
-            log_population=self.log_population[p],
-            tz_offset=self.tz_offset[p],
-            income=self.income[p],
-            country=self.country[p],
-            continent=self.continent[p],
-            wb_region=self.wb_region[p],
-            region_cell=self.region_cell[p],
-            local_cell=self.local_cell[p],
-            admin_region=self.admin_region[p],
-            log_rank=self.log_rank[p],
-            log_admin_rank=self.log_admin_rank[p],
-            name=self.name[p],
-            sectors=[self.sectors[k] for k in p],
             embedding=embedding,
             removed=np.full(len(p), -1, dtype=np.int64) if removed is None else np.asarray(removed),
             cold=np.zeros(len(p), dtype=bool) if cold is None else np.asarray(cold, dtype=bool),
@@ -318,16 +380,13 @@ def _log_rank_within(codes: np.ndarray, population: np.ndarray) -> np.ndarray:
 
 def repeat_side(q: QuerySide, n: int) -> QuerySide:
     """The first row of ``q`` repeated ``n`` times (one query against ``n`` candidates)."""
-    vals = {}
-    for f in q.__dataclass_fields__:
-        v = getattr(q, f)
-        if f == "embedding":
-            vals[f] = None if v is None else np.asarray(v).reshape(-1)
-        elif f == "sectors":
-            vals[f] = [v[0]] * n
-        else:
-            vals[f] = np.repeat(np.asarray(v)[:1], n)
-    return QuerySide(**vals)
+    rows = {
+        f: [v[0]] * n if isinstance(v, list) else np.repeat(np.asarray(v)[:1], n)
+        for f in (*CITY_FIELDS, "position", "removed", "cold")
+        for v in [getattr(q, f)]
+    }
+    embedding = None if q.embedding is None else np.asarray(q.embedding).reshape(-1)
+    return QuerySide(**rows, embedding=embedding)
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -353,8 +412,8 @@ class GeoPairFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`features.columns.GEO_COLUMNS` order."""
-        return np.array(C.GEO_COLUMNS, dtype=object)
+        """Column names, in :data:`GEO_COLUMNS` order."""
+        return np.array(GEO_COLUMNS, dtype=object)
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """Features of position pairs ``X`` as a float array ``(n, len(GEO_COLUMNS))``."""
@@ -396,3 +455,6 @@ class GeoPairFeatures(TransformerMixin, BaseEstimator):
         """Features of a one-row query side against every city (vectorised, no repetition)."""
         check_is_fitted(self, "table_")
         return self.transform_side(q, np.arange(self.table_.n))
+
+
+GEO_BLOCK = Block(GEO_COLUMNS, attribute="geo_", make=lambda f: GeoPairFeatures(), fit_with=("table",))

@@ -14,10 +14,85 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from features import columns as C
+from features.blocks import Block
 from features.geo import CityTable, QuerySide, repeat_side
 
 _CHUNK = 512
+
+# Graph indices from training links
+QUERY_DEGREE = "query_degree"
+CANDIDATE_DEGREE = "candidate_degree"
+COMMON_NEIGHBOURS = "common_neighbours"
+ADAMIC_ADAR = "adamic_adar"
+RESOURCE_ALLOCATION = "resource_allocation"
+PATHS3 = "paths3"
+SHARED_GROUPS = "shared_groups"
+CANDIDATE_GROUPS = "candidate_groups"
+
+GRAPH_COLUMNS: tuple[str, ...] = (
+    QUERY_DEGREE,
+    CANDIDATE_DEGREE,
+    COMMON_NEIGHBOURS,
+    ADAMIC_ADAR,
+    RESOURCE_ALLOCATION,
+    PATHS3,
+    SHARED_GROUPS,
+    CANDIDATE_GROUPS,
+)
+
+# Country, grid-cell and admin-region (GeoNames admin1) affinities from training links
+COUNTRY_PAIR_LINKS = "country_pair_links"
+COUNTRY_PAIR_AFFINITY = "country_pair_affinity"
+REGION_PAIR_LINKS = "region_pair_links"
+REGION_PAIR_AFFINITY = "region_pair_affinity"
+LOCAL_PAIR_AFFINITY = "local_pair_affinity"
+CANDIDATE_COUNTRY_SHARE = "candidate_country_share"
+ADMIN_PAIR_LINKS = "admin_pair_links"
+ADMIN_PAIR_AFFINITY = "admin_pair_affinity"
+CANDIDATE_ADMIN_SHARE = "candidate_admin_share"
+
+AFFINITY_COLUMNS: tuple[str, ...] = (
+    COUNTRY_PAIR_LINKS,
+    COUNTRY_PAIR_AFFINITY,
+    REGION_PAIR_LINKS,
+    REGION_PAIR_AFFINITY,
+    LOCAL_PAIR_AFFINITY,
+    CANDIDATE_COUNTRY_SHARE,
+    ADMIN_PAIR_LINKS,
+    ADMIN_PAIR_AFFINITY,
+    CANDIDATE_ADMIN_SHARE,
+)
+
+# Links between the neighbourhoods (k nearest towns) of query and candidate
+NEAR_QUERY_LINKS_CANDIDATE = "near_query_links_candidate"
+QUERY_PARTNER_NEAR_CANDIDATE = "query_partner_near_candidate"
+NEAR_LINKS_NEAR = "near_links_near"
+QUERY_LINKS_CANDIDATE_COUNTRY = "query_links_candidate_country"
+CANDIDATE_LINKS_QUERY_COUNTRY = "candidate_links_query_country"
+NEAR_CANDIDATE_LINKS_QUERY_COUNTRY = "near_candidate_links_query_country"
+NEAR_QUERY_LINKS_CANDIDATE_COUNTRY = "near_query_links_candidate_country"
+
+REGIONAL_COLUMNS: tuple[str, ...] = (
+    NEAR_QUERY_LINKS_CANDIDATE,
+    QUERY_PARTNER_NEAR_CANDIDATE,
+    NEAR_LINKS_NEAR,
+    QUERY_LINKS_CANDIDATE_COUNTRY,
+    CANDIDATE_LINKS_QUERY_COUNTRY,
+    NEAR_CANDIDATE_LINKS_QUERY_COUNTRY,
+    NEAR_QUERY_LINKS_CANDIDATE_COUNTRY,
+)
+
+# The same at a wider scale (more towns per neighbourhood); the two columns that do not
+# depend on neighbourhoods are not repeated.
+WIDE_PREFIX = "wide_"
+WIDE_REGIONAL_SOURCE: tuple[str, ...] = (
+    NEAR_QUERY_LINKS_CANDIDATE,
+    QUERY_PARTNER_NEAR_CANDIDATE,
+    NEAR_LINKS_NEAR,
+    NEAR_CANDIDATE_LINKS_QUERY_COUNTRY,
+    NEAR_QUERY_LINKS_CANDIDATE_COUNTRY,
+)
+WIDE_REGIONAL_COLUMNS: tuple[str, ...] = tuple(WIDE_PREFIX + c for c in WIDE_REGIONAL_SOURCE)
 
 
 def gather(m: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -98,25 +173,14 @@ class GraphPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`features.columns.GRAPH_COLUMNS` order."""
-        return np.array(C.GRAPH_COLUMNS, dtype=object)
+        """Column names, in :data:`GRAPH_COLUMNS` order."""
+        return np.array(GRAPH_COLUMNS, dtype=object)
 
     def transform(self, X: np.ndarray, *, removed: np.ndarray | None = None) -> np.ndarray:
         """Features of position pairs ``X``; ``removed[k]`` is a partner of query k to hide (-1: none)."""
         check_is_fitted(self, "adjacency_")
         X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
-        n = len(X)
-        q = QuerySide(
-            position=X[:, 0], latitude=np.zeros(n), longitude=np.zeros(n), log_population=np.zeros(n),
-            tz_offset=np.zeros(n), income=np.zeros(n), country=np.zeros(n, np.int64),
-            continent=np.zeros(n, np.int64), wb_region=np.zeros(n, np.int64),
-            region_cell=np.zeros(n, np.int64), local_cell=np.zeros(n, np.int64),
-            admin_region=np.zeros(n, np.int64), log_rank=np.zeros(n), log_admin_rank=np.zeros(n),
-            name=np.zeros(n, np.int64),
-            sectors=[frozenset()] * n,
-            removed=np.full(n, -1, np.int64) if removed is None else np.asarray(removed, np.int64),
-            cold=np.zeros(n, bool),
-        )  # fmt: skip
+        q = QuerySide.positions_only(X[:, 0], removed=removed)
         return self.transform_side(q, X[:, 1])
 
     def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
@@ -124,7 +188,7 @@ class GraphPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "adjacency_")
         a, deg = self.adjacency_, self.degree_
         cand = np.asarray(cand, dtype=np.int64)
-        out = np.zeros((len(cand), len(C.GRAPH_COLUMNS)))
+        out = np.zeros((len(cand), len(GRAPH_COLUMNS)))
         known = (q.position >= 0) & ~q.cold
         cold_known = (q.position >= 0) & q.cold
         cand_deg = deg[cand].astype(float)
@@ -170,7 +234,7 @@ def _graph_transform_all(self: GraphPairFeatures, q: QuerySide) -> np.ndarray:
     check_is_fitted(self, "adjacency_")
     a, deg = self.adjacency_, self.degree_
     n = a.shape[0]
-    out = np.zeros((n, len(C.GRAPH_COLUMNS)))
+    out = np.zeros((n, len(GRAPH_COLUMNS)))
     p = int(q.position[0])
     cold = bool(q.cold[0]) if len(q.cold) else False
     if len(q.removed) and q.removed[0] >= 0:
@@ -291,8 +355,8 @@ class AffinityPairFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`features.columns.AFFINITY_COLUMNS` order."""
-        return np.array(C.AFFINITY_COLUMNS, dtype=object)
+        """Column names, in :data:`AFFINITY_COLUMNS` order."""
+        return np.array(AFFINITY_COLUMNS, dtype=object)
 
     def transform(self, X: np.ndarray, *, removed: np.ndarray | None = None) -> np.ndarray:
         """Features of position pairs ``X``; ``removed[k]`` is a partner of query k to hide (-1: none)."""
@@ -428,8 +492,8 @@ class RegionalPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
         return sparse.csr_matrix((data, (np.repeat(np.arange(m), k), idx.ravel())), shape=(m, self.table_.n))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`features.columns.REGIONAL_COLUMNS` order."""
-        return np.array(C.REGIONAL_COLUMNS, dtype=object)
+        """Column names, in :data:`REGIONAL_COLUMNS` order."""
+        return np.array(REGIONAL_COLUMNS, dtype=object)
 
     def transform(self, X: np.ndarray, *, removed: np.ndarray | None = None) -> np.ndarray:
         """Features of position pairs ``X``; ``removed[k]`` is a partner of query k to hide (-1: none)."""
@@ -442,7 +506,7 @@ class RegionalPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "na_")
         cand = np.asarray(cand, dtype=np.int64)
         t = self.table_
-        out = np.zeros((len(cand), len(C.REGIONAL_COLUMNS)), dtype=np.float64)
+        out = np.zeros((len(cand), len(REGIONAL_COLUMNS)), dtype=np.float64)
         cq, cc = q.country, t.country[cand]
         cl, ncl = self.country_links_, self.near_country_links_
         ok_q = cq >= 0
@@ -480,7 +544,7 @@ class RegionalPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "na_")
         t = self.table_
         n = t.n
-        out = np.zeros((n, len(C.REGIONAL_COLUMNS)))
+        out = np.zeros((n, len(REGIONAL_COLUMNS)))
         p = int(q.position[0])
         cold = bool(q.cold[0]) if len(q.cold) else False
         if len(q.removed) and q.removed[0] >= 0:
@@ -554,3 +618,35 @@ class RegionalPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
             out[k, 4] -= a_qc * ok
             out[k, 5] -= (gather(self.an_t_, qq, c) + n_cq * own) * ok
             out[k, 6] -= nq_links * same_qc[allq]
+
+
+# Degrees computed with the query's hidden links; its own degree and what it shares with the
+# candidate exist only for a known city with links.
+GRAPH_BLOCK = Block(
+    GRAPH_COLUMNS,
+    attribute="graph_",
+    make=lambda f: GraphPairFeatures(),
+    warm_only=(QUERY_DEGREE, COMMON_NEIGHBOURS, ADAMIC_ADAR, RESOURCE_ALLOCATION, PATHS3, SHARED_GROUPS),
+)
+AFFINITY_BLOCK = Block(
+    AFFINITY_COLUMNS,
+    attribute="affinity_",
+    make=lambda f: AffinityPairFeatures(alpha=f.alpha, beta=f.beta),
+    fit_with=("table",),
+)
+REGIONAL_BLOCK = Block(
+    REGIONAL_COLUMNS,
+    attribute="regional_",
+    make=lambda f: RegionalPairFeatures(n_near=f.n_near),
+    fit_with=("table",),
+    warm_only=(QUERY_PARTNER_NEAR_CANDIDATE, QUERY_LINKS_CANDIDATE_COUNTRY),
+)
+WIDE_REGIONAL_BLOCK = Block(
+    WIDE_REGIONAL_COLUMNS,
+    attribute="regional_wide_",
+    make=lambda f: RegionalPairFeatures(n_near=f.n_near_wide),
+    fit_with=("table",),
+    keep=WIDE_REGIONAL_SOURCE,
+    source=REGIONAL_COLUMNS,
+    warm_only=(WIDE_PREFIX + QUERY_PARTNER_NEAR_CANDIDATE,),
+)

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from features import columns as C
-from features.geo import CityTable, GeoPairFeatures, QuerySide, repeat_side
-from features.graph import AffinityPairFeatures, GraphPairFeatures, RegionalPairFeatures, gather
+from features.blocks import Block
+from features.geo import GEO_BLOCK, TABLE_READS, CityTable, QuerySide, repeat_side
+from features.graph import (
+    AFFINITY_BLOCK,
+    CANDIDATE_DEGREE,
+    GRAPH_BLOCK,
+    QUERY_DEGREE,
+    REGIONAL_BLOCK,
+    WIDE_REGIONAL_BLOCK,
+    gather,
+)
 
 _ROWS = 65_536
-_WIDE_IDX = [C.REGIONAL_COLUMNS.index(c) for c in C.WIDE_REGIONAL_SOURCE]
-# columns of TextPairFeatures in ALL_COLUMNS (role fit, computed from degrees, follows them)
-_TEXT_SLICE = slice(C.ALL_COLUMNS.index(C.TEXT_COLUMNS[0]), C.ALL_COLUMNS.index(C.TEXT_COLUMNS[2]) + 1)
+
+# Columns of TextPairFeatures
+NEEDS_TRACK_SIMILARITY = "needs_track_similarity"
+NEEDS_PROFILE_SIMILARITY = "needs_profile_similarity"
+SECTOR_JACCARD = "sector_jaccard"
+TEXT_COLUMNS: tuple[str, ...] = (NEEDS_TRACK_SIMILARITY, NEEDS_PROFILE_SIMILARITY, SECTOR_JACCARD)
+# Positive when the candidate is more experienced than the query (mentor fit).
+ROLE_FIT = "role_fit"
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -86,8 +101,8 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names (the text columns without role fit)."""
-        return np.array(C.TEXT_COLUMNS[:3], dtype=object)
+        """Column names, in :data:`TEXT_COLUMNS` order."""
+        return np.array(TEXT_COLUMNS, dtype=object)
 
     def query_embeddings(self, q: QuerySide) -> np.ndarray:
         """Per-row query vector: given needs, else profile, else (warm only) own track record."""
@@ -173,19 +188,57 @@ def _with_sectors(self: TextPairFeatures, q: QuerySide, out: np.ndarray) -> np.n
 TextPairFeatures.transform_all = _text_transform_all
 
 
+TEXT_BLOCK = Block(
+    TEXT_COLUMNS,
+    attribute="text_",
+    make=lambda f: TextPairFeatures(),
+    fit_with=("profile_embeddings", "group_embeddings"),
+    reads_embedding=True,
+    reads=("profile_text", "sectors"),
+)
+
+
+def _role_fit(values: Mapping[str, np.ndarray]) -> np.ndarray:
+    cand, query = values[CANDIDATE_DEGREE], values[QUERY_DEGREE]
+    return (np.log1p(np.maximum(cand, 0)) - np.log1p(np.maximum(query, 0)))[:, None]
+
+
+ROLE_BLOCK = Block((ROLE_FIT,), derive=_role_fit, warm_only=(ROLE_FIT,))
+
+# The pair features, in column order: a new block is declared beside its code and added here.
+BLOCKS: tuple[Block, ...] = (
+    GEO_BLOCK,
+    GRAPH_BLOCK,
+    AFFINITY_BLOCK,
+    REGIONAL_BLOCK,
+    WIDE_REGIONAL_BLOCK,
+    TEXT_BLOCK,
+    ROLE_BLOCK,
+)
+ALL_COLUMNS: tuple[str, ...] = tuple(c for b in BLOCKS for c in b.columns)
+# What the cold-start model sees: every column a city known only by its profile has.
+COLD_COLUMNS: tuple[str, ...] = tuple(c for b in BLOCKS for c in b.columns if c not in b.warm_only)
+# The cities-frame columns the features read, in a stable order.
+FRAME_READS: tuple[str, ...] = tuple(dict.fromkeys([*TABLE_READS, *(c for b in BLOCKS for c in b.reads)]))
+
+
 class PairFeaturizer(TransformerMixin, BaseEstimator):
-    """All pair features of :data:`features.columns.ALL_COLUMNS` for (query, candidate) pairs.
+    """All pair features of :data:`ALL_COLUMNS` for (query, candidate) pairs, block by block.
 
     Parameters
     ----------
     alpha, beta : float
         Smoothing of the country/regional affinities.
+    n_near, n_near_wide : int
+        Size of a town's neighbourhood in the regional features, at two scales.
 
     Attributes
     ----------
     table_ : CityTable
-    geo_, graph_, affinity_, text_ : fitted component transformers
+    geo_, graph_, affinity_, regional_, regional_wide_, text_ : fitted blocks (see :data:`BLOCKS`)
     feature_names_out_ : numpy.ndarray
+        The columns the featurizer was fitted with (an artifact's are checked against
+        :data:`ALL_COLUMNS` when it is loaded).
     """
 
     def __init__(self, alpha: float = 1.0, beta: float = 1.0, n_near: int = 20, n_near_wide: int = 100):
@@ -202,22 +255,23 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
         profile_embeddings: np.ndarray | None = None,
         group_embeddings: np.ndarray | None = None,
     ) -> PairFeaturizer:
-        """Fit every component on the training graph."""
+        """Fit every block on the training graph."""
         self.table_ = CityTable.from_frame(graph.cities)
-        self.geo_ = GeoPairFeatures().fit(graph, table=self.table_)
-        self.graph_ = GraphPairFeatures().fit(graph)
-        self.affinity_ = AffinityPairFeatures(alpha=self.alpha, beta=self.beta).fit(graph, table=self.table_)
-        self.regional_ = RegionalPairFeatures(n_near=self.n_near).fit(graph, table=self.table_)
-        self.regional_wide_ = RegionalPairFeatures(n_near=self.n_near_wide).fit(graph, table=self.table_)
-        self.text_ = TextPairFeatures().fit(
-            graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
-        )
-        self.feature_names_out_ = np.array(C.ALL_COLUMNS, dtype=object)
+        inputs = {
+            "table": self.table_,
+            "profile_embeddings": profile_embeddings,
+            "group_embeddings": group_embeddings,
+        }
+        for block in BLOCKS:
+            if block.attribute is not None:
+                fitted = block.make(self).fit(graph, **{k: inputs[k] for k in block.fit_with})
+                setattr(self, block.attribute, fitted)
+        self.feature_names_out_ = np.array(ALL_COLUMNS, dtype=object)
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Column names of :meth:`transform`."""
-        return np.array(C.ALL_COLUMNS, dtype=object)
+        return np.array(ALL_COLUMNS, dtype=object)
 
     def transform(
         self, X: np.ndarray, *, removed: np.ndarray | None = None, cold: np.ndarray | None = None
@@ -241,51 +295,65 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
         """Features of query rows ``q`` (known or new city) against candidate positions."""
         check_is_fitted(self, "table_")
         cand = np.asarray(cand, dtype=np.int64)
-        geo = self.geo_.transform_side(q, cand)
-        gr = self.graph_.transform_side(q, cand)
-        aff = self.affinity_.transform_side(q, cand)
-        reg = self.regional_.transform_side(q, cand)
-        wide = self.regional_wide_.transform_side(q, cand)[:, _WIDE_IDX]
-        txt = self.text_.transform_side(q, cand)
-        qi, ci = C.GRAPH_COLUMNS.index(C.QUERY_DEGREE), C.GRAPH_COLUMNS.index(C.CANDIDATE_DEGREE)
-        # Positive when the candidate is more experienced than the query (mentor fit).
-        role = np.log1p(np.maximum(gr[:, ci], 0)) - np.log1p(np.maximum(gr[:, qi], 0))
-        return np.column_stack([geo, gr, aff, reg, wide, txt, role])
+        return self._compose(lambda block: block.transform_side(q, cand), len(cand), np.float64)
 
     def transform_all(self, q: QuerySide) -> np.ndarray:
         """Features of a one-row query side against every city, as ``transform_side`` would give.
 
         Row ``c`` is candidate position ``c``; computed with row products over the whole
-        catalogue (a few ms), which is what lets the ranker score all cities.
+        catalogue (a few ms), which is what lets the ranker score all cities. float32, as the
+        boosters take it: one copy of a (cities x features) block per request.
         """
         check_is_fitted(self, "table_")
-        geo = self.geo_.transform_all(q)
-        gr = self.graph_.transform_all(q)
-        aff = self.affinity_.transform_all(q)
-        reg = self.regional_.transform_all(q)
-        wide = self.regional_wide_.transform_all(q)[:, _WIDE_IDX]
-        txt = self.text_.transform_all(q)
-        qi, ci = C.GRAPH_COLUMNS.index(C.QUERY_DEGREE), C.GRAPH_COLUMNS.index(C.CANDIDATE_DEGREE)
-        role = np.log1p(np.maximum(gr[:, ci], 0)) - np.log1p(np.maximum(gr[:, qi], 0))
-        # float32, as the boosters take it: one copy of a (cities x features) block per request
-        out = np.empty((len(geo), len(C.ALL_COLUMNS)), dtype=np.float32)
-        start = 0
-        for block in (geo, gr, aff, reg, wide, txt, role[:, None]):
-            out[:, start : start + block.shape[1]] = block
-            start += block.shape[1]
-        return out
+        return self._compose(lambda block: block.transform_all(q), self.table_.n, np.float32)
 
-    def rewrite_text_all(self, F: np.ndarray, q: QuerySide) -> None:
-        """Recompute, in place, the text columns of ``transform_all``'s ``F`` for side ``q``.
+    def rewrite_embedding_columns(self, F: np.ndarray, q: QuerySide) -> None:
+        """Recompute, in place, the columns of ``transform_all``'s ``F`` that read the needs embedding.
 
         For a needs embedding that arrives after the other features were computed.
         """
         check_is_fitted(self, "table_")
-        F[:, _TEXT_SLICE] = self.text_.transform_all(q)
+        start = 0
+        for block in BLOCKS:
+            width = len(block.columns)
+            if block.reads_embedding:
+                F[:, start : start + width] = self._block_values(block, lambda b: b.transform_all(q), {})
+            start += width
+
+    def _compose(self, compute: Callable, n: int, dtype: type) -> np.ndarray:
+        """The blocks' columns side by side: ``compute(transformer)`` gives a fitted block's."""
+        out = np.empty((n, len(ALL_COLUMNS)), dtype=dtype)
+        values: dict[str, np.ndarray] = {}  # float64, for the derived blocks
+        start = 0
+        for block in BLOCKS:
+            v = self._block_values(block, compute, values)
+            values.update(zip(block.columns, v.T, strict=True))
+            out[:, start : start + v.shape[1]] = v
+            start += v.shape[1]
+        return out
+
+    def _block_values(self, block: Block, compute: Callable, values: Mapping[str, np.ndarray]) -> np.ndarray:
+        if block.derive is not None:
+            return block.derive(values)
+        v = compute(getattr(self, block.attribute))
+        picks = block.picks
+        return v if picks is None else v[:, picks]
+
+    def check_columns(self) -> None:
+        """Raise ValueError when the featurizer was fitted with other columns than this code computes."""
+        check_is_fitted(self, "table_")
+        fitted = [str(c) for c in getattr(self, "feature_names_out_", ())]
+        if fitted != list(ALL_COLUMNS):
+            gone = sorted(set(fitted) - set(ALL_COLUMNS))
+            new = sorted(set(ALL_COLUMNS) - set(fitted))
+            raise ValueError(
+                f"the model was trained on other pair features (no longer computed: {gone or 'none'};"
+                f" new: {new or 'none'}{'; reordered' if not gone and not new else ''})"
+            )
 
     def frame(self, X: np.ndarray, **kwargs) -> pd.DataFrame:
         """:meth:`transform` as a DataFrame with named columns."""
-        return pd.DataFrame(self.transform(X, **kwargs), columns=list(C.ALL_COLUMNS))
+        return pd.DataFrame(self.transform(X, **kwargs), columns=list(ALL_COLUMNS))
 
 
 def sparse_rows(m: sparse.csr_matrix, rows: np.ndarray) -> list[np.ndarray]:

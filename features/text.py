@@ -232,6 +232,26 @@ def embed_texts(
     return out
 
 
+def graph_embeddings(graph, *, embedder: SentenceEmbedder, cache: EmbeddingCache | None = None):
+    """Embeddings of a graph's city profile texts and group texts (the encoder loaded if need be).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        float32 ``(n_cities, dim)`` and ``(n_groups, dim)``.
+    """
+    if not hasattr(embedder, "encoder_"):
+        with stage("load the embedding model"):
+            embedder.fit()
+    texts = graph.cities["profile_text"].fillna("").tolist()
+    with stage("city profile embeddings", texts=len(texts)):
+        profiles = embed_texts(texts, embedder=embedder, cache=cache)
+    texts = [group_text(g) for g in graph.groups]
+    with stage("group embeddings", texts=len(texts)):
+        groups = embed_texts(texts, embedder=embedder, cache=cache)
+    return profiles, groups
+
+
 def profile_text(
     name: str, *, needs: str = "", strengths: str = "", sectors: Iterable[str] = (), description: str = ""
 ) -> str:

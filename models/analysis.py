@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db import repositories
 from db.tables import Cooperation, ModelVersion
-from features import columns as C
+from features.pairs import ALL_COLUMNS, COLD_COLUMNS
 from models.dataset import GraphData
 
 SETTINGS: tuple[str, ...] = ("leave_one_out", "cold_start", "themed")
@@ -508,7 +508,7 @@ def feature_importances(ranker: Any) -> pd.DataFrame:
     Parameters
     ----------
     ranker : models.ranker.PartnerRanker
-        Fitted; the cold-start model sees only :data:`features.columns.COLD_COLUMNS`.
+        Fitted; the cold-start model sees only :data:`features.pairs.COLD_COLUMNS`.
 
     Returns
     -------
@@ -517,9 +517,9 @@ def feature_importances(ranker: Any) -> pd.DataFrame:
     """
     parts = []
     for model, attr, cols in (
-        ("warm", "warm_model_", C.ALL_COLUMNS),
-        ("cold", "cold_model_", C.COLD_COLUMNS),
-        ("themed", "theme_model_", C.ALL_COLUMNS),
+        ("warm", "warm_model_", ALL_COLUMNS),
+        ("cold", "cold_model_", COLD_COLUMNS),
+        ("themed", "theme_model_", ALL_COLUMNS),
     ):
         est = getattr(ranker, attr, None)
         if est is None:

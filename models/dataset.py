@@ -13,21 +13,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-CITY_COLUMNS: tuple[str, ...] = (
-    "city_id",
-    "name",
-    "country",
-    "admin_area",
-    "latitude",
-    "longitude",
-    "population",
-    "timezone",
-    "continent",
-    "wb_region",
-    "income_group",
-    "profile_text",
-    "sectors",
-)
+from db.errors import InvalidInput
+from features.geo import CityTable, QuerySide
+from features.pairs import FRAME_READS
+
+# The cities frame: the id the ranker reports, and what the pair features read.
+CITY_COLUMNS: tuple[str, ...] = ("city_id", *FRAME_READS)
 
 
 @dataclass
@@ -214,3 +205,34 @@ class CityQuery:
     needs: str = ""
     sectors: tuple[str, ...] = ()
     cold: bool = False
+
+    def side(self, table: CityTable, *, embedding: np.ndarray | None = None) -> QuerySide:
+        """One-row query side against ``table``: a known city's, or a new city's from its profile.
+
+        A needs text comes as its ``embedding``. A new city without coordinates stands at the mean
+        of its country's cities in the table.
+        """
+        if embedding is None and self.needs:
+            raise ValueError("needs text but no embedding: pass needs_embedding or set an embedder")
+        t = table
+        if self.position is not None:
+            if not 0 <= self.position < t.n:
+                raise ValueError(f"city position {self.position} is not in the store (0..{t.n - 1})")
+            return t.side(np.array([self.position]), cold=np.array([self.cold]), embedding=embedding)
+        lat, lon = self.latitude, self.longitude
+        if lat is None or lon is None:
+            code = t.country_vocab.get(self.country or "", -1)
+            if code < 0:
+                # InvalidInput is a ValueError too; the API answers it 422 instead of 500
+                raise InvalidInput(
+                    "a new city needs latitude/longitude, or a country the model holds cities of",
+                    field="city.latitude",
+                )
+            in_country = t.country == code
+            lat, lon = float(t.latitude[in_country].mean()), float(t.longitude[in_country].mean())
+        return t.profile_side(
+            1, name=self.name, country=self.country, latitude=lat, longitude=lon,
+            population=self.population, timezone=self.timezone, continent=self.continent,
+            wb_region=self.wb_region, income_group=self.income_group, sectors=self.sectors,
+            embedding=embedding,
+        )  # fmt: skip

@@ -91,6 +91,27 @@ def paired_bootstrap_diff(
     return bootstrap_ci(np.asarray(a, float) - np.asarray(b, float), n_boot=n_boot, level=level, seed=seed)
 
 
+def cluster_bootstrap_means(
+    values: dict[str, np.ndarray], clusters: Sequence[Any], *, n_boot: int = 1000, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """Bootstrap replicates of the mean of each model's ``values``, resampling whole clusters.
+
+    All models share the same draws, so a replicate's ratio or difference between two models
+    is a paired comparison. A replicate's mean is over the queries of the drawn clusters.
+    """
+    keys = list(dict.fromkeys(clusters))
+    index = {k: i for i, k in enumerate(keys)}
+    ids = np.array([index[c] for c in clusters], dtype=np.int64)
+    sizes = np.bincount(ids, minlength=len(keys)).astype(float)
+    draws = np.random.default_rng(seed).integers(0, len(keys), size=(n_boot, len(keys)))
+    denom = np.maximum(sizes[draws].sum(axis=1), 1.0)
+    return {
+        name: np.bincount(ids, weights=np.asarray(v, dtype=float), minlength=len(keys))[draws].sum(axis=1)
+        / denom
+        for name, v in values.items()
+    }
+
+
 def cluster_bootstrap_ci(
     values: Sequence[float] | np.ndarray,
     clusters: Sequence[Any],
@@ -112,13 +133,6 @@ def cluster_bootstrap_ci(
     v = np.asarray(values, dtype=float)
     if not len(v):
         return (0.0, 0.0)
-    keys = list(dict.fromkeys(clusters))
-    index = {k: i for i, k in enumerate(keys)}
-    ids = np.array([index[c] for c in clusters])
-    sums = np.bincount(ids, weights=v, minlength=len(keys))
-    sizes = np.bincount(ids, minlength=len(keys)).astype(float)
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(keys), size=(n_boot, len(keys)))
-    means = sums[draws].sum(axis=1) / sizes[draws].sum(axis=1)
+    means = cluster_bootstrap_means({"v": v}, clusters, n_boot=n_boot, seed=seed)["v"]
     lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
     return (float(lo), float(hi))

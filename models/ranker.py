@@ -10,10 +10,8 @@ Three gradient-boosted models share one featurizer:
 * themed — a needs text; trained on group co-memberships, each group removed
   (k-fold) from the features of its own members.
 
-Negatives are sampled per query from random, same-country, nearby, two-hop
-and "regional" cities (partners of towns near the query, and towns near
-those) and importance-weighted so that together they stand for a uniform
-sample of all cities (full ranking is what is judged).
+Their training rows (positives and importance-weighted negatives) are sampled by
+:class:`models.sampling.TrainingSampler`.
 
 Scoring is two-stage: every city gets the pair features at once
 (:meth:`features.pairs.PairFeaturizer.transform_all`) and a small retrieval
@@ -23,49 +21,25 @@ same examples); its top few hundred are re-scored by the full model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRanker
-from scipy.spatial import cKDTree
 from sklearn.base import BaseEstimator
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
-from db.errors import InvalidInput
 from db.progress import stage
-from features import columns as C
-from features.geo import QuerySide, repeat_side
-from features.graph import unit_xyz
-from features.pairs import PairFeaturizer
-from features.text import embed_texts, group_text
+from features.geo import QuerySide
+from features.pairs import ALL_COLUMNS, COLD_COLUMNS, PairFeaturizer
+from features.text import graph_embeddings
 from models.candidates import CandidateGenerator
 from models.dataset import CityQuery, GraphData
+from models.sampling import TrainingSampler
 
-_COLD_IDX = [C.ALL_COLUMNS.index(c) for c in C.COLD_COLUMNS]
-# One helper thread per process embeds a request's needs text while the features that do
-# not read it are computed: the two are independent and each takes about as long.
-_EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="needs-embedding")
-
-
-def embed_in_background(embedder, text: str, *, keep: Callable[[np.ndarray], None] | None = None) -> Future:
-    """Embed one needs text on the helper thread; pass the future as ``needs_embedding``.
-
-    ``keep`` receives the embedding (to cache it) before the future is done.
-    """
-    if not hasattr(embedder, "encoder_"):
-        embedder.fit()
-
-    def embed() -> np.ndarray:
-        v = embedder.transform([text])[0]
-        if keep is not None:
-            keep(v)
-        return v
-
-    return _EMBEDDING_THREAD.submit(embed)
+_COLD_IDX = [ALL_COLUMNS.index(c) for c in COLD_COLUMNS]
 
 
 class PartnerRanker(BaseEstimator):
@@ -85,14 +59,11 @@ class PartnerRanker(BaseEstimator):
         their thresholds. Coarser bins are a further regularisation: 63 instead of LightGBM's 255
         raised cold-start HR@10 by about 0.01 on each of four split seeds (leave-one-out the same).
         The retrieval models follow their full models; the themed ones keep 255.
-    n_random, n_country, n_near, n_two_hop, n_regional : int
-        Negatives drawn per positive from each source.
-    negative_weight : float
-        Total weight of a positive's negatives (the positive weighs 1).
-    n_cold_queries : int
-        Cities used as cold-start training queries (at most every city with a link).
-    theme_folds : int
-        Folds over groups for the themed model (0 disables it).
+    n_random, n_country, n_near, n_two_hop, n_regional, negative_weight, n_cold_queries : \
+    theme_folds, n_rerank_queries, query_weighting
+        How training rows are sampled: the parameters of :class:`models.sampling.TrainingSampler`
+        (``theme_folds=0`` leaves the themed model out; with ``n_rerank_queries > 0`` the warm
+        model is a LightGBM lambdarank model trained on retrieved candidate sets).
     n_candidates : int
         Cities the retrieval model passes to the ranker per query.
     retrieval_estimators : int
@@ -103,16 +74,6 @@ class PartnerRanker(BaseEstimator):
         Size of a town's neighbourhood in the regional features, at two scales.
     embedder : features.text.SentenceEmbedder or None
         Encoder for profile, group and needs texts (needed for text features).
-    query_weighting : {"cold", "all", "none"}
-        Which models weigh each training query city equally (its links share the weight)
-        instead of each link, so that hubs with dozens of links do not dominate them. Measured
-        on the public data with ``partnermatch evaluate``: the cold-start model needs it (without,
-        cold-start HR@10 fell by 0.006 on average over split seeds 0-2); the warm model does
-        slightly better without it (leave-one-out HR@10 +0.004 on average over split seeds 0-5,
-        higher on five of the six; MRR and HR@50 +0.001), hence ``"cold"``.
-    n_rerank_queries : int
-        If > 0, the warm model is a LightGBM lambdarank model trained on the retrieved
-        candidate sets of this many training links (each link hidden from its features).
     n_jobs : int
         LightGBM training threads (scoring uses one).
     random_state : int
@@ -182,6 +143,17 @@ class PartnerRanker(BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
+    def __getstate__(self) -> dict:
+        # position_of_ follows from cities_: rebuilt when an artifact is loaded, never stored in it
+        state = dict(super().__getstate__())  # a copy: the live model keeps its index
+        state.pop("position_of_", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        if "cities_" in state:
+            self.position_of_ = _positions(self.cities_)
+
     # ------------------------------------------------------------------ fitting
     def fit(
         self,
@@ -206,61 +178,35 @@ class PartnerRanker(BaseEstimator):
         if not isinstance(graph, GraphData):
             raise TypeError(f"fit expects a GraphData, got {type(graph).__name__}")
         graph.validate()
-        if self.query_weighting not in ("cold", "all", "none"):
-            raise ValueError(f"query_weighting must be 'cold', 'all' or 'none', not {self.query_weighting!r}")
         if (profile_embeddings is None or group_embeddings is None) and self.embedder is not None:
-            if not hasattr(self.embedder, "encoder_"):
-                with stage("load the embedding model"):
-                    self.embedder.fit()
-            if profile_embeddings is None:
-                texts = graph.cities["profile_text"].fillna("").tolist()
-                with stage("city profile embeddings", texts=len(texts)):
-                    profile_embeddings = embed_texts(texts, embedder=self.embedder, cache=cache)
-            if group_embeddings is None:
-                texts = [group_text(g) for g in graph.groups]
-                with stage("group embeddings", texts=len(texts)):
-                    group_embeddings = embed_texts(texts, embedder=self.embedder, cache=cache)
-        self.rng_ = np.random.default_rng(self.random_state)
+            prof, grp = graph_embeddings(graph, embedder=self.embedder, cache=cache)
+            profile_embeddings = prof if profile_embeddings is None else profile_embeddings
+            group_embeddings = grp if group_embeddings is None else group_embeddings
         self.n_cities_ = graph.n_cities
         self.cities_ = graph.cities[["city_id", "name", "country"]].reset_index(drop=True)
+        self.position_of_ = _positions(self.cities_)
         self.neighbours_ = graph.neighbours()
         with stage("pair features", cities=graph.n_cities):
             self.featurizer_ = PairFeaturizer(n_near=self.n_near_towns, n_near_wide=self.n_near_wide).fit(
                 graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
             )
-        t = self.featurizer_.table_
-        k_near = min(100, max(graph.n_cities - 1, 1))
-        xyz = unit_xyz(t.latitude, t.longitude)
-        _, near = cKDTree(xyz).query(xyz, k=k_near + 1)
-        self._near = np.atleast_2d(near)[:, 1:]
-        by_country = pd.Series(np.arange(graph.n_cities)).groupby(t.country)
-        self._by_country = by_country.apply(np.asarray).to_dict()
-        deg = np.array([len(p) for p in self.neighbours_])
-        self._mean_degree = float(deg[deg > 0].mean()) if (deg > 0).any() else 1.0
-        # a positive whose partner would be left with no link and no group is a pattern the
-        # store never shows at scoring time (see GraphData.visible), so it is not learnt
-        self._stays_visible = (deg >= 2) | (graph.group_counts() > 0)
-        X, y, w = self._rows("warm rows", self._warm_rows)
+        params = {k: getattr(self, k) for k in TrainingSampler._get_param_names()}
+        sampler = TrainingSampler(**params).fit(graph, featurizer=self.featurizer_)
+        X, y, w = sampler.sample_warm()
         with stage("warm model", rows=len(y)):
             self.warm_model_, self.warm_candidates_ = self._fit_pair(
                 X, y, w, extra_trees=self.extra_trees, max_bin=self.max_bin
             )
         del X, y, w
         if self.n_rerank_queries > 0:
-            X, y, sizes = self._rows("rerank rows", self._rerank_rows)
+            X, y, sizes = sampler.sample_rerank(self.warm_candidates_)
             with stage("rerank model", rows=len(y)):
                 self.warm_model_ = LGBMRanker(
-                    n_estimators=self.n_estimators, learning_rate=self.learning_rate,
-                    num_leaves=self.num_leaves, min_child_samples=self.min_child_samples, subsample=0.8,
-                    subsample_freq=1, colsample_bytree=0.8, extra_trees=self.extra_trees,
-                    max_bin=self.max_bin, n_jobs=self.n_jobs, random_state=self.random_state, verbose=-1,
-                    lambdarank_truncation_level=30,
-                ).fit(X, y, group=sizes)  # fmt: skip
+                    **self._booster_params(self.extra_trees, self.max_bin), lambdarank_truncation_level=30
+                ).fit(X, y, group=sizes)
             self.warm_model_.set_params(n_jobs=1)
             del X, y, sizes
-        # each model draws from its own stream: changing how one samples leaves the others as they were
-        self.rng_ = np.random.default_rng([self.random_state, 1])
-        X, y, w = self._rows("cold rows", self._cold_rows)
+        X, y, w = sampler.sample_cold()
         with stage("cold model", rows=len(y)):
             self.cold_model_, self.cold_candidates_ = self._fit_pair(
                 X[:, _COLD_IDX], y, w, extra_trees=self.extra_trees, max_bin=self.max_bin
@@ -268,33 +214,16 @@ class PartnerRanker(BaseEstimator):
         del X, y, w
         self.theme_model_, self.theme_candidates_ = None, None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
-            self.rng_ = np.random.default_rng([self.random_state, 2])
-            X, y, w = self._rows(
-                "theme rows", lambda: self._theme_rows(graph, profile_embeddings, group_embeddings)
-            )
+            X, y, w = sampler.sample_theme(graph, profile_embeddings, group_embeddings)
             with stage("theme model", rows=len(y)):
                 self.theme_model_, self.theme_candidates_ = self._fit_pair(
                     X, y, w, extra_trees=False, max_bin=255
                 )
-        del self._near, self._by_country, self.rng_, self._mean_degree, self._stays_visible
         return self
-
-    @staticmethod
-    def _rows(name: str, build: Callable[[], tuple]) -> tuple:
-        """Training examples built by ``build``, as a stage that counts them and their positives."""
-        with stage(name) as progress:
-            X, y, third = build()
-            progress.count(rows=len(y), positives=int(np.count_nonzero(y)))
-        return X, y, third
 
     def _fit_pair(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, *, extra_trees: bool, max_bin: int):
         """The full model and the retrieval model, trained on the same examples with the same splits."""
-        model = LGBMClassifier(
-            n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
-            min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
-            extra_trees=extra_trees, max_bin=max_bin, n_jobs=self.n_jobs, random_state=self.random_state,
-            verbose=-1,
-        ).fit(X, y, sample_weight=w)  # fmt: skip
+        model = LGBMClassifier(**self._booster_params(extra_trees, max_bin)).fit(X, y, sample_weight=w)
         model.set_params(n_jobs=1)  # scoring: one thread per request
         retrieval = CandidateGenerator(
             n_candidates=self.n_candidates, n_estimators=self.retrieval_estimators,
@@ -303,156 +232,13 @@ class PartnerRanker(BaseEstimator):
         ).fit(X, y, sample_weight=w)  # fmt: skip
         return model, retrieval
 
-    def _regional_set(self, q: int) -> np.ndarray:
-        """Partners of towns near ``q`` and the towns near those partners."""
-        reg = self.featurizer_.regional_
-        row = reg.na_[q]
-        return np.union1d(row.indices, (row @ reg.near_t_).indices)
-
-    def _negatives(self, q: int, n_draws: int, sets: list[np.ndarray], exclude: np.ndarray):
-        """Draw ``n_draws`` negative sets for query ``q``; returns (cands (n_draws, m), weights).
-
-        ``sets`` are the query's two-hop and regional cities (may be empty).
-        """
-        rng, n = self.rng_, self.n_cities_
-        country = self._by_country.get(int(self.featurizer_.table_.country[q]), np.zeros(0, np.int64))
-        srcs = [(np.arange(n), self.n_random), (country, self.n_country), (self._near[q], self.n_near)]
-        srcs += [(s, m) for s, m in zip(sets, (self.n_two_hop, self.n_regional), strict=False)]
-        srcs = [(s, m) for s, m in srcs if len(s) and m]
-        cand = np.concatenate([s[rng.integers(0, len(s), size=(n_draws, m))] for s, m in srcs], axis=1)
-        # Expected number of times each city is drawn: its weight 1/E makes the draws an
-        # unbiased stand-in for "all cities" (Horvitz–Thompson).
-        expected = np.zeros(cand.shape)
-        for s, m in srcs:
-            expected += m / len(s) * (np.isin(cand, s) if len(s) < n else 1.0)
-        w = 1.0 / expected
-        w[np.isin(cand, exclude) | (cand == q)] = 0.0
-        w *= self.negative_weight / np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
-        return cand, w
-
-    def _query_factor(self, degree: int, *, cold: bool) -> float:
-        """Weight of a query's examples: every city counts the same, not every link, when
-        ``query_weighting`` covers the model (cold-start or warm); else 1."""
-        if not (self.query_weighting == "all" or (cold and self.query_weighting == "cold")):
-            return 1.0
-        return float(self._mean_degree / max(degree, 1))
-
-    def _warm_rows(self):
-        a = self.featurizer_.graph_.adjacency_
-        qs, cs, rs, ys, ws = [], [], [], [], []
-        # A city with one link would have none once it is hidden: the cold model's case, never the
-        # warm model's (it scores cities that have links). Such examples took half the cities' weight.
-        for q in np.flatnonzero(np.diff(a.indptr) >= 2):
-            partners = self.neighbours_[q]
-            pos = partners[self._stays_visible[partners]]
-            if not len(pos):
-                continue
-            sets = [(a[q] @ a).indices, self._regional_set(q)]
-            cand, w = self._negatives(q, len(pos), sets, partners)
-            m = cand.shape[1]
-            qs.append(np.full(len(pos) * (m + 1), q, dtype=np.int32))
-            cs.append(np.c_[pos, cand].ravel().astype(np.int32))
-            rs.append(np.repeat(pos, m + 1).astype(np.int32))
-            ys.append(np.c_[np.ones(len(pos)), np.zeros_like(w)].ravel().astype(np.float32))
-            f = self._query_factor(len(pos), cold=False)
-            ws.append((f * np.c_[np.ones(len(pos)), w]).ravel().astype(np.float32))
-        q, c, r, y, w = (np.concatenate(v) for v in (qs, cs, rs, ys, ws))
-        keep = w > 0
-        X = self._transform_chunked(np.c_[q[keep], c[keep]], removed=r[keep])
-        return X, y[keep], w[keep]
-
-    def _rerank_rows(self):
-        """Retrieved candidate sets of training links, for a listwise re-ranker.
-
-        Each set is the hidden partner plus the retrieval model's top candidates
-        for its query; every row's features are computed with the link hidden.
-        """
-        deg = np.array([len(p) for p in self.neighbours_])
-        qs = np.repeat(np.arange(self.n_cities_), deg)
-        rs = np.concatenate(self.neighbours_) if len(qs) else np.zeros(0, np.int64)
-        ok = np.flatnonzero((deg[qs] >= 2) & self._stays_visible[rs])  # as in leave-one-out
-        pick = self.rng_.choice(ok, size=min(self.n_rerank_queries, len(ok)), replace=False)
-        t = self.featurizer_.table_
-        qq, cc, rr, ys, sizes = [], [], [], [], []
-        for q, r in zip(qs[pick], rs[pick], strict=True):
-            F = self.featurizer_.transform_all(t.side(np.array([q])))
-            s0 = self.warm_candidates_.scores(F)
-            cand = self.warm_candidates_.generate(s0, exclude=np.r_[q, self.neighbours_[q]])
-            c = np.r_[r, cand]
-            qq.append(np.full(len(c), q))
-            cc.append(c)
-            rr.append(np.full(len(c), r))
-            ys.append(np.r_[1.0, np.zeros(len(cand))])
-            sizes.append(len(c))
-        q, c, r = np.concatenate(qq), np.concatenate(cc), np.concatenate(rr)
-        X = self._transform_chunked(np.c_[q, c], removed=r)
-        return X, np.concatenate(ys).astype(np.float32), np.array(sizes)
-
-    def _transform_chunked(self, X: np.ndarray, chunk: int = 131_072, **kw) -> np.ndarray:
-        """Pair features as float32, computed in chunks of rows to bound memory."""
-        out = np.empty((len(X), len(C.ALL_COLUMNS)), dtype=np.float32)
-        for s in range(0, len(X), chunk):
-            sl = slice(s, s + chunk)
-            out[sl] = self.featurizer_.transform(X[sl], **{k: v[sl] for k, v in kw.items()})
-        return out
-
-    def _cold_rows(self):
-        deg = np.array([len(p) for p in self.neighbours_])
-        pool = np.flatnonzero(deg > 0)
-        chosen = self.rng_.choice(pool, size=min(self.n_cold_queries, len(pool)), replace=False)
-        qs, cs, ys, ws = [], [], [], []
-        for q in chosen:
-            partners = self.neighbours_[q]
-            pos = partners[self._stays_visible[partners]]
-            if not len(pos):
-                continue
-            # Up to 2 negative draws per query; together they weigh as much as the positives.
-            draws = min(len(pos), 2)
-            cand, w = self._negatives(q, draws, [np.zeros(0, np.int64), self._regional_set(q)], partners)
-            cand, w = cand.ravel(), w.ravel() * len(pos) / draws
-            qs.append(np.full(len(pos) + len(cand), q))
-            cs.append(np.r_[pos, cand])
-            ys.append(np.r_[np.ones(len(pos)), np.zeros(len(cand))])
-            ws.append(self._query_factor(len(pos), cold=True) * np.r_[np.ones(len(pos)), w])
-        q, c, y, w = (np.concatenate(v) for v in (qs, cs, ys, ws))
-        keep = w > 0
-        X = self._transform_chunked(np.c_[q[keep], c[keep]], cold=np.ones(keep.sum(), bool))
-        return X, y[keep].astype(np.float32), w[keep].astype(np.float32)
-
-    def _theme_rows(self, graph: GraphData, prof: np.ndarray | None, grp: np.ndarray):
-        fold = self.rng_.permutation(len(graph.groups)) % self.theme_folds
-        Xs, ys, ws = [], [], []
-        for f in range(self.theme_folds):
-            held = np.flatnonzero(fold == f)
-            keep = fold != f
-            sub = graph.without_groups([graph.groups[k].id for k in held])
-            feat = PairFeaturizer(n_near=self.n_near_towns, n_near_wide=self.n_near_wide).fit(
-                sub, profile_embeddings=prof, group_embeddings=grp[keep]
-            )
-            qs, cs, gs = [], [], []
-            visible = sub.visible()
-            for k in held:
-                members = np.asarray(graph.groups[k].members)
-                for q in self.rng_.permutation(members)[:8]:
-                    pos = members[(members != q) & visible[members]]
-                    if not len(pos):
-                        continue
-                    cand, w = self._negatives(q, 1, [np.zeros(0, np.int64), self._regional_set(q)], members)
-                    c = np.r_[pos, cand[0]]
-                    qs.append(np.full(len(c), q))
-                    cs.append(c)
-                    gs.append(np.full(len(c), k))
-                    ys.append(np.r_[np.ones(len(pos)), np.zeros(cand.shape[1])])
-                    ws.append(np.r_[np.ones(len(pos)), w[0] * len(pos)])
-            q, c, g = np.concatenate(qs), np.concatenate(cs), np.concatenate(gs)
-            for s in range(0, len(q), 16_384):
-                sl = slice(s, s + 16_384)
-                side = feat.table_.side(q[sl], embedding=grp[g[sl]])
-                Xs.append(feat.transform_side(side, c[sl]).astype(np.float32))
-            del feat, sub
-        y, w = np.concatenate(ys).astype(np.float32), np.concatenate(ws).astype(np.float32)
-        keep = w > 0
-        return np.vstack(Xs)[keep], y[keep], w[keep]
+    def _booster_params(self, extra_trees: bool, max_bin: int) -> dict:
+        return dict(
+            n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
+            min_child_samples=self.min_child_samples, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
+            extra_trees=extra_trees, max_bin=max_bin, n_jobs=self.n_jobs, random_state=self.random_state,
+            verbose=-1,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ scoring
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -469,32 +255,7 @@ class PartnerRanker(BaseEstimator):
         """One-row query side of a known city or a new city's profile (a needs text by its embedding)."""
         check_is_fitted(self, "featurizer_")
         query = CityQuery(position=query) if isinstance(query, int | np.integer) else query
-        emb = needs_embedding
-        if emb is None and query.needs:
-            raise ValueError("needs text but no embedding: pass needs_embedding or set an embedder")
-        t = self.featurizer_.table_
-        if query.position is not None:
-            if not 0 <= query.position < self.n_cities_:
-                raise ValueError(
-                    f"city position {query.position} is not in the store (0..{self.n_cities_ - 1})"
-                )  # noqa: E501
-            return t.side(np.array([query.position]), cold=np.array([query.cold]), embedding=emb)
-        lat, lon = query.latitude, query.longitude
-        if lat is None or lon is None:
-            code = t.country_vocab.get(query.country or "", -1)
-            if code < 0:
-                # InvalidInput is a ValueError too; the API answers it 422 instead of 500
-                raise InvalidInput(
-                    "a new city needs latitude/longitude, or a country the model holds cities of",
-                    field="city.latitude",
-                )
-            in_country = t.country == code
-            lat, lon = float(t.latitude[in_country].mean()), float(t.longitude[in_country].mean())
-        return t.profile_side(
-            1, name=query.name, country=query.country, latitude=lat, longitude=lon,
-            population=query.population, timezone=query.timezone, continent=query.continent,
-            wb_region=query.wb_region, income_group=query.income_group, sectors=query.sectors, embedding=emb,
-        )  # fmt: skip
+        return query.side(self.featurizer_.table_, embedding=needs_embedding)
 
     def _models_for(self, q: QuerySide):
         """(model, retrieval, feature columns or None) for a one-row query side."""
@@ -505,31 +266,25 @@ class PartnerRanker(BaseEstimator):
             return self.warm_model_, self.warm_candidates_, None
         return self.cold_model_, self.cold_candidates_, _COLD_IDX
 
-    def score_candidates(self, q: QuerySide, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, feature matrix) of candidate positions for a one-row query side."""
-        check_is_fitted(self, "warm_model_")
-        F = self.featurizer_.transform_side(repeat_side(q, len(cand)), cand)
-        model, _, cols = self._models_for(q)
-        if not len(cand):
-            return np.zeros(0), F
-        return _prob(model, F if cols is None else F[:, cols]), F
-
     def _side_and_features(self, query: CityQuery | int, needs_embedding) -> tuple[QuerySide, np.ndarray]:
         """The query side and its features against every city.
 
-        A needs text still to be embedded (or a future of its embedding) is embedded on the helper
-        thread while every feature that does not read it is computed; its text features follow.
+        A future of the needs embedding (a serving worker embeds on a helper thread, see
+        ``service/model_holder.py``) is waited for after every feature that does not read it is
+        computed; its columns follow. Without one, the query's needs text is embedded here.
         """
         query = CityQuery(position=query) if isinstance(query, int | np.integer) else query
         if needs_embedding is None and query.needs and self.embedder is not None:
-            needs_embedding = embed_in_background(self.embedder, query.needs)
+            if not hasattr(self.embedder, "encoder_"):
+                self.embedder.fit()
+            needs_embedding = self.embedder.transform([query.needs])[0]
         if not isinstance(needs_embedding, Future):
             q = self.query_side(query, needs_embedding=needs_embedding)
             return q, self.featurizer_.transform_all(q)
         q = self.query_side(replace(query, needs=""))
         F = self.featurizer_.transform_all(q)
         q = replace(q, embedding=needs_embedding.result())
-        self.featurizer_.rewrite_text_all(F, q)
+        self.featurizer_.rewrite_embedding_columns(F, q)
         return q, F
 
     def _score_all(self, q: QuerySide, F: np.ndarray, exclude_existing: bool):
@@ -558,9 +313,8 @@ class PartnerRanker(BaseEstimator):
     ) -> pd.DataFrame:
         """Top-``k`` partners: columns position, city_id, name, country, score and every feature.
 
-        ``needs_embedding`` is the needs text's embedding, or a future of it (see
-        :func:`embed_in_background`); by default the query's needs text is embedded. ``within``
-        (booleans by position) keeps only those cities.
+        ``needs_embedding`` is the needs text's embedding, or a future of it; by default the
+        query's needs text is embedded. ``within`` (booleans by position) keeps only those cities.
         """
         return self.rank_groups(
             query, [(within, k)], exclude_existing=exclude_existing, needs_embedding=needs_embedding
@@ -604,7 +358,7 @@ class PartnerRanker(BaseEstimator):
             frame.insert(0, "position", top)
             frame["score"] = sc[: len(top)]
             out.append(
-                pd.concat([frame, pd.DataFrame(F[top].astype(float), columns=list(C.ALL_COLUMNS))], axis=1)
+                pd.concat([frame, pd.DataFrame(F[top].astype(float), columns=list(ALL_COLUMNS))], axis=1)
             )
         return out
 
@@ -629,3 +383,8 @@ def _prob(model, X: np.ndarray) -> np.ndarray:
     if not len(X):
         return np.zeros(0)
     return 1.0 / (1.0 + np.exp(-model.booster_.predict(X, raw_score=True, num_threads=1)))
+
+
+def _positions(cities: pd.DataFrame) -> dict[int, int]:
+    """Store city id -> position in the model."""
+    return {int(c): p for p, c in enumerate(cities["city_id"].tolist())}

@@ -26,7 +26,8 @@ from db.tables import ModelVersion
 # Raised whenever a fitted model's pickled state changes shape (2: admin regions and population
 # ranks in the city table and the features; 3: city names and the namesake feature; 4: the ranker's
 # extra_trees and max_bin parameters; 5: the same two on the retrieval model): an older artifact is
-# refused, not half-read.
+# refused, not half-read. A change of the pair features alone needs no new number: an artifact whose
+# featurizer was fitted with other columns than features.pairs.ALL_COLUMNS is refused when loaded.
 ARTIFACT_FORMAT = 5
 
 
@@ -66,7 +67,14 @@ def load_artifact_bytes(data: bytes) -> Any:
             f"artifact format {found} is not this version's ({ARTIFACT_FORMAT}); retrain the model with"
             " this version of partnermatch: partnermatch train --promote"
         )
-    return payload["model"]
+    model = payload["model"]
+    featurizer = getattr(model, "featurizer_", None)
+    if featurizer is not None:
+        try:
+            featurizer.check_columns()
+        except ValueError as exc:
+            raise ValueError(f"{exc}; retrain the model with this version of partnermatch") from None
+    return model
 
 
 def next_version_name(session: Session, today: dt.date | None = None) -> str:

@@ -15,8 +15,8 @@ LINK_KINDS = frozenset({"twinning", "technical-cooperation", "programme-pairing"
 
 def load_graph(session: Session) -> GraphData:
     """Every city (position = order by id), pairwise links and multi-member groups."""
-    rows = repositories.city_frame_rows(session)
-    cities = pd.DataFrame(rows, columns=[*CITY_COLUMNS, "role"])
+    columns = [*CITY_COLUMNS, "role"]
+    cities = pd.DataFrame(repositories.city_frame_rows(session, columns=columns), columns=columns)
     position = {cid: pos for pos, cid in enumerate(cities["city_id"].tolist())}
     links: set[tuple[int, int]] = set()
     groups: list[Group] = []

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from db.progress import stage
 from db.repositories import EmbeddingCache, data_snapshot_hash
 from db.tables import ModelVersion
-from features.text import SentenceEmbedder
+from features.text import SentenceEmbedder, embed_texts
 from models import registry
 from models.dataset import GraphData
 from models.evaluate import run_evaluation, without_queries
+from models.evaluate_needs import run_needs_setting
 from models.ranker import PartnerRanker
 from models.store import load_graph
 
@@ -92,18 +93,35 @@ def evaluate_graph(
     n_queries: int = 1000,
     settings: tuple[str, ...] = ("leave_one_out", "cold_start", "themed"),
 ) -> dict[str, Any]:
-    """Held-out evaluation of the production ranker and the baselines (same seed, same numbers)."""
+    """Held-out evaluation of the production ranker and the baselines (same seed, same numbers).
+
+    ``settings`` may include ``"needs"`` (:mod:`models.evaluate_needs`), which fits a ranker
+    per fold over held-out thematic networks; its report is ``report["needs"]``.
+    """
     with stage("load the embedding model"):
         embedder = SentenceEmbedder(model_name=embedding_model).fit()
-    return run_evaluation(
+    cache = EmbeddingCache(session) if session is not None else None
+
+    def make_ranker() -> PartnerRanker:
+        return build_ranker(seed=seed, embedding_model=embedding_model, **(params or {}))
+
+    report = run_evaluation(
         graph,
-        make_ranker=lambda: build_ranker(seed=seed, embedding_model=embedding_model, **(params or {})),
+        make_ranker=make_ranker,
         embedder=embedder,
-        cache=EmbeddingCache(session) if session is not None else None,
-        settings=settings,
+        cache=cache,
+        settings=tuple(s for s in settings if s != "needs"),
         n_queries=n_queries,
         seed=seed,
     )
+    if "needs" in settings:
+        report["needs"] = run_needs_setting(
+            graph,
+            fit_ranker=lambda train, fold: make_ranker().fit(train, cache=cache),
+            embed=lambda texts: embed_texts(texts, embedder=embedder, cache=cache),
+            seed=seed,
+        )
+    return report
 
 
 def evaluate_store(session: Session, **kwargs: Any) -> dict[str, Any]:

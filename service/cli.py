@@ -207,7 +207,8 @@ def evaluate_cmd(
     seed: Annotated[int, typer.Option(help="Random seed of splits and training")] = 0,
     queries: Annotated[int, typer.Option(help="Queries per setting (cold start uses half)")] = 1000,
     setting: Annotated[
-        list[str] | None, typer.Option(help="leave_one_out, cold_start, themed (default: all three)")
+        list[str] | None,
+        typer.Option(help="leave_one_out, cold_start, themed (default: these three), needs (five fits)"),
     ] = None,
     params: Annotated[
         str, typer.Option(help='PartnerRanker parameters as JSON, e.g. {"n_estimators": 500}')
@@ -215,13 +216,14 @@ def evaluate_cmd(
 ) -> None:
     """Evaluate the ranker and the baselines on leave-one-out, cold-start and themed splits."""
     from models.evaluate import format_report
+    from models.evaluate_needs import format_needs_report
     from models.ranker import PartnerRanker
     from models.train import evaluate_store
 
     settings = tuple(setting or ("leave_one_out", "cold_start", "themed"))
-    unknown = set(settings) - {"leave_one_out", "cold_start", "themed"}
+    unknown = set(settings) - {"leave_one_out", "cold_start", "themed", "needs"}
     if unknown:
-        _fail(f"unknown setting(s) {sorted(unknown)}; choose leave_one_out, cold_start or themed")
+        _fail(f"unknown setting(s) {sorted(unknown)}; choose leave_one_out, cold_start, themed or needs")
     try:
         overrides = json.loads(params)
     except json.JSONDecodeError as exc:
@@ -244,6 +246,8 @@ def evaluate_cmd(
         )
         session.commit()  # embeddings computed on the way are cached for the next run
     typer.echo(format_report(report))
+    if "needs" in report:
+        typer.echo(format_needs_report(report["needs"]))
     if output:
         output.write_text(json.dumps(report, indent=2))
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from concurrent.futures import Future
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,32 @@ from sqlalchemy.orm import Session, sessionmaker
 from features.language import detector
 from models import registry
 from models.advice.lru import LRUCache
-from models.ranker import embed_in_background
 from service.logs import log_fields
 
 logger = logging.getLogger(__name__)
 
 
 NEEDS_CACHE_SIZE = 4096
+# One helper thread per process embeds a request's needs text while the ranker computes the
+# features that do not read it: the two are independent and each takes about as long.
+_EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="needs-embedding")
+
+
+def embed_in_background(embedder, text: str, *, keep: Callable[[np.ndarray], None] | None = None) -> Future:
+    """Embed one needs text on the helper thread; the ranker takes the future as ``needs_embedding``.
+
+    ``keep`` receives the embedding (to cache it) before the future is done.
+    """
+    if not hasattr(embedder, "encoder_"):
+        embedder.fit()
+
+    def embed() -> np.ndarray:
+        v = embedder.transform([text])[0]
+        if keep is not None:
+            keep(v)
+        return v
+
+    return _EMBEDDING_THREAD.submit(embed)
 
 
 @dataclass(frozen=True)
@@ -42,7 +62,7 @@ class LoadedModel:
     )
 
     def embed_needs(self, text: str) -> np.ndarray | Future | None:
-        """The needs text's embedding, or a future of it while the ranker's helper thread embeds it.
+        """The needs text's embedding, or a future of it while the helper thread embeds it.
 
         None for an empty text or a model without an encoder. Pass the result to the ranker
         as it is (it computes the other features meanwhile); read it with :func:`resolved`.

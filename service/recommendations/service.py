@@ -117,7 +117,7 @@ def _query(
         city = repositories.get_city(session, found.city.id) if found.city is not None else None
         match = found.match
     if city is not None:
-        position = _position(model, city.id)
+        position = model.position_of_.get(city.id)
         if position is not None:
             query = CityQuery(position=position, name=city.name, needs=request.needs, sectors=sectors)
             return city, query, match
@@ -159,14 +159,6 @@ def _query(
         ),
         match,
     )
-
-
-def _position(model: Any, city_id: int) -> int | None:
-    index = getattr(model, "_position_index", None)
-    if index is None:
-        index = {int(c): p for p, c in enumerate(model.cities_["city_id"].tolist())}
-        model._position_index = index  # built once per loaded model
-    return index.get(int(city_id))
 
 
 def _wished_countries(request: RecommendationRequest, regions: dict[str, Any]) -> set[str]:

@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from features import columns as C
-from features.pairs import PairFeaturizer, TextPairFeatures
+from features.pairs import ALL_COLUMNS, ROLE_FIT, PairFeaturizer, TextPairFeatures
 from tests.features._tiny import tiny_graph
 
 
@@ -32,8 +31,8 @@ def test_featurizer_columns_and_role_fit():
     g = tiny_graph()
     f = PairFeaturizer().fit(g)
     df = f.frame(np.array([[4, 1], [1, 4]]))
-    assert list(df.columns) == list(C.ALL_COLUMNS)
-    assert df[C.ROLE_FIT].tolist() == pytest.approx([np.log1p(2) - 0, 0 - np.log1p(2)])
+    assert list(df.columns) == list(ALL_COLUMNS)
+    assert df[ROLE_FIT].tolist() == pytest.approx([np.log1p(2) - 0, 0 - np.log1p(2)])
 
 
 def test_transform_all_equals_pairwise_features():
@@ -74,3 +73,38 @@ def test_text_products_keep_only_cities_with_a_profile():
     assert list(f.profile_rows_) == [1, 3]
     side = CityTable.from_frame(g.cities).side(np.array([4]), embedding=np.array([0.6, 0.8], np.float32))
     assert f.transform_all(side)[1, 1] == pytest.approx(0.6)  # needs vs B's own profile
+
+
+def test_blocks_compose_the_columns_and_the_cold_start_subset():
+    from features.pairs import BLOCKS, COLD_COLUMNS
+
+    assert ALL_COLUMNS == tuple(c for b in BLOCKS for c in b.columns)
+    assert len(set(ALL_COLUMNS)) == len(ALL_COLUMNS)
+    warm_only = {c for b in BLOCKS for c in b.warm_only}
+    assert ROLE_FIT in warm_only and set(COLD_COLUMNS) == set(ALL_COLUMNS) - warm_only
+    f = PairFeaturizer().fit(tiny_graph())
+    assert list(f.get_feature_names_out()) == list(ALL_COLUMNS)
+    assert all(hasattr(f, b.attribute) for b in BLOCKS if b.attribute is not None)
+
+
+def test_a_late_needs_embedding_rewrites_only_the_columns_that_read_it():
+    from dataclasses import replace
+
+    g = tiny_graph()
+    prof = np.zeros((6, 2), np.float32)
+    prof[1], prof[3] = [1, 0], [0, 1]
+    f = PairFeaturizer().fit(g, profile_embeddings=prof, group_embeddings=np.array([[1, 1]], np.float32))
+    q = f.table_.side(np.array([4]))
+    F = f.transform_all(q)
+    late = replace(q, embedding=np.array([0.6, 0.8], np.float32))
+    f.rewrite_embedding_columns(F, late)
+    np.testing.assert_array_equal(F, f.transform_all(late))
+    assert not np.array_equal(F, f.transform_all(q))
+
+
+def test_a_featurizer_fitted_with_other_columns_says_which():
+    f = PairFeaturizer().fit(tiny_graph())
+    f.check_columns()
+    f.feature_names_out_ = f.feature_names_out_[:-1]
+    with pytest.raises(ValueError, match=rf"new: \['{ROLE_FIT}'\]"):
+        f.check_columns()

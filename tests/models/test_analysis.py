@@ -194,18 +194,18 @@ def test_per_query_ranks_from_a_report() -> None:
 
 
 def test_feature_importances() -> None:
-    from features import columns as C
+    from features.pairs import ALL_COLUMNS, COLD_COLUMNS
 
     class Est:
         def __init__(self, n: int) -> None:
             self.feature_importances_ = np.arange(n)
 
-    ranker = SimpleNamespace(warm_model_=Est(len(C.ALL_COLUMNS)), cold_model_=Est(len(C.COLD_COLUMNS)),
+    ranker = SimpleNamespace(warm_model_=Est(len(ALL_COLUMNS)), cold_model_=Est(len(COLD_COLUMNS)),
                              theme_model_=None)  # fmt: skip
     imp = analysis.feature_importances(ranker)
     assert set(imp["model"]) == {"warm", "cold"}
     warm = imp[imp["model"] == "warm"]
-    assert warm.iloc[0]["feature"] == C.ALL_COLUMNS[-1] and warm["share"].sum() == pytest.approx(1.0)
+    assert warm.iloc[0]["feature"] == ALL_COLUMNS[-1] and warm["share"].sum() == pytest.approx(1.0)
     with pytest.raises(ValueError, match="column names"):
         analysis.feature_importances(SimpleNamespace(warm_model_=Est(3)))
 

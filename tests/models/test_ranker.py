@@ -4,7 +4,17 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from features import columns as C
+from features.geo import CANDIDATE_LOG_RANK, DISTANCE_KM, QUERY_LOG_RANK, SAME_COUNTRY, SAME_NAME
+from features.graph import (
+    ADAMIC_ADAR,
+    ADMIN_PAIR_LINKS,
+    COMMON_NEIGHBOURS,
+    COUNTRY_PAIR_LINKS,
+    NEAR_LINKS_NEAR,
+    NEAR_QUERY_LINKS_CANDIDATE,
+    QUERY_PARTNER_NEAR_CANDIDATE,
+)
+from features.pairs import ALL_COLUMNS, NEEDS_TRACK_SIMILARITY
 from models.advice.explain import reasons
 from models.baselines import AdamicAdarBaseline, CountryDistancePrior, PopularityBaseline
 from models.dataset import CityQuery, GraphData, Group
@@ -91,7 +101,7 @@ def test_rank_excludes_existing_partners(fitted):
     assert len(top) == 30 and q not in top.position.tolist()
     assert not set(top.position) & set(nb[q].tolist())
     assert top.score.is_monotonic_decreasing
-    assert set(C.ALL_COLUMNS) <= set(top.columns)
+    assert set(ALL_COLUMNS) <= set(top.columns)
     with_existing = r.rank(q, k=g.n_cities, exclude_existing=False)
     assert set(nb[q].tolist()) <= set(with_existing.position)
 
@@ -133,8 +143,8 @@ def test_baselines_rank_all_cities(fitted):
 
 def test_reasons_are_readable(fitted):
     g, r = fitted
-    row = {C.COMMON_NEIGHBOURS: 2, C.ADAMIC_ADAR: 1.44, C.SAME_COUNTRY: 0, C.COUNTRY_PAIR_LINKS: 310,
-           C.DISTANCE_KM: 412.3}  # fmt: skip
+    row = {COMMON_NEIGHBOURS: 2, ADAMIC_ADAR: 1.44, SAME_COUNTRY: 0, COUNTRY_PAIR_LINKS: 310,
+           DISTANCE_KM: 412.3}  # fmt: skip
     out = reasons(row, "Takeo", "Kitakyushu", query_country="DE", candidate_country="PL")
     assert out[0] == "Shares 2 partners with Takeo (Adamic–Adar 1.4)"
     assert "Country pair DE–PL has 310 twinnings" in out and "412 km away" in out
@@ -180,8 +190,8 @@ def test_rank_all_puts_candidates_first_and_matches_rank(fitted):
 
 
 def test_reasons_name_regional_ties():
-    row = {C.NEAR_QUERY_LINKS_CANDIDATE: 2, C.QUERY_PARTNER_NEAR_CANDIDATE: 1, C.NEAR_LINKS_NEAR: 6,
-           C.DISTANCE_KM: 800.0}  # fmt: skip
+    row = {NEAR_QUERY_LINKS_CANDIDATE: 2, QUERY_PARTNER_NEAR_CANDIDATE: 1, NEAR_LINKS_NEAR: 6,
+           DISTANCE_KM: 800.0}  # fmt: skip
     out = reasons(row, "Görlitz", "Amberg")
     assert out[:3] == [
         "2 towns near Görlitz partner with Amberg",
@@ -192,10 +202,10 @@ def test_reasons_name_regional_ties():
 
 def test_reasons_name_linked_regions_and_standing():
     row = {
-        C.ADMIN_PAIR_LINKS: 4,
-        C.QUERY_LOG_RANK: np.log10(2),
-        C.CANDIDATE_LOG_RANK: 0.0,
-        C.DISTANCE_KM: 900.0,
+        ADMIN_PAIR_LINKS: 4,
+        QUERY_LOG_RANK: np.log10(2),
+        CANDIDATE_LOG_RANK: 0.0,
+        DISTANCE_KM: 900.0,
     }
     out = reasons(row, "Essen", "Koriyama")
     assert out == [
@@ -203,15 +213,15 @@ def test_reasons_name_linked_regions_and_standing():
         "900 km away",
         "Both among the ten largest cities of their countries",
     ]
-    row = {C.ADMIN_PAIR_LINKS: 1, C.QUERY_LOG_RANK: 1.0, C.CANDIDATE_LOG_RANK: 0.0}  # the 10th city is not
+    row = {ADMIN_PAIR_LINKS: 1, QUERY_LOG_RANK: 1.0, CANDIDATE_LOG_RANK: 0.0}  # the 10th city is not
     assert reasons(row, "Essen", "Koriyama") == []
 
 
 def test_reasons_name_namesakes():
-    row = {C.SAME_NAME: 1, C.COUNTRY_PAIR_LINKS: 40, C.DISTANCE_KM: 14_500.0}
+    row = {SAME_NAME: 1, COUNTRY_PAIR_LINKS: 40, DISTANCE_KM: 14_500.0}
     out = reasons(row, "Frankfurt (Oder)", "Frankfurt", query_country="DE", candidate_country="US")
     assert out[0] == "Shares its name with Frankfurt (Oder)"
-    assert not any("name" in r for r in reasons({C.SAME_NAME: 0}, "Perth", "Pert"))
+    assert not any("name" in r for r in reasons({SAME_NAME: 0}, "Perth", "Pert"))
 
 
 def test_each_model_samples_from_its_own_stream():
@@ -257,8 +267,17 @@ def test_needs_embedding_may_arrive_while_features_are_computed(fitted):
 
         for q in (CityQuery(position=3), CityQuery(name="Neu", country="PL", latitude=52.0, longitude=20.0)):
             want = r.rank(q, k=20, needs_embedding=e)
-            assert want[C.NEEDS_TRACK_SIMILARITY].abs().sum() > 0  # the text columns matter here
+            assert want[NEEDS_TRACK_SIMILARITY].abs().sum() > 0  # the text columns matter here
             pd.testing.assert_frame_equal(r.rank(q, k=20, needs_embedding=later()), want)
             full = r.rank_all(q, needs_embedding=e)
             np.testing.assert_array_equal(r.rank_all(q, needs_embedding=later()), full)
             assert not want.equals(r.rank(q, k=20))
+
+
+def test_position_of_is_fitted_and_rebuilt_from_the_cities_when_loaded(fitted):
+    import pickle
+
+    g, r = fitted
+    assert r.position_of_ == {int(c): p for p, c in enumerate(g.cities["city_id"])}
+    assert "position_of_" not in r.__getstate__()  # it follows from cities_: never stored twice
+    assert pickle.loads(pickle.dumps(r)).position_of_ == r.position_of_

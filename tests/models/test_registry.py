@@ -19,3 +19,16 @@ def test_an_artifact_of_an_older_format_is_refused_with_the_way_out():
     joblib.dump({"format": ARTIFACT_FORMAT - 1, "libraries": {}, "model": {"weights": [1]}}, buffer)
     with pytest.raises(ValueError, match=rf"format {ARTIFACT_FORMAT - 1} .* partnermatch train --promote"):
         load_artifact_bytes(buffer.getvalue())
+
+
+def test_an_artifact_fitted_with_other_pair_features_is_refused():
+    from types import SimpleNamespace
+
+    from features.pairs import PairFeaturizer
+    from tests.features._tiny import tiny_graph
+
+    model = SimpleNamespace(featurizer_=PairFeaturizer().fit(tiny_graph()))
+    assert load_artifact_bytes(dump_artifact(model)).featurizer_.feature_names_out_.tolist()
+    model.featurizer_.feature_names_out_ = model.featurizer_.feature_names_out_[1:]
+    with pytest.raises(ValueError, match=r"no longer computed: none; new: \['distance_km'\].*retrain"):
+        load_artifact_bytes(dump_artifact(model))

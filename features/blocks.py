@@ -1,0 +1,86 @@
+"""How a block of pair features declares itself to :class:`features.pairs.PairFeaturizer`.
+
+A block is one transformer (or a function of columns computed before it) and the columns it
+gives, declared beside its code. The featurizer composes the blocks in one loop, for one query
+against some candidates and against every city, and everything that depends on the list of
+columns (the ranker's cold-start columns, the cities-frame columns the store reads, the check
+that an artifact was trained on the same features) is derived from these declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# What a block's transformer may ask for when it is fitted, besides the training graph.
+FIT_INPUTS = frozenset({"table", "profile_embeddings", "group_embeddings"})
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of pair features.
+
+    Parameters
+    ----------
+    columns : tuple of str
+        The block's column names, in order.
+    attribute : str or None
+        The featurizer's attribute holding the fitted transformer (for instance ``"geo_"``); the
+        transformer has ``fit``, ``transform_side(q, cand)`` and ``transform_all(q)``. None for a
+        block derived from columns of earlier blocks (``derive``).
+    make : callable, optional
+        The unfitted transformer, from the featurizer (whose parameters it may read).
+    fit_with : tuple of str
+        Inputs of :data:`FIT_INPUTS` passed to the transformer's ``fit`` by keyword.
+    keep : tuple of str, optional
+        The transformer's own column names, when the block keeps only some of them (in the
+        order of ``columns``); ``source`` names them all.
+    source : tuple of str, optional
+        All the transformer's column names (with ``keep``).
+    derive : callable, optional
+        ``derive(values)`` gives the block's columns ``(n, len(columns))`` from a mapping of the
+        earlier blocks' columns (name -> float64 column).
+    warm_only : tuple of str
+        The block's columns that a query has only as a known city with links; the cold-start
+        model never sees them.
+    reads_embedding : bool
+        The block reads the query's needs embedding, so it is computed again when the embedding
+        arrives after the other features (:meth:`PairFeaturizer.rewrite_embedding_columns`).
+    reads : tuple of str
+        Columns of the cities frame the block's ``fit`` reads (beyond the city table's).
+    """
+
+    columns: tuple[str, ...]
+    attribute: str | None = None
+    make: Callable[[Any], Any] | None = None
+    fit_with: tuple[str, ...] = ()
+    keep: tuple[str, ...] | None = None
+    source: tuple[str, ...] | None = None
+    derive: Callable[[Mapping[str, np.ndarray]], np.ndarray] | None = None
+    warm_only: tuple[str, ...] = ()
+    reads_embedding: bool = False
+    reads: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.attribute is None) == (self.derive is None):
+            raise ValueError(f"block {self.columns}: give a fitted attribute or a derive function, not both")
+        if self.attribute is not None and self.make is None:
+            raise ValueError(f"block {self.attribute}: a fitted block needs make")
+        if not set(self.fit_with) <= FIT_INPUTS:
+            raise ValueError(f"block {self.attribute}: fit_with must be among {sorted(FIT_INPUTS)}")
+        if not set(self.warm_only) <= set(self.columns):
+            raise ValueError(f"block {self.columns}: warm_only names columns it does not have")
+        if (self.keep is None) != (self.source is None) or (
+            self.keep is not None and len(self.keep) != len(self.columns)
+        ):
+            raise ValueError(f"block {self.attribute}: keep needs source and one kept column per column")
+
+    @property
+    def picks(self) -> list[int] | None:
+        """Positions of the kept columns in the transformer's output (None: all of them)."""
+        if self.keep is None or self.source is None:
+            return None
+        return [self.source.index(c) for c in self.keep]
