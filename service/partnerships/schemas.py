@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from db.tables import CooperationKind
@@ -90,3 +92,66 @@ class NextStepsRead(BaseModel):
     schemes: list[NextScheme]
     trajectories: int = Field(description="Histories of at least two dated steps the model learned from")
     note: str | None = Field(None, description="Said when there is nothing to continue or little to go on")
+
+
+RolloutSide = Literal["partner", "home"]
+
+
+class RolloutPlace(BaseModel):
+    name: str
+    country: str
+    admin_area: str | None
+    geonames_id: int | None
+    city_id: int | None = Field(description="The store's id; null for a gazetteer town never in the store")
+    population: int | None
+    latitude: float | None
+    longitude: float | None
+    distance_km: float | None = Field(description="From the partner (or, for the home side, the city)")
+    score: float
+    reasons: list[str]
+
+
+class RolloutRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "city_id": 12,
+                    "partner_city_id": 40,
+                    "sector": "water-supply",
+                    "side": "partner",
+                    "country": "KH",
+                    "candidates": 412,
+                    "places": [
+                        {
+                            "name": "Battambang",
+                            "country": "KH",
+                            "admin_area": "Battambang",
+                            "geonames_id": 1831797,
+                            "city_id": None,
+                            "population": 150444,
+                            "latitude": 13.1027,
+                            "longitude": 103.1982,
+                            "distance_km": 246.0,
+                            "score": 0.71,
+                            "reasons": [
+                                "a provincial capital of 150,444 people, the size of the towns such "
+                                "programmes reach",
+                                "246 km from Phnom Penh",
+                            ],
+                        }
+                    ],
+                    "note": None,
+                }
+            ]
+        }
+    )
+
+    city_id: int
+    partner_city_id: int
+    sector: str
+    side: RolloutSide
+    country: str
+    candidates: int = Field(description="The gazetteer towns and stored places ranked")
+    places: list[RolloutPlace]
+    note: str | None = None

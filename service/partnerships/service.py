@@ -9,12 +9,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import partnership_reads, repositories
+from db import partnership_reads, repositories, writes
 from db.errors import NotFound
 from db.tables import City
 from models.plans import next_steps as NS
+from models.plans import rollout as R
 from models.plans.facts import SectorTerms, sectors_in
-from service.partnerships.schemas import HistoryStep, NextScheme, NextSector, NextStepsRead
+from service.partnerships.schemas import (
+    HistoryStep,
+    NextScheme,
+    NextSector,
+    NextStepsRead,
+    RolloutPlace,
+    RolloutRead,
+)
 
 SCHEMES = 5
 _lock = threading.Lock()
@@ -166,5 +174,114 @@ def next_steps(
             for s in scheme_suggestions
         ],
         trajectories=model.n_histories_,
+        note=note,
+    )
+
+
+# --------------------------------------------------------------------------- roll-out
+
+
+def _gazetteer_places(country: str) -> list[R.Place]:
+    return [R.Place(country=country, **row) for row in partnership_reads.gazetteer_towns(country=country)]
+
+
+def rollout(
+    session: Session,
+    *,
+    city_id: int,
+    partner_city_id: int,
+    sector: str,
+    side: str,
+    limit: int,
+    hidden_cooperations: Sequence[int] = (),
+    hidden_cities: Sequence[int] = (),
+) -> RolloutRead:
+    """Places of the partner's country (``side="partner"``) or of the city's own (``"home"``) that
+    need ``sector`` and the anchor can reach. ``hidden_*`` leave cooperations out and cities'
+    profiles and cooperations unseen (for the benchmark)."""
+    city = _city(session, city_id, "city_id")
+    partner = _city(session, partner_city_id, "partner_city_id")
+    writes.check_sectors(session, sectors=sector, field="sector")
+    anchor_city = partner if side == "partner" else city
+    country = anchor_city.country
+    terms = sector_terms(session)
+    names = {s.id: s.name for s in repositories.list_sectors(session)}
+    skip_coops = set(hidden_cooperations)
+    unseen = set(hidden_cities)
+    stored_rows = partnership_reads.place_rows(session, country=country)
+    ids = [r["id"] for r in stored_rows]
+    rows = [r for r in partnership_reads.cooperations_of(session, city_ids=ids) if r["id"] not in skip_coops]
+    rows = [r for r in rows if not set(r["members"]) & unseen]
+    sectors_of, links = R.records(rows, anchors={city.id: city.name, partner.id: partner.name})
+    stored = []
+    for r in stored_rows:
+        hidden = r["id"] in unseen
+        stated = set() if hidden else {*r["stated_sectors"], *sectors_in(" ".join(r["challenges"]), terms)}
+        stored.append(
+            R.Place(
+                name=r["name"],
+                country=country,
+                geonames_id=r["geonames_id"],
+                city_id=r["id"],
+                population=r["population"],
+                latitude=r["latitude"],
+                longitude=r["longitude"],
+                stated_sectors=frozenset(stated),
+                sector_record=frozenset(sectors_of.get(r["id"], ())),
+                linked_to=tuple(links.get(r["id"], ())),
+            )
+        )
+    places = R.merge_places(_gazetteer_places(country), stored)
+    by_city = {p.city_id: p for p in places if p.city_id is not None}
+    reached_ids = {
+        m
+        for r in rows
+        if sector in r["sectors"] and {city.id, partner.id} & set(r["members"])
+        for m in r["members"]
+        if m not in (city.id, partner.id)
+    }
+    reached = [by_city[i] for i in reached_ids if i in by_city]
+    geo = next((p for p in places if p.city_id == anchor_city.id), None)
+    anchor = R.Anchor(
+        name=anchor_city.name,
+        latitude=anchor_city.latitude,
+        longitude=anchor_city.longitude,
+        admin1=geo.admin1 if geo is not None else None,
+        geonames_id=anchor_city.geonames_id,
+        city_id=anchor_city.id,
+    )
+    exclude = [c.geonames_id for c in (city, partner) if c.geonames_id is not None]
+    ranked = R.rank_places(
+        places, anchor=anchor, sector=sector, sector_name=names[sector], reached=reached, exclude=exclude
+    )
+    note = None
+    if reached:
+        note = (
+            f"Left out: {len(reached)} places {city.name} or {partner.name} already cooperates with in "
+            f"{names[sector]}; their size guides the ranking."
+        )
+    return RolloutRead(
+        city_id=city.id,
+        partner_city_id=partner.id,
+        sector=sector,
+        side=side,  # type: ignore[arg-type]
+        country=country,
+        candidates=len(ranked),
+        places=[
+            RolloutPlace(
+                name=r.place.name,
+                country=r.place.country,
+                admin_area=r.place.admin1,
+                geonames_id=r.place.geonames_id,
+                city_id=r.place.city_id,
+                population=r.place.population,
+                latitude=r.place.latitude,
+                longitude=r.place.longitude,
+                distance_km=r.distance_km,
+                score=r.score,
+                reasons=list(r.reasons),
+            )
+            for r in ranked[:limit]
+        ],
         note=note,
     )
