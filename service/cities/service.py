@@ -7,10 +7,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from db import repositories, writes
-from db.errors import Conflict, NotFound
+from db.errors import Conflict
+from db.tables import City
 from models.advice.scheme_import import load_regions
 from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
-from service.common import PageQuery
+from service.common import PageQuery, found
 from service.cooperations.service import cooperation_read
 
 
@@ -25,10 +26,14 @@ def search_cities(*, session: Session, page: PageQuery, q: str, country: str | N
     return CityPage(**page.of([CityRead.model_validate(c) for c in rows], total))
 
 
-def get_city(*, session: Session, city_id: int, cooperations_limit: int) -> CityDetailRead:
+def stored_city(*, session: Session, city_id: int, field: str = "city_id") -> City:
+    """The city of the id the request gave in ``field``."""
     city = repositories.get_city(session, city_id)
-    if city is None:
-        raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field="city_id")
+    return found(city, f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
+
+
+def get_city(*, session: Session, city_id: int, cooperations_limit: int) -> CityDetailRead:
+    city = stored_city(session=session, city_id=city_id)
     total = repositories.count_cooperations_of_city(session, city_id=city_id)
     coops = (
         repositories.cooperations_of_cities(session, [city_id], limit_per_city=cooperations_limit).get(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from db import repositories, writes
-from db.errors import InvalidInput, NotFound
+from db.errors import InvalidInput
 from db.tables import Cooperation
-from service.common import PageQuery, decode_cursor, encode_cursor
+from service.common import PageQuery, decode_cursor, encode_cursor, found
 from service.cooperations.schemas import (
     CooperationCreate,
     CooperationMemberRead,
@@ -96,9 +96,9 @@ def list_cooperations(
 
 def get_cooperation(*, session: Session, cooperation_id: int) -> CooperationRead:
     coop = repositories.get_cooperation(session, cooperation_id=cooperation_id)
-    if coop is None:
-        raise NotFound(f"cooperation {cooperation_id} does not exist", field="cooperation_id")
-    return cooperation_read(coop)
+    return cooperation_read(
+        found(coop, f"cooperation {cooperation_id} does not exist", field="cooperation_id")
+    )
 
 
 def create_cooperation(*, session: Session, body: CooperationCreate) -> CooperationRead:
