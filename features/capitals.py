@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from db.gazetteer import normalise_name
+from db.places.names import normalise_name
 from features.blocks import Block
 from features.geo import CityTable, QuerySide
 

@@ -24,7 +24,7 @@ from service.catalogue.schemas import (
     SectorPage,
     SectorRead,
 )
-from service.common import PageQuery
+from service.common import PageQuery, found
 
 
 def scheme_read(row: FundingScheme) -> FundingSchemeRead:
@@ -67,9 +67,9 @@ def list_sectors(*, session: Session, page: PageQuery) -> SectorPage:
 
 def get_sector(*, session: Session, sector_id: str) -> SectorRead:
     sector = catalogue.get_sector(session, sector_id=sector_id)
-    if sector is None:
-        raise NotFound(f"sector {sector_id!r} does not exist; see /v1/sectors", field="sector_id")
-    return SectorRead.model_validate(sector)
+    return SectorRead.model_validate(
+        found(sector, f"sector {sector_id!r} does not exist; see /v1/sectors", field="sector_id")
+    )
 
 
 def list_funding_schemes(

@@ -7,11 +7,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from db import writes
-from db.errors import Conflict, NotFound
+from db.errors import Conflict
 from db.places.regions import load_regions
 from db.repositories import cities, cooperations
+from db.tables import City
 from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
-from service.common import PageQuery
+from service.common import PageQuery, found
 from service.cooperations.service import cooperation_read
 
 
@@ -26,17 +27,22 @@ def search_cities(*, session: Session, page: PageQuery, q: str, country: str | N
     return CityPage(**page.of([CityRead.model_validate(c) for c in rows], total))
 
 
-def get_city(*, session: Session, city_id: int, cooperations_limit: int) -> CityDetailRead:
+def stored_city(*, session: Session, city_id: int, field: str = "city_id") -> City:
+    """The city of the id the request gave in ``field``."""
     city = cities.get_city(session, city_id=city_id)
-    if city is None:
-        raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field="city_id")
+    return found(city, f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
+
+
+def get_city(*, session: Session, city_id: int, cooperations_limit: int) -> CityDetailRead:
+    city = stored_city(session=session, city_id=city_id)
     total = cooperations.count_cooperations_of_city(session, city_id=city_id)
-    coops = []
-    if cooperations_limit:
-        found = cooperations.cooperations_of_cities(
+    coops = (
+        cooperations.cooperations_of_cities(
             session, city_ids=[city_id], limit_per_city=cooperations_limit
-        )
-        coops = found.get(city_id, [])
+        ).get(city_id, [])
+        if cooperations_limit
+        else []
+    )
     return CityDetailRead(
         **CityRead.model_validate(city).model_dump(),
         aliases=cities.city_alias_names(session, city_id=city_id),

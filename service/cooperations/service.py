@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from db import writes
-from db.errors import InvalidInput, NotFound
+from db.errors import InvalidInput
 from db.repositories import cooperations
 from db.tables import Cooperation
-from service.common import PageQuery, decode_cursor, encode_cursor
+from service.common import PageQuery, decode_cursor, encode_cursor, found
 from service.cooperations.schemas import (
     CooperationCreate,
     CooperationMemberRead,
@@ -97,9 +97,9 @@ def list_cooperations(
 
 def get_cooperation(*, session: Session, cooperation_id: int) -> CooperationRead:
     coop = cooperations.get_cooperation(session, cooperation_id=cooperation_id)
-    if coop is None:
-        raise NotFound(f"cooperation {cooperation_id} does not exist", field="cooperation_id")
-    return cooperation_read(coop)
+    return cooperation_read(
+        found(coop, f"cooperation {cooperation_id} does not exist", field="cooperation_id")
+    )
 
 
 def create_cooperation(*, session: Session, body: CooperationCreate) -> CooperationRead:

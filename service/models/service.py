@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import NotFound
 from db.repositories import model_versions
 from db.repositories.training_jobs import get_training_job
 from models import registry
-from service.common import PageQuery
+from service.common import PageQuery, found
 from service.jobs import TrainFn, start_training_job
 from service.models.schemas import ModelVersionPage, ModelVersionRead, TrainingJobCreate, TrainingJobRead
 
@@ -38,9 +37,7 @@ def retrain(
 
 def get_job(*, session: Session, job_id: str) -> TrainingJobRead:
     job = get_training_job(session, job_id=job_id)
-    if job is None:
-        raise NotFound(f"training job {job_id} does not exist", field="job_id")
-    return TrainingJobRead.model_validate(job)
+    return TrainingJobRead.model_validate(found(job, f"training job {job_id} does not exist", field="job_id"))
 
 
 def rollback(*, session: Session) -> ModelVersionRead:
@@ -49,9 +46,9 @@ def rollback(*, session: Session) -> ModelVersionRead:
 
 def get_model(*, session: Session, version: str) -> ModelVersionRead:
     row = model_versions.get_version(session, version=version)
-    if row is None:
-        raise NotFound(f"model version {version!r} does not exist; see GET /v1/models", field="version")
-    return ModelVersionRead.model_validate(row)
+    return ModelVersionRead.model_validate(
+        found(row, f"model version {version!r} does not exist; see GET /v1/models", field="version")
+    )
 
 
 def promote(*, session: Session, version: str) -> ModelVersionRead:

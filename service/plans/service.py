@@ -23,7 +23,8 @@ from models.plans.export import to_docx, to_markdown
 from models.plans.facts import CityFacts, FundingOption, PairFacts, RuleCheck, SectorTerms, offset_hours
 from models.plans.readiness import Readiness, check_readiness
 from service.catalogue_holder import CatalogueHolder
-from service.common import PageQuery
+from service.cities.service import stored_city
+from service.common import PageQuery, found
 from service.model_holder import ModelHolder
 from service.plans.schemas import (
     PairRequest,
@@ -60,13 +61,6 @@ def catalogue_index(
     return catalogue.get(session, embedder)
 
 
-def _city(session: Session, city_id: int, field: str) -> City:
-    city = cities.get_city(session, city_id=city_id)
-    if city is None:
-        raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
-    return city
-
-
 def _facts_of(city: City) -> CityFacts:
     p = city.profile
     return CityFacts(
@@ -100,8 +94,8 @@ def gather(
     year: int | None = None,
 ) -> tuple[PairFacts, list[dict[str, Any]]]:
     """The pair's facts and its precedents (with their activities), leaving ``hidden`` cooperations out."""
-    city = _city(session, pair.city_id, "city_id")
-    partner = _city(session, pair.partner_city_id, "partner_city_id")
+    city = stored_city(session=session, city_id=pair.city_id)
+    partner = stored_city(session=session, city_id=pair.partner_city_id, field="partner_city_id")
     writes.check_sectors(session, sectors=pair.sectors)
     skip = set(hidden)
     regions = cities.region_city_ids(session, cities=[city, partner])
@@ -257,9 +251,7 @@ def create_plan(session: Session, *, index: CatalogueIndex | None, body: PlanCre
 
 def _plan(session: Session, plan_id: int) -> Plan:
     plan = plans.get_plan(session, plan_id=plan_id)
-    if plan is None:
-        raise NotFound(f"plan {plan_id} does not exist; list them with GET /v1/plans", field="plan_id")
-    return plan
+    return found(plan, f"plan {plan_id} does not exist; list them with GET /v1/plans", field="plan_id")
 
 
 def get_plan(session: Session, *, plan_id: int) -> PlanRead:
@@ -275,17 +267,7 @@ def update_plan(session: Session, *, plan_id: int, body: PlanUpdate) -> PlanRead
 
 def list_plans(session: Session, *, page: PageQuery, city_id: int | None) -> PlanPage:
     rows, total = plans.page_plans(session, city_id=city_id, limit=page.limit, offset=page.offset)
-    items = [
-        PlanSummary(
-            id=p.id,
-            city_id=p.city_id,
-            partner_city_id=p.partner_city_id,
-            title=p.title,
-            current_version=p.current_version,
-            updated_at=p.updated_at,
-        )  # fmt: skip
-        for p in rows
-    ]
+    items = [PlanSummary.model_validate(p, from_attributes=True) for p in rows]
     return PlanPage(**page.of(items, total))
 
 
@@ -294,13 +276,7 @@ def plan_history(session: Session, *, plan_id: int) -> PlanVersionList:
     return PlanVersionList(
         plan_id=plan_id,
         versions=[
-            PlanVersionRead(
-                version=v.version,
-                title=v.title,
-                note=v.note,
-                created_at=v.created_at,
-                content=PlanContent.model_validate(v.content),
-            )  # fmt: skip
+            PlanVersionRead.model_validate(v, from_attributes=True)
             for v in plans.plan_versions(session, plan_id=plan_id)
         ],
     )

@@ -57,16 +57,7 @@ SUGGESTED_SCHEMES = 5
 
 
 def city_summary(city: City) -> CitySummary:
-    return CitySummary(
-        id=city.id,
-        name=city.name,
-        ascii_name=city.ascii_name,
-        country=city.country,
-        geonames_id=city.geonames_id,
-        latitude=city.latitude,
-        longitude=city.longitude,
-        population=city.population,
-    )
+    return CitySummary.model_validate(city, from_attributes=True)
 
 
 def _validate(request: RecommendationRequest, index: CatalogueIndex, regions: dict[str, Any]) -> None:

@@ -2,139 +2,93 @@
 
 from __future__ import annotations
 
-import pytest
-
 from models.funding import Party
-from tests.models.funding.helpers import DE, FR, JP, KH, MN, US, assert_case, syn
+from tests.models.funding.helpers import FR, JP, KH, MN, US, case, isolation_test, syn
 
 CASES = [
-    # id, scheme, city, partner, extra kwargs, rule, expected status, expected verdict
-    ("applicant-iso-pass", syn(applicant_countries=["DE"]), DE, US, {}, "applicant_countries", "pass", True),
-    (
-        "applicant-region-pass",
-        syn(applicant_countries=["EU27"]),
-        FR,
-        US,
-        {},
-        "applicant_countries",
-        "pass",
-        True,
-    ),
-    (
-        "applicant-fail-both-ways",
-        syn(applicant_countries=["EU27"]),
-        JP,
-        US,
-        {},
-        "applicant_countries",
-        "fail",
-        False,
-    ),
-    (
+    case("applicant-iso-pass", syn(applicant_countries=["DE"]), "pass", True, partner=US),
+    case("applicant-region-pass", syn(applicant_countries=["EU27"]), "pass", True, city=FR, partner=US),
+    case("applicant-fail-both-ways", syn(applicant_countries=["EU27"]), "fail", False, city=JP, partner=US),
+    case(
         "applicant-country-none",
         syn(applicant_countries=["EU27"]),
-        Party(None),
-        US,
-        {},
-        "applicant_countries",
         "unknown",
         None,
+        city=Party(None),
+        partner=US,
     ),
-    (
+    case(
         "applicant-region-not-compiled",
         syn(applicant_countries=["CERV-associated"]),
-        Party("UA"),
-        US,
-        {},
-        "applicant_countries",
         "unknown",
         None,
+        city=Party("UA"),
+        partner=US,
     ),
-    (
+    case(
         "applicant-one-known-region-enough",
         syn(applicant_countries=["EU27", "CERV-associated"]),
-        DE,
-        US,
-        {},
-        "applicant_countries",
         "pass",
         True,
+        partner=US,
     ),
-    (
-        "applicant-unknown-code",
-        syn(applicant_countries=["Atlantis"]),
-        DE,
-        US,
-        {},
-        "applicant_countries",
-        "unknown",
-        None,
-    ),
-    ("applicant-null-skipped", syn(), DE, US, {}, "applicant_countries", None, True),
-    # partner_countries
-    (
+    case("applicant-unknown-code", syn(applicant_countries=["Atlantis"]), "unknown", None, partner=US),
+    case("applicant-null-skipped", syn(), None, True, partner=US),
+    case(
         "partner-region-pass",
         syn(applicant_countries=["JP"], partner_countries=["ODA-eligible"]),
-        JP,
-        KH,
-        {},
-        "partner_countries",
         "pass",
         True,
+        city=JP,
+        partner=KH,
+        rule="partner_countries",
     ),
-    (
+    case(
         "partner-fail",
         syn(applicant_countries=["JP"], partner_countries=["ODA-eligible"]),
-        JP,
-        US,
-        {},
-        "partner_countries",
         "fail",
         False,
+        city=JP,
+        partner=US,
+        rule="partner_countries",
     ),
-    (
+    case(
         "partner-none",
         syn(applicant_countries=["JP"], partner_countries=["ODA-eligible"]),
-        JP,
-        Party(None),
-        {},
-        "partner_countries",
         "unknown",
         None,
+        city=JP,
+        partner=Party(None),
+        rule="partner_countries",
     ),
-    (
+    case(
         "jcm-scheme-list-wins",
         syn(partner_countries=["JCM-partners"], jcm_partner_countries=["KH"]),
-        JP,
-        KH,
-        {},
-        "partner_countries",
         "pass",
         True,
+        city=JP,
+        partner=KH,
+        rule="partner_countries",
     ),
-    (
+    case(
         "jcm-scheme-list-excludes",
         syn(applicant_countries=["JP"], partner_countries=["JCM-partners"], jcm_partner_countries=["KH"]),
-        JP,
-        MN,
-        {},
-        "partner_countries",
         "fail",
         False,
+        city=JP,
+        partner=MN,
+        rule="partner_countries",
     ),
-    (
+    case(
         "jcm-regions-fallback",
         syn(partner_countries=["JCM-partners"]),
-        JP,
-        MN,
-        {},
-        "partner_countries",
         "pass",
         True,
+        city=JP,
+        partner=MN,
+        rule="partner_countries",
     ),
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
-def test_rule_in_isolation(case: tuple) -> None:
-    assert_case(*case[1:])
+test_rule_in_isolation = isolation_test("applicant_countries", CASES)

@@ -2,45 +2,36 @@
 
 from __future__ import annotations
 
-import pytest
-
 from models.funding import Party
-from tests.models.funding.helpers import JP, KH, US, assert_case, syn
+from tests.models.funding.helpers import JP, KH, US, case, isolation_test, syn
 
 CASES = [
-    # id, scheme, city, partner, extra kwargs, rule, expected status, expected verdict
-    ("income-pass", syn(income_groups=["L", "LM", "UM"]), JP, KH, {}, "income_groups", "pass", True),
-    (
+    case("income-pass", syn(income_groups=["L", "LM", "UM"]), "pass", True, city=JP, partner=KH),
+    case(
         "income-high-fails",
         syn(applicant_countries=["JP"], income_groups=["L", "LM", "UM"]),
-        JP,
-        US,
-        {},
-        "income_groups",
         "fail",
         False,
+        city=JP,
+        partner=US,
     ),
-    (
+    case(
         "income-unknown",
         syn(applicant_countries=["JP"], income_groups=["L", "LM", "UM"]),
-        JP,
-        Party("KH"),
-        {},
-        "income_groups",
         "unknown",
         None,
+        city=JP,
+        partner=Party("KH"),
     ),
-    (
+    case(
         "income-from-country-facts",
         syn(applicant_countries=["JP"], income_groups=["LM"]),
-        JP,
-        Party("VN"),
-        {},
-        "income_groups",
         "pass",
         True,
+        city=JP,
+        partner=Party("VN"),
     ),
-    (
+    case(
         "income-of-requesting-applicant",
         syn(
             funder_countries=["JP"],
@@ -48,17 +39,13 @@ CASES = [
             partner_countries=["JP"],
             income_groups=["L", "LM", "UM"],
         ),
-        JP,
-        KH,
-        {},
-        "income_groups",
         "pass",
         True,
+        city=JP,
+        partner=KH,
     ),
-    ("income-null-skipped", syn(), JP, Party("KH"), {}, "income_groups", None, True),
+    case("income-null-skipped", syn(), None, True, city=JP, partner=Party("KH")),
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
-def test_rule_in_isolation(case: tuple) -> None:
-    assert_case(*case[1:])
+test_rule_in_isolation = isolation_test("income_groups", CASES)
