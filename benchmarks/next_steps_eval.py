@@ -96,7 +96,7 @@ def main() -> int:
     )
     args = ap.parse_args()
 
-    from db import partnership_reads
+    from db.repositories import partnerships
     from db.repositories.catalogue import list_sectors
     from db.session import make_engine, make_session_factory
     from models import metrics as M
@@ -106,7 +106,7 @@ def main() -> int:
     data_dir = args.data or Settings().data_dir
     session = make_session_factory(make_engine(args.db))()
     themes = main_themes(session, data_dir)
-    rows = NS.merge_duplicates(partnership_reads.dated_cooperations(session))
+    rows = NS.merge_duplicates(partnerships.dated_cooperations(session))
     if not args.store_sectors:  # the URBACT view: a network's sectors are its main theme's
         rows = [r | {"sectors": tuple(themes.get(r["source_key"], ()))} if r["source"] == "urbact" else r
                 for r in rows]  # fmt: skip

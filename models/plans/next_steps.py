@@ -13,7 +13,7 @@ what it has done, smoothed towards how common ``s`` is in later stages, combined
 on the training transitions; what a city of the pair says it needs and the other can offer add to
 it. Each suggestion carries its
 strongest rule in words: "pairs whose cooperation included water supply went on to sewage within
-5 years in 4 of 6 cases". The logic reads no store: rows come from ``db.partnership_reads``.
+5 years in 4 of 6 cases". The logic reads no store: rows come from ``db.repositories.partnerships``.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import partnership_reads, writes
-from db.repositories import catalogue
+from db import writes
+from db.places.loading import gazetteer_towns
+from db.repositories import catalogue, partnerships
 from db.repositories.fingerprint import catalogue_fingerprint
 from db.tables import City
 from models.plans import next_steps as NS
@@ -36,13 +37,13 @@ def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStep
     cooperations change; ``hidden`` ones left out (a fresh fit, not kept)."""
     if hidden:
         skip = set(hidden)
-        rows = [r for r in partnership_reads.dated_cooperations(session) if r["id"] not in skip]
+        rows = [r for r in partnerships.dated_cooperations(session) if r["id"] not in skip]
         return NS.NextStepModel().fit(NS.trajectories(rows))
     fingerprint = catalogue_fingerprint(session)
     with _lock:
         if _fitted.get("fingerprint") == fingerprint:
             return _fitted["model"]
-        model = NS.NextStepModel().fit(NS.trajectories(partnership_reads.dated_cooperations(session)))
+        model = NS.NextStepModel().fit(NS.trajectories(partnerships.dated_cooperations(session)))
         _fitted.update(fingerprint=fingerprint, model=model)
         return model
 
@@ -106,7 +107,7 @@ def next_steps(
     city = stored_city(session=session, city_id=city_id, field="city_id")
     partner = stored_city(session=session, city_id=partner_city_id, field="partner_city_id")
     skip = set(hidden)
-    rows = partnership_reads.shared_cooperations(session, city_id=city_id, partner_city_id=partner_city_id)
+    rows = partnerships.shared_cooperations(session, city_id=city_id, partner_city_id=partner_city_id)
     shared = [r for r in rows if r["id"] not in skip]
     history = [_step(r) for r in NS.history(shared)]
     model = fitted_model(session, hidden=hidden)
@@ -125,7 +126,7 @@ def next_steps(
     names = {s.id: s.name for s in catalogue.list_sectors(session)}
     terms = sector_terms(session)
     pair = (city_id, partner_city_id)
-    theirs = partnership_reads.cooperations_of(session, city_ids=list(pair))
+    theirs = partnerships.cooperations_of(session, city_ids=list(pair))
     own_rows = [r for r in theirs if r["id"] not in skip]
     own = NS.own_shares(own_rows, pair=pair)
     needs, offers = needs_and_offers([city, partner], terms)
@@ -177,7 +178,7 @@ def next_steps(
 
 
 def _gazetteer_places(country: str) -> list[R.Place]:
-    return [R.Place(country=country, **row) for row in partnership_reads.gazetteer_towns(country=country)]
+    return [R.Place(country=country, **row) for row in gazetteer_towns(country=country)]
 
 
 def rollout(
@@ -203,9 +204,9 @@ def rollout(
     names = {s.id: s.name for s in catalogue.list_sectors(session)}
     skip_coops = set(hidden_cooperations)
     unseen = set(hidden_cities)
-    stored_rows = partnership_reads.place_rows(session, country=country)
+    stored_rows = partnerships.place_rows(session, country=country)
     ids = [r["id"] for r in stored_rows]
-    rows = [r for r in partnership_reads.cooperations_of(session, city_ids=ids) if r["id"] not in skip_coops]
+    rows = [r for r in partnerships.cooperations_of(session, city_ids=ids) if r["id"] not in skip_coops]
     rows = [r for r in rows if not set(r["members"]) & unseen]
     sectors_of, links = R.records(rows, anchors={city.id: city.name, partner.id: partner.name})
     stored = []
