@@ -44,7 +44,7 @@ def _load(args):
     ref = registry.promoted(session)
     if ref is not None and not args.train:
         return registry.load_model(session, ref.version), f"promoted {ref.version}"
-    from db.repositories import EmbeddingCache
+    from db.repositories.embeddings import EmbeddingCache
     from models.store import load_graph
     from models.train import build_ranker
 

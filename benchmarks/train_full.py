@@ -47,7 +47,7 @@ def main() -> int:
     t_start = time.perf_counter()
     import joblib
 
-    from db.repositories import EmbeddingCache
+    from db.repositories.embeddings import EmbeddingCache
     from db.session import make_engine, make_session_factory
     from models.store import load_graph
     from models.train import build_ranker

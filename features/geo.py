@@ -14,11 +14,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from db.gazetteer import normalise_name
+from db.places.countries import INCOME_GROUPS
+from db.places.geometry import haversine_km
+from db.places.names import normalise_name
 from features.blocks import Block
 
-EARTH_RADIUS_KM = 6371.0088
-INCOME_LEVELS = {"L": 0.0, "LM": 1.0, "UM": 2.0, "H": 3.0}
+INCOME_LEVELS = {group: float(level) for level, group in enumerate(INCOME_GROUPS)}
 # Grid cells in degrees: "region" ~ 300 km, "local" ~ 100 km; cheap, deterministic
 # and a new city falls into a cell without refitting anything.
 REGION_CELL_DEG = 3.0
@@ -64,20 +65,6 @@ GEO_COLUMNS: tuple[str, ...] = (
     CANDIDATE_LOG_ADMIN_RANK,
     SAME_NAME,
 )
-
-
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in kilometres (vectorised, inputs in degrees).
-
-    Examples
-    --------
-    >>> round(float(haversine_km(0.0, 0.0, 0.0, 1.0)), 1)
-    111.2
-    """
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
-    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 @lru_cache(maxsize=1024)

@@ -30,6 +30,7 @@ from service.logs import configure_logging
 from service.metrics import MeasureRequests, Metrics
 from service.model_holder import ModelHolder
 from service.models import routes as models_admin
+from service.partnerships import routes as partnerships
 from service.plans import routes as plans
 from service.ratelimit import RateLimiter
 from service.recommendations import routes as recommendations
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(feedback.router, prefix="/v1")
     app.include_router(models_admin.router, prefix="/v1")
     app.include_router(plans.router, prefix="/v1")
+    app.include_router(partnerships.router, prefix="/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount(pages.SWAGGER_UI_PATH, StaticFiles(directory=pages.SWAGGER_UI_DIR), name="swagger-ui")

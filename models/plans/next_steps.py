@@ -9,8 +9,9 @@ sectors of its whole history, so it would leak the later steps; its sub-cases st
 The model counts, over the training pairs, how often a pair whose stage had ``h`` (a sector, a
 scheme or a kind of cooperation) had ``s`` in a later stage, and how many years later (a
 sequential rule ``h -> s``, counted once per pair). A pair's next stage is scored from the rules of
-what it has done, smoothed towards how common ``s`` is in later stages; the two cities' own
-cooperations with others and the needs the partner states add to it. Each suggestion carries its
+what it has done, smoothed towards how common ``s`` is in later stages, combined by weights fitted
+on the training transitions; what a city of the pair says it needs and the other can offer add to
+it. Each suggestion carries its
 strongest rule in words: "pairs whose cooperation included water supply went on to sewage within
 5 years in 4 of 6 cases". The logic reads no store: rows come from ``db.partnership_reads``.
 """
@@ -34,8 +35,10 @@ TokenKind = Literal["sector", "scheme", "kind", "year"]
 MIN_CASES = 2
 # pseudo-count pulling a rule's rate towards how common the consequent is in later stages
 SMOOTHING = 2.0
-# what the partner says it needs adds this much to a probability
+# what a city of the pair says it needs, and what the other can offer, add this much to a probability
+# (set by hand: URBACT members have no profiles, so the evaluation cannot weigh them)
 NEED_WEIGHT = 0.3
+OFFER_WEIGHT = 0.15
 # two sources' rows of one cooperation start at most this many years apart
 DUPLICATE_YEARS = 2
 
@@ -145,6 +148,51 @@ def trajectories(rows: Iterable[Row], *, min_stages: int = 2) -> dict[Pair, list
     return {pair: stages_of(group) for pair, group in grouped.items()}
 
 
+def distinct(trajectories: Mapping[Pair, Sequence[Stage]]) -> dict[Pair, Sequence[Stage]]:
+    """One trajectory per sequence of cooperations: the members of two networks that joined both
+    are many pairs with one history, which counts once (a case is a history, not a pair)."""
+    seen: dict[tuple[tuple[int, ...], ...], Pair] = {}
+    for pair, stages in sorted(trajectories.items()):
+        seen.setdefault(tuple(s.cooperation_ids for s in stages), pair)
+    return {pair: trajectories[pair] for pair in seen.values()}
+
+
+@dataclass
+class _Counts:
+    n: int = 0
+    cases: Counter[str] = field(default_factory=Counter)
+    hits: Counter[tuple[str, str]] = field(default_factory=Counter)
+    max_gap: dict[tuple[str, str], int] = field(default_factory=dict)
+    later: Counter[str] = field(default_factory=Counter)
+    into_cases: dict[int, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    into_hits: dict[int, Counter[tuple[str, str]]] = field(default_factory=lambda: defaultdict(Counter))
+
+
+def _count(trajectories: Mapping[Pair, Sequence[Stage]]) -> _Counts:
+    """The rules h -> s (a stage with h, then s in the next stage), once per trajectory (at the
+    first stage with h), what each transition into a cooperation added, and the later tokens."""
+    out = _Counts()
+    for stages in trajectories.values():
+        if len(stages) < 2:
+            continue
+        out.n += 1
+        out.later.update(set().union(*(s.tokens for s in stages[1:])))
+        counted: set[str] = set()
+        for before, after in itertools.pairwise(stages):
+            gap = after.year - before.year
+            for h in before.tokens - counted:
+                counted.add(h)
+                out.cases[h] += 1
+                for c in after.cooperation_ids:
+                    out.into_cases[c][h] += 1
+                for t in after.tokens:
+                    out.hits[(h, t)] += 1
+                    out.max_gap[(h, t)] = max(out.max_gap.get((h, t), 0), gap)
+                    for c in after.cooperation_ids:
+                        out.into_hits[c][(h, t)] += 1
+    return out
+
+
 @dataclass(frozen=True)
 class Rule:
     """``hits`` of the ``cases`` training pairs that had ``antecedent`` had ``consequent`` later,
@@ -164,7 +212,8 @@ class Suggestion:
     score: float
     rule: Rule | None
     own: float = 0.0
-    needed: bool = False
+    needed_by: tuple[str, ...] = ()
+    offered_by: tuple[str, ...] = ()
     done_before: bool = False
     reasons: tuple[str, ...] = ()
 
@@ -187,12 +236,14 @@ class NextStepModel:
     ----------
     smoothing : pseudo-count towards the consequent's base rate.
     min_cases : training pairs an antecedent needs before its rules speak.
-    need_weight : added to the score of what the partner says it needs.
+    need_weight, offer_weight : added to the score of what a city of the pair says it needs, and
+        of what the other says it can offer.
     """
 
     smoothing: float = SMOOTHING
     min_cases: int = MIN_CASES
     need_weight: float = NEED_WEIGHT
+    offer_weight: float = OFFER_WEIGHT
     cases_: Counter[str] = field(default_factory=Counter, init=False, repr=False)
     hits_: Counter[tuple[str, str]] = field(default_factory=Counter, init=False, repr=False)
     max_gap_: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False)
@@ -202,41 +253,19 @@ class NextStepModel:
     # features computed without them (as a pair's next step is unseen when it is asked about)
     into_cases_: dict[int, Counter[str]] = field(default_factory=dict, init=False, repr=False)
     into_hits_: dict[int, Counter[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
-    n_pairs_: int = field(default=0, init=False)
+    n_histories_: int = field(default=0, init=False)
 
     def fit(self, trajectories: Mapping[Pair, Sequence[Stage]]) -> NextStepModel:
-        cases: Counter[str] = Counter()
-        hits: Counter[tuple[str, str]] = Counter()
-        max_gap: dict[tuple[str, str], int] = {}
-        later: Counter[str] = Counter()
-        into_cases: dict[int, Counter[str]] = defaultdict(Counter)
-        into_hits: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
-        n = 0
-        for stages in trajectories.values():
-            if len(stages) < 2:
-                continue
-            n += 1
-            later.update(set().union(*(s.tokens for s in stages[1:])))
-            # the rule h -> s: a stage with h, then s in the next stage (once per pair: its first time)
-            counted: set[str] = set()
-            for before, after in itertools.pairwise(stages):
-                gap = after.year - before.year
-                for h in before.tokens - counted:
-                    counted.add(h)
-                    cases[h] += 1
-                    for c in after.cooperation_ids:
-                        into_cases[c][h] += 1
-                    for t in after.tokens:
-                        hits[(h, t)] += 1
-                        max_gap[(h, t)] = max(max_gap.get((h, t), 0), gap)
-                        for c in after.cooperation_ids:
-                            into_hits[c][(h, t)] += 1
-        self.cases_, self.hits_, self.max_gap_, self.n_pairs_ = cases, hits, max_gap, n
-        self.base_ = {tok: count / n for tok, count in later.items()} if n else {}
-        self.into_cases_, self.into_hits_ = dict(into_cases), dict(into_hits)
-        self.coef_ = {}
-        for kind in ("sector", "scheme"):
-            self.coef_[kind] = self._fit_weights(trajectories, kind)
+        # a case is a history, not a pair: the members of two networks that joined both are many
+        # pairs with one history, counted once
+        trajectories = distinct(trajectories)
+        counts = _count(trajectories)
+        self.cases_, self.hits_, self.max_gap_ = counts.cases, counts.hits, counts.max_gap
+        self.into_cases_, self.into_hits_ = counts.into_cases, counts.into_hits
+        n = counts.n
+        self.base_ = {tok: count / n for tok, count in counts.later.items()} if n else {}
+        self.n_histories_ = n
+        self.coef_ = {kind: self._fit_weights(trajectories, kind) for kind in ("sector", "scheme")}
         return self
 
     def _fit_weights(self, trajectories: Mapping[Pair, Sequence[Stage]], kind: TokenKind) -> np.ndarray:
@@ -320,9 +349,9 @@ class NextStepModel:
         scored = []
         for h in recent:
             kind = split_token(h)[0]
-            rate, cases = self._rate(h, s)
-            if kind in order and cases >= self.min_cases and self.hits_.get((h, s)):
-                scored.append((-rate, order[kind], -cases, h))
+            hits, cases = self.hits_.get((h, s), 0), self.cases_[h]
+            if kind in order and cases >= self.min_cases and hits:
+                scored.append((-hits / cases, order[kind], -cases, h))
         return self.rule(min(scored)[3], s) if scored else None
 
     def rule(self, h: str, s: str) -> Rule:
@@ -335,13 +364,15 @@ class NextStepModel:
         kind: TokenKind = "sector",
         candidates: Iterable[str] | None = None,
         own: Mapping[str, float] | None = None,
-        needs: Iterable[str] = (),
+        needs: Mapping[str, Sequence[str]] | None = None,
+        offers: Mapping[str, Sequence[str]] | None = None,
         limit: int | None = None,
     ) -> list[Suggestion]:
         """The pair's next stage: ids of ``kind`` best first.
 
         ``stages`` is the pair's history (``stages_of``); ``own`` the share of the two cities'
-        other cooperations that had each id; ``needs`` the ids the partner says it needs.
+        other cooperations that had each id; ``needs`` and ``offers`` map an id to the cities whose
+        profile says they need it or can offer it.
         ``candidates`` defaults to every id the training saw in a later stage.
         """
         pool = self._pool(kind, candidates)
@@ -354,14 +385,15 @@ class NextStepModel:
         probability = 1.0 / (1.0 + np.exp(-logits))
         done = set().union(*(s.tokens for s in stages)) if stages else set()
         last, _ = self._last(stages, kind)
-        needed = set(needs)
+        needs, offers = needs or {}, offers or {}
         out = []
         for tok, p in zip(pool, probability, strict=True):
             value = split_token(tok)[1]
             best = self._reason_rule(last, tok)
-            score = float(p) + (self.need_weight if value in needed else 0.0)
+            needed_by, offered_by = tuple(needs.get(value, ())), tuple(offers.get(value, ()))
+            score = float(p) + self.need_weight * bool(needed_by) + self.offer_weight * bool(offered_by)
             mine = own.get(value, 0.0)
-            out.append(Suggestion(kind, value, score, best, mine, value in needed, tok in done))
+            out.append(Suggestion(kind, value, score, best, mine, needed_by, offered_by, tok in done))
         out.sort(key=lambda x: (-x.score, x.id))
         return out[:limit] if limit is not None else out
 
@@ -409,8 +441,11 @@ def explain(suggestion: Suggestion, names: Mapping[str, str]) -> tuple[str, ...]
     out = []
     if suggestion.rule is not None:
         out.append(rule_reason(suggestion.rule, names))
-    if suggestion.needed:
-        out.append(f"the partner says it needs {label}")
+    if suggestion.needed_by:
+        who = suggestion.needed_by
+        out.append(f"{' and '.join(who)} {'says it needs' if len(who) == 1 else 'say they need'} {label}")
+    if suggestion.offered_by:
+        out.append(f"{' and '.join(suggestion.offered_by)} can offer {label} (a strength in its profile)")
     if suggestion.own > 0:
         share = round(100 * suggestion.own)
         out.append(f"{share}% of the two cities' cooperations with others were in {label}")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from db import repositories, writes
+from db import writes
 from db.errors import InvalidInput
+from db.repositories import cooperations
 from db.tables import Cooperation
-from service.common import PageQuery, decode_cursor, encode_cursor, found
+from service.common import PageQuery, decode_cursor, encode_cursor, or_not_found
 from service.cooperations.schemas import (
     CooperationCreate,
     CooperationMemberRead,
@@ -66,7 +67,7 @@ def list_cooperations(
     if scheme is not None:
         writes.check_schemes(session, scheme_ids=scheme, field="scheme")
     limit = page.limit
-    rows, total = repositories.list_cooperations(
+    rows, total = cooperations.list_cooperations(
         session,
         city_id=city_id,
         sector=sector,
@@ -95,9 +96,9 @@ def list_cooperations(
 
 
 def get_cooperation(*, session: Session, cooperation_id: int) -> CooperationRead:
-    coop = repositories.get_cooperation(session, cooperation_id=cooperation_id)
+    coop = cooperations.get_cooperation(session, cooperation_id=cooperation_id)
     return cooperation_read(
-        found(coop, f"cooperation {cooperation_id} does not exist", field="cooperation_id")
+        or_not_found(coop, f"cooperation {cooperation_id} does not exist", field="cooperation_id")
     )
 
 

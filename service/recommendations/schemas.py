@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from db.city_names import Match
+from db.places.city_match import Match
 from db.tables import Role
 from models.wishes import SIMILAR_POPULATION_FACTOR, WISH_FLOOR
 from service.cities.schemas import CitySummary

@@ -106,5 +106,5 @@ def test_a_featurizer_fitted_with_other_columns_says_which():
     f = PairFeaturizer().fit(tiny_graph())
     f.check_columns()
     f.feature_names_out_ = f.feature_names_out_[:-1]
-    with pytest.raises(ValueError, match=rf"new: \['{ROLE_FIT}'\]"):
+    with pytest.raises(ValueError, match=rf"new: \['{ALL_COLUMNS[-1]}'\]"):
         f.check_columns()

@@ -54,7 +54,10 @@ def test_one_cooperation_two_sources_list_is_one_step():
 
 
 def test_a_learned_transition_comes_first_with_its_reason_in_words():
+    # the three pairs of one network pair are one history: the reason counts 7 histories, not 9 pairs
     rows = _water_then_sewage(6) + [
+        _row(60, 2000, (500, 501, 502), ["water-supply"]),
+        _row(61, 2004, (500, 501, 502), ["sewage-wastewater"]),
         _row(50, 2000, (900, 901), ["governance"]), _row(51, 2003, (900, 901), ["governance"]),
     ]  # fmt: skip
     model = NS.NextStepModel().fit(NS.trajectories(rows))
@@ -63,7 +66,7 @@ def test_a_learned_transition_comes_first_with_its_reason_in_words():
     assert top[0].id == "sewage-wastewater"
     reason = NS.explain(top[0], {"water-supply": "water supply", "sewage-wastewater": "sewage"})[0]
     assert reason == (
-        "pairs whose cooperation included water supply went on to sewage within 4 years in 6 of 6 cases"
+        "pairs whose cooperation included water supply went on to sewage within 4 years in 7 of 7 cases"
     )
 
 
@@ -71,8 +74,9 @@ def test_a_pair_without_history_gets_the_common_next_steps_and_needs_count():
     model = NS.NextStepModel().fit(NS.trajectories(_water_then_sewage(4)))
     plain = model.suggest([])
     assert plain and all(s.rule is None for s in plain)
-    needed = model.suggest([], candidates=["water-supply", "solid-waste"], needs=["solid-waste"])
-    assert needed[0].id == "solid-waste" and needed[0].needed
+    needed = model.suggest([], candidates=["water-supply", "solid-waste"], needs={"solid-waste": ["Hue"]})
+    assert needed[0].id == "solid-waste" and needed[0].needed_by == ("Hue",)
+    assert NS.explain(needed[0], {"solid-waste": "solid waste"})[0] == "Hue says it needs solid waste"
 
 
 def test_an_unfitted_or_empty_model_suggests_nothing():

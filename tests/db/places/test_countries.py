@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.countries import continent_of, country_name, match_country, normalise_country
+from db.places.countries import continent_of, country_name, match_country, normalise_country
 
 
 @pytest.mark.parametrize(
