@@ -55,16 +55,8 @@ def get_city(*, session: Session, city_id: int, cooperations_limit: int) -> City
 def create_city(*, session: Session, body: CityCreate) -> CityRead:
     """A namesake within 25 km in the same country is a conflict naming its id."""
     try:
-        city = writes.create_city(
-            session,
-            name=body.name,
-            country=body.country,
-            latitude=body.latitude,
-            longitude=body.longitude,
-            population=body.population,
-            admin_area=body.admin_area,
-            alternate_names=body.alternate_names,
-        )
+        # the body's fields are the write's arguments, one for one
+        city = writes.create_city(session, **body.model_dump())
     except writes.DuplicateCity as exc:
         raise Conflict(f"{exc.message}; use GET /v1/cities/{exc.existing_id}", field=exc.field) from exc
     return CityRead.model_validate(city)

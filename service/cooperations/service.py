@@ -104,18 +104,6 @@ def get_cooperation(*, session: Session, cooperation_id: int) -> CooperationRead
 
 def create_cooperation(*, session: Session, body: CooperationCreate) -> CooperationRead:
     """Member cities must exist (the first unknown one is named); sectors and schemes too."""
-    coop = writes.create_cooperation(
-        session,
-        title=body.title,
-        kind=body.kind,
-        city_ids=body.city_ids,
-        sectors=body.sectors,
-        funding_scheme_ids=body.funding_scheme_ids,
-        start_year=body.start_year,
-        end_year=body.end_year,
-        description=body.description,
-        outcome_summary=body.outcome_summary,
-        outcome_indicators=[i.model_dump() for i in body.outcome_indicators],
-        success=body.success,
-    )
+    # the body's fields are the write's arguments, one for one (indicators as plain dicts)
+    coop = writes.create_cooperation(session, **body.model_dump())
     return cooperation_read(coop)
