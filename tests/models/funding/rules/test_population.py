@@ -19,6 +19,8 @@ from tests.models.funding.helpers import DE, FR, SCHEMES, SYN_REGIONS, case, iso
 SMALL = Party("FR", 20_000, income_group="H")
 
 LIMIT = 100_000
+# neither side's population is known
+SIZES_UNKNOWN = {"city": Party("DE"), "partner": Party("FR")}
 
 test_min_population = isolation_test(
     "min_population",
@@ -32,14 +34,7 @@ test_min_population = isolation_test(
             city=FR,
             partner=DE,
         ),
-        case(
-            "population-unknown",
-            syn(min_population=LIMIT),
-            "unknown",
-            None,
-            city=Party("DE"),
-            partner=Party("FR"),
-        ),
+        case("population-unknown", syn(min_population=LIMIT), "unknown", None, **SIZES_UNKNOWN),
     ],
 )
 
@@ -48,14 +43,7 @@ test_max_population = isolation_test(
     [
         case("ceiling-pass", syn(max_population=600_000), "pass", True),
         case("ceiling-too-big", syn(applicant_countries=["DE"], max_population=LIMIT), "fail", False),
-        case(
-            "ceiling-unknown",
-            syn(max_population=LIMIT),
-            "unknown",
-            None,
-            city=Party("DE"),
-            partner=Party("FR"),
-        ),
+        case("ceiling-unknown", syn(max_population=LIMIT), "unknown", None, **SIZES_UNKNOWN),
         case("ceiling-not-a-number", syn(max_population="small"), "unknown", None),
         case("ceiling-null-skipped", syn(max_population=None), None, True),
     ],
