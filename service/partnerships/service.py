@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db import partnership_reads, repositories, writes
-from db.errors import NotFound
+from db.errors import InvalidInput, NotFound
 from db.tables import City
 from models.plans import next_steps as NS
 from models.plans import rollout as R
@@ -20,6 +20,8 @@ from service.partnerships.schemas import (
     NextScheme,
     NextSector,
     NextStepsRead,
+    PartnershipList,
+    PartnershipRead,
     RolloutPlace,
     RolloutRead,
 )
@@ -34,6 +36,12 @@ def _city(session: Session, city_id: int, field: str) -> City:
     if city is None:
         raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
     return city
+
+
+def _pair(session: Session, city_id: int, partner_city_id: int) -> tuple[City, City]:
+    if city_id == partner_city_id:
+        raise InvalidInput("the partner must be another city than city_id", field="partner_city_id")
+    return _city(session, city_id, "city_id"), _city(session, partner_city_id, "partner_city_id")
 
 
 def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStepModel:
@@ -84,6 +92,16 @@ def needs_and_offers(
     return dict(needs), dict(offers)
 
 
+def partnerships(session: Session, *, city_id: int, limit: int) -> PartnershipList:
+    """The cities ``city_id`` shares cooperations with, most shared first."""
+    _city(session, city_id, "city_id")
+    rows = partnership_reads.partners_of(session, city_id=city_id, limit=limit)
+    return PartnershipList(
+        city_id=city_id,
+        items=[PartnershipRead(partner_city_id=r.pop("id"), **r) for r in rows],
+    )
+
+
 def _step(row: dict[str, Any]) -> HistoryStep:
     note = None
     if row["is_parent"]:
@@ -108,8 +126,7 @@ def next_steps(
     session: Session, *, city_id: int, partner_city_id: int, limit: int, hidden: Sequence[int] = ()
 ) -> NextStepsRead:
     """The pair's shared cooperations in time order and what it is likely to add next."""
-    city = _city(session, city_id, "city_id")
-    partner = _city(session, partner_city_id, "partner_city_id")
+    city, partner = _pair(session, city_id, partner_city_id)
     skip = set(hidden)
     rows = partnership_reads.shared_cooperations(session, city_id=city_id, partner_city_id=partner_city_id)
     shared = [r for r in rows if r["id"] not in skip]
@@ -199,8 +216,7 @@ def rollout(
     """Places of the partner's country (``side="partner"``) or of the city's own (``"home"``) that
     need ``sector`` and the anchor can reach. ``hidden_*`` leave cooperations out and cities'
     profiles and cooperations unseen (for the benchmark)."""
-    city = _city(session, city_id, "city_id")
-    partner = _city(session, partner_city_id, "partner_city_id")
+    city, partner = _pair(session, city_id, partner_city_id)
     writes.check_sectors(session, sectors=sector, field="sector")
     anchor_city = partner if side == "partner" else city
     country = anchor_city.country
