@@ -89,12 +89,18 @@ def shared_cooperations(session: Session, *, city_id: int, partner_city_id: int)
     return sorted(_rows(session, Cooperation.id.in_(shared)), key=lambda r: r["id"])
 
 
-def cooperations_of(session: Session, *, city_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Every cooperation any of these cities is a member of."""
+def cooperations_of(
+    session: Session, *, city_ids: Sequence[int], sectored_only: bool = False
+) -> list[dict[str, Any]]:
+    """Every cooperation any of these cities is a member of (only those with a sector, if asked:
+    a country's thousands of twinnings name none)."""
     if not city_ids:
         return []
     stmt = select(CooperationMember.cooperation_id).where(CooperationMember.city_id.in_(list(city_ids)))
-    return sorted(_rows(session, Cooperation.id.in_(stmt)), key=lambda r: r["id"])
+    where = Cooperation.id.in_(stmt)
+    if sectored_only:
+        where = where & Cooperation.id.in_(select(CooperationSector.cooperation_id))
+    return sorted(_rows(session, where), key=lambda r: r["id"])
 
 
 def partner_ids(session: Session, *, city_id: int) -> list[int]:

@@ -220,19 +220,29 @@ def rollout(
     writes.check_sectors(session, sectors=sector, field="sector")
     anchor_city = partner if side == "partner" else city
     country = anchor_city.country
-    terms = sector_terms(session)
+    wanted = [t for t in sector_terms(session) if t.id == sector]
     names = {s.id: s.name for s in repositories.list_sectors(session)}
     skip_coops = set(hidden_cooperations)
     unseen = set(hidden_cities)
     stored_rows = partnership_reads.place_rows(session, country=country)
     ids = [r["id"] for r in stored_rows]
-    rows = [r for r in partnership_reads.cooperations_of(session, city_ids=ids) if r["id"] not in skip_coops]
+    # the places' records in sectors, and every cooperation of the two cities (their links)
+    found = {
+        r["id"]: r
+        for r in [
+            *partnership_reads.cooperations_of(session, city_ids=ids, sectored_only=True),
+            *partnership_reads.cooperations_of(session, city_ids=[city.id, partner.id]),
+        ]
+    }
+    rows = [r for r in found.values() if r["id"] not in skip_coops]
     rows = [r for r in rows if not set(r["members"]) & unseen]
     sectors_of, links = R.records(rows, anchors={city.id: city.name, partner.id: partner.name})
     stored = []
     for r in stored_rows:
         hidden = r["id"] in unseen
-        stated = set() if hidden else {*r["stated_sectors"], *sectors_in(" ".join(r["challenges"]), terms)}
+        # only the sector asked about matters here, and most places state no challenge
+        named = sectors_in(" ".join(r["challenges"]), wanted) if r["challenges"] else []
+        stated = set() if hidden else {*r["stated_sectors"], *named}
         stored.append(
             R.Place(
                 name=r["name"],
