@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import statistics
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from _common import write_report  # the sibling module
 from sqlalchemy import select
 
 from db.session import make_engine, make_session_factory
@@ -185,10 +185,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
-    return 0
+    return write_report(result, OUT)
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def main() -> int:
 
     import models.ranker as ranker_module
     from db.progress import stage
-    from db.repositories import EmbeddingCache
+    from db.repositories.embeddings import EmbeddingCache
     from db.session import make_engine, make_session_factory
     from features.text import SentenceEmbedder, embed_texts
     from models.evaluate_needs import format_needs_report, leave_one_out_with_needs, run_needs_setting

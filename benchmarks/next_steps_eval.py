@@ -97,7 +97,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from db import partnership_reads
-    from db.repositories import list_sectors
+    from db.repositories.catalogue import list_sectors
     from db.session import make_engine, make_session_factory
     from models import metrics as M
     from models.plans import next_steps as NS

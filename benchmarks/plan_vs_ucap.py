@@ -22,7 +22,7 @@ from sqlalchemy import select  # noqa: E402
 
 from db.importers.runner import import_dataset  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-from db.repositories import cooperation_ids_by_source_key  # noqa: E402
+from db.repositories.cooperations import cooperation_ids_by_source_key  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 from db.tables import City  # noqa: E402
 from features.text import SentenceEmbedder  # noqa: E402
@@ -95,7 +95,7 @@ def main() -> None:
             def city(name: str) -> int:
                 return session.scalar(select(City.id).where(City.name == name, City.kind == "city"))
 
-            hidden = cooperation_ids_by_source_key(session, HIDDEN)
+            hidden = cooperation_ids_by_source_key(session, keys=HIDDEN)
             assert len(hidden) == len(HIDDEN), hidden
             pair = PairRequest(city_id=city("Essen"), partner_city_id=city("Koriyama"), sectors=[])
             plan = draft(session, index=index, pair=pair, hidden=hidden).model_dump()

@@ -15,13 +15,13 @@ three times each, and compare the medians of the runs.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import write_report  # the sibling module
 
 OUT = Path(__file__).resolve().parent / "results" / "recommend_cost.json"
 NEEDS = [
@@ -150,10 +150,7 @@ def main() -> int:
     ap.add_argument("--output", type=Path, default=OUT)
     args = ap.parse_args()
     report, _ = measure(args.requests, args.seed)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2))
-    print(json.dumps(report, indent=2))
-    return 0
+    return write_report(report, args.output)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from db.countries import normalise_country  # noqa: E402
-from db.gazetteer import Gazetteer, Resolution, fold_name, load_gazetteer  # noqa: E402
 from db.importers.twins_source import TwinRow, read_twin_pairs  # noqa: E402
+from db.places.countries import normalise_country  # noqa: E402
+from db.places.loading import load_gazetteer  # noqa: E402
+from db.places.names import fold_name  # noqa: E402
+from db.places.resolve import Gazetteer, Resolution  # noqa: E402
 
 DEFAULT_DATA_DIR = Path(os.environ.get("PARTNERMATCH_DATA_DIR", "/work/shared/data/public"))
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "resolve_twins.json"

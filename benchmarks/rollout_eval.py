@@ -43,7 +43,7 @@ def main() -> int:
 
     from sqlalchemy import select
 
-    from db.gazetteer import fold_name
+    from db.places.names import fold_name
     from db.session import make_engine, make_session_factory
     from db.tables import City, Cooperation, CooperationMember
     from service.partnerships import service

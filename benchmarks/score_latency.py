@@ -11,12 +11,12 @@ needs text is embedded on the ranker's helper thread while the other features ar
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
 
 import numpy as np
+from _common import write_report  # the sibling module
 
 OUT = Path(__file__).resolve().parent / "results" / "score_latency.json"
 NEEDS = [
@@ -44,7 +44,7 @@ def _load(args):
     ref = registry.promoted(session)
     if ref is not None and not args.train:
         return registry.load_model(session, ref.version), f"promoted {ref.version}"
-    from db.repositories import EmbeddingCache
+    from db.repositories.embeddings import EmbeddingCache
     from models.store import load_graph
     from models.train import build_ranker
 
@@ -122,10 +122,7 @@ def main() -> int:
         "by_type": {k: stats(v) for k, v in times.items()},
         "unit": "ms per request (embed needs + candidates + rank + reasons for the top 10)",
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=2))
-    print(json.dumps(report, indent=2))
-    return 0
+    return write_report(report, OUT)
 
 
 if __name__ == "__main__":

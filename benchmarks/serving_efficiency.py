@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import statistics
 import subprocess
@@ -39,6 +38,7 @@ sys.path[:0] = [str(CODE), str(HERE)]  # this checkout's packages, then the sibl
 
 import httpx  # noqa: E402
 import psutil  # noqa: E402
+from _common import write_report  # noqa: E402
 from load_api import _phase, wait_ready  # noqa: E402
 from recommend_cost import measure  # noqa: E402
 
@@ -176,10 +176,7 @@ def main() -> int:
         "throughput_ceiling_rps": round(ceiling, 1),
         "throughput_met": concurrent["throughput_rps"] >= THROUGHPUT_SHARE * ceiling,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2))
-    print(json.dumps(report, indent=2))
-    return 0
+    return write_report(report, args.output)
 
 
 if __name__ == "__main__":

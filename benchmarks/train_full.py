@@ -11,7 +11,6 @@ Usage: ``python benchmarks/train_full.py [--db sqlite:////tmp/pm_eval.db] [--sav
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import resource
@@ -19,6 +18,8 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+
+from _common import write_report  # the sibling module
 
 OUT = Path(__file__).resolve().parent / "results" / "train_full.json"
 
@@ -46,7 +47,7 @@ def main() -> int:
     t_start = time.perf_counter()
     import joblib
 
-    from db.repositories import EmbeddingCache
+    from db.repositories.embeddings import EmbeddingCache
     from db.session import make_engine, make_session_factory
     from models.store import load_graph
     from models.train import build_ranker
@@ -82,10 +83,7 @@ def main() -> int:
         "python": platform.python_version(),
         "note": "fit includes embedding texts missing from the store's cache (none on a re-run)",
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=2))
-    print(json.dumps(report, indent=2))
-    return 0
+    return write_report(report, OUT)
 
 
 if __name__ == "__main__":

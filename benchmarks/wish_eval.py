@@ -13,12 +13,12 @@ Usage: ``python benchmarks/wish_eval.py [--db sqlite:///var/partnermatch.db] [--
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
 
 import numpy as np
+from _common import write_report  # the sibling module
 
 OUT = Path(__file__).resolve().parent / "results" / "wish_eval.json"
 FLOORS = (0.0, 0.02, 0.05, 0.1, 0.25, 0.5)
@@ -39,9 +39,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
-    from db.repositories import EmbeddingCache
+    from db.places.geometry import haversine_km
+    from db.repositories.embeddings import EmbeddingCache
     from db.session import make_engine, make_session_factory
-    from features.geo import haversine_km
     from models import metrics as M
     from models.dataset import CityQuery
     from models.evaluate import leave_one_out_split
@@ -116,10 +116,7 @@ def main() -> int:
     report["queries_with_shortfall_at_50"] = {
         str(f): int(sum(s > 0 for s in v)) for f, v in shortfalls.items()
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=2))
-    print(json.dumps(report, indent=2))
-    return 0
+    return write_report(report, OUT)
 
 
 if __name__ == "__main__":

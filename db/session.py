@@ -10,6 +10,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# the store when no URL is configured: a SQLite file in the checkout's var/
+DEFAULT_DATABASE_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / 'var' / 'partnermatch.db'}"
+
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     """Create an engine; SQLite gets its directory created, WAL and foreign keys."""

@@ -186,7 +186,7 @@ class Cooperation(Base):
     origin: Mapped[str] = mapped_column(String(10), default=ORIGIN_IMPORT)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     # raised by every in-place change (the importer's); workers' caches of cooperation histories
-    # follow the sum over all cooperations (see repositories.catalogue_fingerprint)
+    # follow the sum over all cooperations (see db.repositories.fingerprint)
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     members: Mapped[list[CooperationMember]] = relationship(

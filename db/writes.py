@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.errors import Conflict, InvalidInput, NotFound
-from db.gazetteer import haversine_km, normalise_name
-from db.repositories import unknown_ids
+from db.places.city_match import DUPLICATE_CITY_KM
+from db.places.geometry import haversine_km
+from db.places.names import normalise_name
+from db.repositories.references import unknown_ids
 from db.tables import (
     ORIGIN_USER,
     City,
@@ -37,8 +39,6 @@ from db.tables import (
 )
 
 API_SOURCE = "api"
-# a new city this close to a namesake in the same country is taken for the same place
-DUPLICATE_CITY_KM = 25.0
 
 
 class DuplicateCity(Conflict):
@@ -232,6 +232,20 @@ def create_cooperation(
     return coop
 
 
+def funding_scheme_values(record: Mapping[str, Any], *, source: str) -> dict[str, Any]:
+    """The columns of a :class:`FundingScheme` row from a validated catalogue record (its id aside)."""
+    return {
+        "name": record["name"],
+        "operator": record.get("operator"),
+        "kind": record.get("kind"),
+        "description": record.get("description") or "",
+        "eligibility": record["eligibility"],
+        "sectors": record["sectors"],
+        "record": record,
+        "source": source,
+    }
+
+
 def upsert_funding_schemes(
     session: Session, *, records: Sequence[dict[str, Any]], source: str
 ) -> tuple[list[str], list[str]]:
@@ -245,17 +259,7 @@ def upsert_funding_schemes(
     inserted: list[str] = []
     updated: list[str] = []
     for rec in records:
-        values = {
-            "name": rec["name"],
-            "operator": rec.get("operator"),
-            "kind": rec.get("kind"),
-            "description": rec.get("description") or "",
-            "eligibility": rec["eligibility"],
-            "sectors": rec["sectors"],
-            "record": rec,
-            "source": source,
-            "origin": ORIGIN_USER,
-        }
+        values = {**funding_scheme_values(rec, source=source), "origin": ORIGIN_USER}
         scheme = existing.get(rec["id"])
         if scheme is None:
             session.add(FundingScheme(id=rec["id"], **values))

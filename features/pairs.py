@@ -11,16 +11,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from features.blocks import Block
-from features.geo import GEO_BLOCK, TABLE_READS, CityTable, QuerySide, repeat_side
-from features.graph import (
-    AFFINITY_BLOCK,
-    CANDIDATE_DEGREE,
-    GRAPH_BLOCK,
-    QUERY_DEGREE,
-    REGIONAL_BLOCK,
-    WIDE_REGIONAL_BLOCK,
-    gather,
-)
+from features.capitals import CAPITAL_BLOCK
+from features.cities import TABLE_READS, CityTable, QuerySide, repeat_side
+from features.geo import GEO_BLOCK
+from features.graph import AFFINITY_BLOCK, CANDIDATE_DEGREE, GRAPH_BLOCK, QUERY_DEGREE, gather
+from features.regional import REGIONAL_BLOCK, WIDE_REGIONAL_BLOCK
 
 _ROWS = 65_536
 
@@ -214,6 +209,7 @@ BLOCKS: tuple[Block, ...] = (
     WIDE_REGIONAL_BLOCK,
     TEXT_BLOCK,
     ROLE_BLOCK,
+    CAPITAL_BLOCK,
 )
 ALL_COLUMNS: tuple[str, ...] = tuple(c for b in BLOCKS for c in b.columns)
 # What the cold-start model sees: every column a city known only by its profile has.

@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import repositories
-from db.tables import Cooperation, ModelVersion
+from db.repositories import model_versions
+from db.repositories.catalogue import list_funding_schemes, list_sectors
+from db.repositories.cities import search_cities
+from db.repositories.snapshots import cooperation_outcome_rows, cooperation_rows
+from db.tables import ModelVersion
 from features.pairs import ALL_COLUMNS, COLD_COLUMNS
 from models.dataset import GraphData
 
@@ -47,16 +49,9 @@ def cooperation_frame(session: Session) -> pd.DataFrame:
         Columns ``id, kind, source, title, start_year, success, members, n_members,
         sectors, funding_scheme_ids, outcome_summary, outcome_indicators``.
     """
-    rows = pd.DataFrame(repositories.cooperation_rows(session))
+    rows = pd.DataFrame(cooperation_rows(session))
     extra = pd.DataFrame(
-        session.execute(
-            select(
-                Cooperation.id,
-                Cooperation.funding_scheme_ids,
-                Cooperation.outcome_summary,
-                Cooperation.outcome_indicators,
-            )
-        ).all(),
+        cooperation_outcome_rows(session),
         columns=["id", "funding_scheme_ids", "outcome_summary", "outcome_indicators"],
     )
     if rows.empty:
@@ -78,16 +73,14 @@ def scheme_frame(session: Session) -> pd.DataFrame:
     rows = [
         {"id": s.id, "name": s.name, "operator": s.operator, "kind": s.kind,
          "sectors": tuple(s.sectors or ()), "source": s.source}
-        for s in repositories.list_funding_schemes(session)
+        for s in list_funding_schemes(session)
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=["id", "name", "operator", "kind", "sectors", "source"])
 
 
 def sector_frame(session: Session) -> pd.DataFrame:
     """Sector taxonomy: ``id, name, parent_id``."""
-    rows = [
-        {"id": s.id, "name": s.name, "parent_id": s.parent_id} for s in repositories.list_sectors(session)
-    ]
+    rows = [{"id": s.id, "name": s.name, "parent_id": s.parent_id} for s in list_sectors(session)]
     return pd.DataFrame(rows, columns=["id", "name", "parent_id"])
 
 
@@ -433,7 +426,7 @@ def versions_frame(rows: Iterable[ModelVersion]) -> pd.DataFrame:
     Parameters
     ----------
     rows : iterable of db.tables.ModelVersion
-        E.g. :func:`models.registry.list_versions`.
+        E.g. :func:`db.repositories.model_versions.list_versions`.
 
     Returns
     -------
@@ -492,9 +485,7 @@ def attach_evaluation(session: Session, version: str, report: dict[str, Any]) ->
     LookupError
         If the version does not exist.
     """
-    from models import registry
-
-    row = registry.get_version(session, version)
+    row = model_versions.get_version(session, version=version)
     if row is None:
         raise LookupError(f"model version {version!r} does not exist")
     row.metrics = {**(row.metrics or {}), **evaluation_metrics(report)}
@@ -705,7 +696,7 @@ def city_id_by_name(session: Session, name: str, country: str | None = None) -> 
     LookupError
         If no city matches.
     """
-    found, _ = repositories.search_cities(session, prefix=name, country=country, limit=1, offset=0)
+    found, _ = search_cities(session, prefix=name, country=country, limit=1, offset=0)
     if not found:
         where = f" in {country}" if country else ""
         raise LookupError(f"no city named {name!r}{where} in the store")

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import joblib
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.errors import Conflict, NotFound
+from db.repositories import model_versions
 from db.tables import ModelVersion
 
 # Raised whenever a fitted model's pickled state changes shape (2: admin regions and population
@@ -60,7 +60,13 @@ def dump_artifact(obj: Any) -> bytes:
 
 def load_artifact_bytes(data: bytes) -> Any:
     """Unpickle an artifact written by :func:`dump_artifact` (trusted: it comes from our own store)."""
-    payload = joblib.load(io.BytesIO(data))
+    try:
+        payload = joblib.load(io.BytesIO(data))
+    except (AttributeError, ImportError) as exc:  # it names a class this version moved or removed
+        raise ValueError(
+            f"artifact written by another version of partnermatch ({exc}); retrain the model with"
+            " this version of partnermatch: partnermatch train --promote"
+        ) from None
     if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
         found = payload.get("format") if isinstance(payload, dict) else None
         raise ValueError(
@@ -80,7 +86,7 @@ def load_artifact_bytes(data: bytes) -> Any:
 def next_version_name(session: Session, today: dt.date | None = None) -> str:
     today = today or dt.datetime.now(dt.UTC).date()
     prefix = today.isoformat()
-    count = session.scalar(select(func.count()).where(ModelVersion.version.like(f"{prefix}-%"))) or 0
+    count = model_versions.count_versions_with_prefix(session, prefix=prefix)
     return f"{prefix}-{count + 1}"
 
 
@@ -111,55 +117,26 @@ def register(
     return row
 
 
-def get_version(session: Session, version: str) -> ModelVersion | None:
-    return session.scalar(select(ModelVersion).where(ModelVersion.version == version))
-
-
-_NEWEST_FIRST = (ModelVersion.created_at.desc(), ModelVersion.id.desc())
-
-
-def list_versions(session: Session) -> list[ModelVersion]:
-    return list(session.scalars(select(ModelVersion).order_by(*_NEWEST_FIRST)))
-
-
-def page_versions(session: Session, *, limit: int, offset: int) -> tuple[list[ModelVersion], int]:
-    rows = list(session.scalars(select(ModelVersion).order_by(*_NEWEST_FIRST).limit(limit).offset(offset)))
-    return rows, session.scalar(select(func.count()).select_from(ModelVersion)) or 0
-
-
 def promoted(session: Session) -> PromotedRef | None:
     """The served version; a cheap query every worker polls."""
-    row = session.execute(
-        select(ModelVersion.version, ModelVersion.artifact_sha256).where(ModelVersion.status == "promoted")
-    ).first()
+    row = model_versions.promoted_row(session)
     return PromotedRef(row.version, row.artifact_sha256 or "") if row else None
 
 
 def promote(session: Session, version: str) -> ModelVersion:
     """Make ``version`` the served one; the previously promoted one goes back to ``trained``."""
-    row = get_version(session, version)
+    row = model_versions.get_version(session, version=version)
     if row is None:
         raise NotFound(f"model version {version!r} does not exist", field="version")
     if row.status == "failed":
         raise Conflict(f"model version {version!r} failed to train and cannot be promoted", field="version")
-    session.execute(
-        update(ModelVersion)
-        .where(ModelVersion.status == "promoted", ModelVersion.id != row.id)
-        .values(status="trained")
-    )
-    row.status = "promoted"
-    row.promoted_at = dt.datetime.now(dt.UTC)
-    session.flush()
-    return row
+    return model_versions.mark_promoted(session, row=row)
 
 
 def rollback(session: Session) -> ModelVersion:
     """Promote again the version that was promoted before the current one."""
-    current = session.scalar(select(ModelVersion).where(ModelVersion.status == "promoted"))
-    stmt = select(ModelVersion).where(ModelVersion.promoted_at.is_not(None), ModelVersion.status != "failed")
-    if current is not None:
-        stmt = stmt.where(ModelVersion.id != current.id)
-    previous = session.scalar(stmt.order_by(ModelVersion.promoted_at.desc()).limit(1))
+    current = model_versions.current_promoted(session)
+    previous = model_versions.last_promoted_before(session, current=current)
     if previous is None:
         raise Conflict("no earlier promoted version to roll back to")
     return promote(session, previous.version)
@@ -167,7 +144,7 @@ def rollback(session: Session) -> ModelVersion:
 
 def load_model(session: Session, version: str, cache_dir: Path | None = None) -> Any:
     """The fitted model of ``version``, from the local cache when its checksum matches."""
-    row = get_version(session, version)
+    row = model_versions.get_version(session, version=version)
     if row is None:
         raise LookupError(f"model version {version!r} does not exist")
     cached = cache_dir / version / "model.joblib" if cache_dir else None
@@ -175,7 +152,7 @@ def load_model(session: Session, version: str, cache_dir: Path | None = None) ->
         data = cached.read_bytes()
         if hashlib.sha256(data).hexdigest() == row.artifact_sha256:
             return load_artifact_bytes(data)
-    data = session.scalar(select(ModelVersion.artifact).where(ModelVersion.id == row.id))
+    data = model_versions.artifact_bytes(session, version_id=row.id)
     if data is None:
         raise LookupError(f"model version {version!r} has no stored artifact")
     if hashlib.sha256(data).hexdigest() != row.artifact_sha256:

@@ -18,8 +18,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from db.progress import stage
-from features.graph import unit_xyz
 from features.pairs import ALL_COLUMNS, PairFeaturizer
+from features.regional import unit_xyz
 from models.candidates import CandidateGenerator
 from models.dataset import GraphData
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db import repositories
+from db.repositories.snapshots import city_frame_rows, cooperation_rows
 from models.dataset import CITY_COLUMNS, GraphData, Group
 
 # Pairs of these kinds are partner links; multi-member cooperations become groups.
@@ -16,11 +16,11 @@ LINK_KINDS = frozenset({"twinning", "technical-cooperation", "programme-pairing"
 def load_graph(session: Session) -> GraphData:
     """Every city (position = order by id), pairwise links and multi-member groups."""
     columns = [*CITY_COLUMNS, "role"]
-    cities = pd.DataFrame(repositories.city_frame_rows(session, columns=columns), columns=columns)
+    cities = pd.DataFrame(city_frame_rows(session, columns=columns), columns=columns)
     position = {cid: pos for pos, cid in enumerate(cities["city_id"].tolist())}
     links: set[tuple[int, int]] = set()
     groups: list[Group] = []
-    for coop in repositories.cooperation_rows(session):
+    for coop in cooperation_rows(session):
         members = sorted({position[c] for c in coop["members"] if c in position})
         if len(members) < 2:
             continue

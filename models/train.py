@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.progress import stage
-from db.repositories import EmbeddingCache, data_snapshot_hash
+from db.repositories.embeddings import EmbeddingCache
+from db.repositories.snapshots import data_snapshot_hash
 from db.tables import ModelVersion
 from features.text import SentenceEmbedder, embed_texts
 from models import registry

@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import repositories
+from db.repositories.fingerprint import catalogue_fingerprint
 from db.tables import Cooperation, CooperationMember, CooperationSector, FundingScheme, Sector
 from features.text import SentenceEmbedder
 from models.advice.catalogue_index import CatalogueIndex, build_index
 
 TTL_SECONDS = 30.0
-# what repositories.catalogue_fingerprint reads, and the cooperation rows behind the histories
+# what catalogue_fingerprint reads, and the cooperation rows behind the histories
 CATALOGUE_TABLES = (Sector, FundingScheme, Cooperation, CooperationMember, CooperationSector)
 _CHANGED = "catalogue_changed"
 
@@ -45,7 +45,7 @@ class CatalogueHolder:
             index = self._index
             if index is not None and time.monotonic() - index.checked_at < TTL_SECONDS:
                 return index  # another thread has just checked
-            if index is not None and index.fingerprint == repositories.catalogue_fingerprint(session):
+            if index is not None and index.fingerprint == catalogue_fingerprint(session):
                 self._index = replace(index, checked_at=time.monotonic())
             else:
                 self._index = build_index(session, embedder, self._regions_path)

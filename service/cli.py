@@ -355,10 +355,10 @@ def promote_cmd(version: Annotated[str, typer.Argument(help="Version to serve")]
 @app.command("models")
 def models_cmd() -> None:
     """List model versions with their status and headline metrics."""
-    from models import registry
+    from db.repositories import model_versions
 
     with _factory()() as session:
-        for row in registry.list_versions(session):
+        for row in model_versions.list_versions(session):
             typer.echo(f"{row.version}\t{row.status}\t{json.dumps(row.metrics.get('summary', {}))}")
 
 

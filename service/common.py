@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query, Request
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from fastapi import Depends, Query, Request, Response
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.datastructures import URL
 
-from db.errors import InvalidInput
+from db.errors import InvalidInput, NotFound
 
 MAX_NEEDS_CHARS = 4000
 MAX_LIMIT = 200
@@ -147,6 +147,39 @@ def not_blank(value: str | None, field: str) -> str | None:
     if not stripped:
         raise ValueError(f"{field} is empty; write some text or leave the field out")
     return stripped
+
+
+def request_config(*examples: dict[str, Any], **schema: Any) -> ConfigDict:
+    """A request body's config: unknown fields refused, ``examples`` (and more JSON schema) shown."""
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples), **schema})
+
+
+def given(*fields: str) -> list[dict[str, Any]]:
+    """JSON-schema alternatives, one a field: that field is there and not null (for anyOf, oneOf)."""
+    return [{"required": [f], "properties": {f: {"not": {"type": "null"}}}} for f in fields]
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def or_not_found(row: T | None, message: str, *, field: str) -> T:
+    """``row``, read by the id the request gave in ``field``; :class:`NotFound` when there is none."""
+    if row is None:
+        raise NotFound(message, field=field)
+    return row
+
+
+def created_at(response: Response, location: str, item: T) -> T:
+    """``item``, answered with the ``Location`` of what the request created."""
+    response.headers["Location"] = location
+    return item
+
+
+def upserted(response: Response, item: T, created: bool) -> T:
+    """The answer of a PUT that creates or replaces: 201 when it created ``item``, else 200."""
+    if created:
+        response.status_code = 201
+    return item
 
 
 # --------------------------------------------------------------------------- paging

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from db.session import DEFAULT_DATABASE_URL
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,7 +26,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PARTNERMATCH_", extra="ignore")
 
     database_url: str = Field(
-        default_factory=lambda: f"sqlite:///{REPO_ROOT / 'var' / 'partnermatch.db'}",
+        default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL; SQLite file by default, PostgreSQL in production.",
     )
     data_dir: Path | None = Field(default_factory=_default_data_dir, description="Public datasets directory.")

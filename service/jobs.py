@@ -15,8 +15,9 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import repositories, writes
+from db import writes
 from db.errors import Conflict
+from db.repositories import training_jobs
 from db.session import session_scope
 from db.tables import ModelVersion, TrainingJob
 from service.logs import log_fields
@@ -59,7 +60,7 @@ def start_training_job(
     """
     since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=stale_after_seconds)
     with session_scope(factory) as session:
-        active = repositories.active_training_job(session, since=since)
+        active = training_jobs.active_training_job(session, since=since)
         if active is not None:
             raise JobBusy(active)
         job = writes.create_training_job(session, params=params)

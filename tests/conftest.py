@@ -99,6 +99,38 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def store_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """One migrated database per backend for the whole run; tests reach it through ``db_session``."""
+    url = make_test_database(request.param, tmp_path_factory.mktemp(f"store-{request.param}"), request)
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_session(store_engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test.
+
+    SQLAlchemy's "joining a session into an external transaction": the session's commits leave
+    the connection's transaction open, so the test sees its own rows and the next test none of
+    them, without a database built per test. Not savepoints ("create_savepoint"): SQLite's driver
+    would commit when the outermost savepoint is released.
+    """
+    connection = store_engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="rollback_only")
+    try:
+        yield session
+    finally:
+        session.close()
+        transaction.rollback()
+        connection.close()
+
+
 @pytest.fixture(scope="session")
 def public_data_dir() -> Path:
     from service.config import Settings

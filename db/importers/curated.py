@@ -9,8 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.countries import normalise_country
-from db.gazetteer import Gazetteer
 from db.importers.common import (
     CityRegistry,
     ImportFileError,
@@ -21,6 +19,8 @@ from db.importers.common import (
     load_cooperations,
     upsert_cooperation,
 )
+from db.places.countries import normalise_country
+from db.places.resolve import Gazetteer
 from db.tables import (
     COOPERATION_KINDS,
     ORIGIN_USER,
@@ -30,6 +30,7 @@ from db.tables import (
     FundingScheme,
     Sector,
 )
+from db.writes import funding_scheme_values
 
 SOURCE = "curated"
 FILES = (
@@ -162,16 +163,7 @@ def import_curated(session: Session, directory: Path, *, gazetteer: Gazetteer) -
 
     existing_schemes = {s.id: s for s in session.scalars(select(FundingScheme))}
     for rec in data["funding_schemes.json"]:
-        values = {
-            "name": rec["name"],
-            "operator": rec.get("operator"),
-            "kind": rec.get("kind"),
-            "description": rec.get("description") or "",
-            "eligibility": rec["eligibility"],
-            "sectors": rec["sectors"],
-            "record": rec,
-            "source": SOURCE,
-        }
+        values = funding_scheme_values(rec, source=SOURCE)
         scheme = existing_schemes.get(rec["id"])
         if scheme is None:
             session.add(FundingScheme(id=rec["id"], **values))

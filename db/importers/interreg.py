@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.countries import normalise_country
-from db.gazetteer import Gazetteer
 from db.importers.common import (
     CityRegistry,
     ImportFileError,
@@ -26,6 +24,8 @@ from db.importers.common import (
     upsert_cooperation,
 )
 from db.importers.csvfile import read_rows
+from db.places.countries import normalise_country
+from db.places.resolve import Gazetteer
 from db.tables import ORIGIN_USER, City, FundingScheme
 
 SOURCE = "interreg"

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.gazetteer import Gazetteer
 from db.importers import curated, interreg, twins, urbact, worldbank
 from db.importers.common import ImportFileError, ImportReport
+from db.places.loading import load_gazetteer
 from db.progress import stage
 from db.session import session_scope
 from db.tables import Base
@@ -73,7 +73,7 @@ def import_dataset(
     if dataset == "curated":
         directory = paths[0] if paths else curated_dir
         return _run(
-            factory, dataset, lambda s: curated.import_curated(s, directory, gazetteer=Gazetteer.load())
+            factory, dataset, lambda s: curated.import_curated(s, directory, gazetteer=load_gazetteer())
         )
     if dataset == "worldbank":
         directory = need_dir()
@@ -88,7 +88,7 @@ def import_dataset(
             raw, geo = (raw if raw.is_file() else None), (geo if geo.is_file() else None)
             if raw is None and geo is None:
                 raise ImportFileError(directory, None, f"neither {twins.RAW} nor {twins.GEOCODED} found")
-        return _run(factory, dataset, lambda s: twins.import_twins(s, raw, geo, gazetteer=Gazetteer.load()))
+        return _run(factory, dataset, lambda s: twins.import_twins(s, raw, geo, gazetteer=load_gazetteer()))
     if dataset == "urbact":
         directory = need_dir()
         memberships = next((p for p in paths if "member" in p.name), None)
@@ -97,12 +97,12 @@ def import_dataset(
             factory,
             dataset,
             lambda s: urbact.import_urbact(
-                s, directory, gazetteer=Gazetteer.load(), memberships=memberships, networks=networks
+                s, directory, gazetteer=load_gazetteer(), memberships=memberships, networks=networks
             ),
         )
     if dataset == "interreg":
         path = paths[0] if paths else need_dir() / interreg.PARTNERS
-        return _run(factory, dataset, lambda s: interreg.import_interreg(s, path, gazetteer=Gazetteer.load()))
+        return _run(factory, dataset, lambda s: interreg.import_interreg(s, path, gazetteer=load_gazetteer()))
     raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
 
 

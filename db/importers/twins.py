@@ -7,8 +7,6 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from db.countries import normalise_country
-from db.gazetteer import Gazetteer, Resolution, normalise_name
 from db.importers.common import (
     CityRegistry,
     ImportFileError,
@@ -18,6 +16,9 @@ from db.importers.common import (
     upsert_cooperation,
 )
 from db.importers.twins_source import read_twin_pairs
+from db.places.countries import normalise_country
+from db.places.names import normalise_name
+from db.places.resolve import Gazetteer, Resolution
 
 SOURCE = "twin_cities"
 RAW = "twin_cities.csv"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
-from db.countries import normalise_country
+from db.places.countries import normalise_country
 
 __all__ = ["GEOCODED_COLUMNS", "RAW_COLUMNS", "TwinRow", "read_twin_pairs"]
 

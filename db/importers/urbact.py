@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.gazetteer import Gazetteer, normalise_name
 from db.importers.common import (
     CityRegistry,
     ImportReport,
@@ -18,6 +17,8 @@ from db.importers.common import (
     upsert_cooperation,
 )
 from db.importers.csvfile import parse_float, parse_year, read_rows
+from db.places.names import normalise_name
+from db.places.resolve import Gazetteer
 from db.tables import City, Sector
 
 SOURCE = "urbact"

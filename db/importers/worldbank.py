@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from db.importers.common import ImportFileError, ImportReport, apply_values, ensure_countries
+from db.places.countries import INCOME_GROUPS
 
 ECONOMIES = "worldbank_class_economies.csv"
 COMPOSITIONS = "worldbank_class_group_compositions.csv"
@@ -19,7 +20,6 @@ INCOME_CODES = {
     "Upper middle income": "UM",
     "High income": "H",
 }
-HISTORY_CODES = {"L", "LM", "UM", "H"}
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -60,11 +60,11 @@ def import_worldbank(session: Session, directory: Path) -> ImportReport:
     for line, row in history:
         # a trailing '*' marks a classification the World Bank later revised; the letter still holds
         code = row["income_group"].strip().rstrip("*")
-        if code not in HISTORY_CODES | {"..", ""}:
+        if code not in {*INCOME_GROUPS, "..", ""}:
             raise ImportFileError(
                 directory / HISTORY, line, f"income_group {code!r} not in L, LM, UM, H or '..'"
             )
-        if code in HISTORY_CODES:
+        if code in INCOME_GROUPS:
             incomes.setdefault(row["iso3"], {})[row["fiscal_year"]] = code
 
     for line, row in economies:

@@ -1,10 +1,13 @@
-"""Alembic environment: the URL comes from the caller (db.migrate) or PARTNERMATCH_DATABASE_URL."""
+"""Alembic environment: the URL comes from the caller (db.migrate), else PARTNERMATCH_DATABASE_URL,
+else the default SQLite file: read here, so migrating never imports the service."""
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
 
-from db.session import make_engine
+from db.session import DEFAULT_DATABASE_URL, make_engine
 from db.tables import Base
 
 config = context.config
@@ -13,11 +16,7 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
-    if url:
-        return url
-    from service.config import get_settings
-
-    return get_settings().database_url
+    return url or os.environ.get("PARTNERMATCH_DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
 def run_migrations_offline() -> None:

@@ -11,8 +11,14 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from db import repositories
-from db.repositories import EmbeddingCache
+from db.repositories.catalogue import countries_by_iso2, list_funding_schemes, list_sectors
+from db.repositories.cooperations import (
+    cooperation_summaries,
+    funded_cooperation_rows,
+    sectored_cooperation_rows,
+)
+from db.repositories.embeddings import EmbeddingCache
+from db.repositories.fingerprint import catalogue_fingerprint
 from features.text import SentenceEmbedder, embed_texts
 from models.advice.lru import LRUCache
 from models.advice.precedents import SectoredCooperations
@@ -56,7 +62,7 @@ class CatalogueIndex:
     # collection (one every few dozen requests) slower, up to a fifth of a second.
     eligibility_cache: LRUCache = field(default_factory=lambda: LRUCache(ELIGIBILITY_CACHE_SIZE))
     # city id -> its cooperation summaries, read-only: valid as long as this index, whose
-    # fingerprint changes when cooperations are added or edited (repositories.catalogue_fingerprint)
+    # fingerprint changes when cooperations are added or edited (catalogue_fingerprint)
     histories: LRUCache = field(default_factory=lambda: LRUCache(HISTORY_CACHE_SIZE))
 
     def party(self, country: str | None, population: int | None) -> Party:
@@ -69,7 +75,7 @@ class CatalogueIndex:
     def cooperation_history(
         self, session: Session, city_ids: Sequence[int]
     ) -> dict[int, list[dict[str, Any]]]:
-        """Every cooperation of each city (see ``repositories.cooperation_summaries``)."""
+        """Every cooperation of each city (see ``cooperation_summaries``)."""
         out: dict[int, list[dict[str, Any]]] = {}
         missing = []
         for city_id in city_ids:
@@ -79,7 +85,7 @@ class CatalogueIndex:
             else:
                 out[city_id] = found
         if missing:
-            fetched = repositories.cooperation_summaries(session, missing)
+            fetched = cooperation_summaries(session, city_ids=missing)
             for city_id in missing:
                 out[city_id] = self.histories[city_id] = fetched.get(city_id, [])
         return out
@@ -91,7 +97,7 @@ def scheme_text(record: dict[str, Any]) -> str:
 
 
 def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path) -> CatalogueIndex:
-    sector_rows = repositories.list_sectors(session)
+    sector_rows = list_sectors(session)
     sectors = [SectorInfo(s.id, s.name, s.parent_id) for s in sector_rows]
     schemes = [
         {
@@ -102,20 +108,20 @@ def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path
             "sectors": s.sectors,
             "description": s.description,
         }
-        for s in repositories.list_funding_schemes(session)
+        for s in list_funding_schemes(session)
     ]
     cache = EmbeddingCache(session)
     sector_texts = [f"{s.name}. {s.description} {' '.join(s.aliases or [])}" for s in sector_rows]
-    countries = repositories.countries_by_iso2(session)
+    countries = countries_by_iso2(session)
     funded = [
         FundedCooperation(r["id"], r["scheme_ids"], frozenset(r["countries"]), frozenset(r["sectors"]))
-        for r in repositories.funded_cooperation_rows(session)
+        for r in funded_cooperation_rows(session)
     ]
     regions = RegionResolver.from_file(
         regions_path, income_groups={c.iso2: c.income_group for c in countries.values() if c.income_group}
     )
     return CatalogueIndex(
-        fingerprint=repositories.catalogue_fingerprint(session),
+        fingerprint=catalogue_fingerprint(session),
         checked_at=time.monotonic(),
         sectors=sectors,
         sector_embeddings=embed_texts(sector_texts, embedder=embedder, cache=cache),
@@ -128,6 +134,6 @@ def build_index(session: Session, embedder: SentenceEmbedder, regions_path: Path
         },
         regions=regions,
         country_rules={str(s["id"]): CountryRules.of(s, countries, regions) for s in schemes},
-        sectored=SectoredCooperations(repositories.sectored_cooperation_rows(session)),
+        sectored=SectoredCooperations(sectored_cooperation_rows(session)),
         sector_parents=sector_parents_from([{"id": s.id, "parent": s.parent} for s in sectors]),
     )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from features import geo, graph, pairs
+from features import geo, graph, pairs, regional
 
 SIMILAR_SIZE = "Similar population size"
 
@@ -54,7 +54,7 @@ def reasons(
     groups = _get(feature_row, graph.SHARED_GROUPS)
     if groups >= 1:
         out.append((9 + groups, f"Already cooperates with {query_name} in {groups:.0f} network(s)"))
-    near_q = _get(feature_row, graph.NEAR_QUERY_LINKS_CANDIDATE)
+    near_q = _get(feature_row, regional.NEAR_QUERY_LINKS_CANDIDATE)
     if near_q >= 1:
         towns = "town" if near_q == 1 else "towns"
         out.append(
@@ -63,13 +63,13 @@ def reasons(
                 f"{near_q:.0f} {towns} near {query_name} partner with {candidate_name}",
             )
         )
-    near_c = _get(feature_row, graph.QUERY_PARTNER_NEAR_CANDIDATE)
+    near_c = _get(feature_row, regional.QUERY_PARTNER_NEAR_CANDIDATE)
     if near_c >= 1:
         noun = "partner" if near_c == 1 else "partners"
         out.append(
             (7 + min(near_c, 5) / 10, f"{query_name} already has {near_c:.0f} {noun} near {candidate_name}")
         )
-    areas = _get(feature_row, graph.NEAR_LINKS_NEAR)
+    areas = _get(feature_row, regional.NEAR_LINKS_NEAR)
     if areas >= 2:
         out.append((5 + min(areas, 20) / 20, f"{areas:.0f} partnerships already link the two areas"))
     regions = _get(feature_row, graph.ADMIN_PAIR_LINKS)

@@ -144,25 +144,16 @@ def evaluate_cases(
 
 def run_funding_evaluation(session: Any, *, embedder: Any, regions_path: Any) -> dict[str, Any]:
     """Leave-one-case-out report on the store's curated cases (see the module docstring)."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from db import repositories
-    from db.tables import Cooperation, CooperationMember
+    from db.repositories.catalogue import countries_by_iso2
+    from db.repositories.cooperations import cooperations_from_source
+    from db.repositories.snapshots import cooperation_rows
     from features.text import embed_texts
     from models.advice.catalogue_index import build_index
 
     if not hasattr(embedder, "encoder_"):
         embedder.fit()
     index = build_index(session, embedder, regions_path)
-    curated = session.scalars(
-        select(Cooperation)
-        .where(Cooperation.source == "curated")
-        .options(
-            selectinload(Cooperation.members).selectinload(CooperationMember.city),
-            selectinload(Cooperation.sector_links),
-        )
-    ).all()
+    curated = cooperations_from_source(session, source="curated")
     cases = [
         {
             "id": c.id,
@@ -177,7 +168,7 @@ def run_funding_evaluation(session: Any, *, embedder: Any, regions_path: Any) ->
         for c in curated
     ]
     queries = case_queries(cases)
-    countries = repositories.countries_by_iso2(session)
+    countries = countries_by_iso2(session)
     cities = {m.city_id: m.city for c in curated for m in c.members}
     parties = {
         cid: Party(
@@ -191,7 +182,7 @@ def run_funding_evaluation(session: Any, *, embedder: Any, regions_path: Any) ->
     needs = dict(zip(titles, embed_texts(titles, embedder=embedder), strict=True))
     return evaluate_cases(
         queries,
-        cooperations=repositories.cooperation_rows(session),
+        cooperations=cooperation_rows(session),
         funded=index.funded,
         parties=parties,
         names={cid: c.name for cid, c in cities.items()},

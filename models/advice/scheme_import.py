@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import writes
+from db.places.regions import load_regions
 from db.tables import FundingScheme, Sector
 from models.advice.catalogue import validate_schemes
 from models.funding import RegionResolver
@@ -28,7 +28,6 @@ __all__ = [
     "covers_country",
     "filter_schemes",
     "import_schemes",
-    "load_regions",
     "parse_schemes",
     "read_scheme_file",
 ]
@@ -40,17 +39,6 @@ Format = Literal["json", "yaml"]
 class SchemeImport:
     inserted: list[str]
     updated: list[str]
-
-
-@lru_cache(maxsize=4)
-def _regions_cached(path: str, mtime: float) -> dict[str, Any]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-def load_regions(curated_dir: Path) -> dict[str, Any]:
-    """Content of ``regions.json`` (re-read when the file changes)."""
-    path = curated_dir / "regions.json"
-    return _regions_cached(str(path), path.stat().st_mtime)
 
 
 def parse_schemes(text: str | bytes, *, source: str, fmt: Format) -> Any:
@@ -92,7 +80,10 @@ def import_schemes(
     """
     sector_ids = list(session.scalars(select(Sector.id)))
     validate_schemes(
-        records, source_name, region_codes=list(load_regions(curated_dir)), sector_ids=sector_ids
+        records,
+        source_name,
+        region_codes=list(load_regions(curated_dir / "regions.json")),
+        sector_ids=sector_ids,
     )
     if not records:
         raise ValueError(f"{source_name}: the list of funding schemes is empty")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from db.places.regions import load_regions
 
 ISO2_PATTERN = "^[A-Z]{2}$"
 ISO2 = re.compile(ISO2_PATTERN)
@@ -107,4 +108,4 @@ class RegionResolver:
     @classmethod
     def from_file(cls, regions_path: str | Path, **kwargs: Any) -> RegionResolver:
         """Build from a ``regions.json`` path; keyword arguments as for the constructor."""
-        return cls(json.loads(Path(regions_path).read_text(encoding="utf-8")), **kwargs)
+        return cls(load_regions(regions_path), **kwargs)

@@ -2,7 +2,7 @@
 and the draft plan (plain data: the logic here never reads the store itself).
 
 ``city`` is the home city (the one whose planner drafts the plan), ``partner`` the other.
-Cooperation rows have the shape of ``db.repositories.cooperation_summaries`` (id, kind, title,
+Cooperation rows have the shape of ``db.repositories.cooperations.cooperation_summaries`` (id, kind, title,
 success, outcome_summary, outcome_indicators, start_year, sectors), plus ``description`` (one
 activity a line) where the service read it.
 """

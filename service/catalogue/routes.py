@@ -17,7 +17,7 @@ from service.catalogue.schemas import (
     SectorPage,
     SectorRead,
 )
-from service.common import ISO2_PATTERN, PageDep, errors
+from service.common import ISO2_PATTERN, PageDep, errors, upserted
 from service.deps import SessionDep, SettingsDep
 
 router = APIRouter()
@@ -163,12 +163,12 @@ def put_funding_scheme(
     scheme_id: Annotated[str, Path(max_length=100, pattern=_record_schema()["properties"]["id"]["pattern"])],
 ) -> FundingSchemeRead:
     """Validated like an import; the `id` in the body may be left out, or must equal the one in the path."""
-    scheme, added = service.put_funding_scheme(
-        session=session, scheme_id=scheme_id, record=record, curated_dir=settings.curated_dir
+    return upserted(
+        response,
+        *service.put_funding_scheme(
+            session=session, scheme_id=scheme_id, record=record, curated_dir=settings.curated_dir
+        ),
     )
-    if added:
-        response.status_code = 201
-    return scheme
 
 
 async def _raw_body(request: Request) -> tuple[bytes, str]:

@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import repositories, writes
-from db.errors import InvalidInput, NotFound
+from db import writes
+from db.errors import InvalidInput
+from db.places.regions import load_regions
+from db.repositories import catalogue
 from db.tables import FundingScheme
-from models.advice.scheme_import import filter_schemes, import_schemes, load_regions, parse_schemes
+from models.advice.scheme_import import filter_schemes, import_schemes, parse_schemes
 from models.funding import RegionResolver
 from service.catalogue.schemas import (
     EligibilityRead,
@@ -22,7 +24,7 @@ from service.catalogue.schemas import (
     SectorPage,
     SectorRead,
 )
-from service.common import PageQuery
+from service.common import PageQuery, or_not_found
 
 
 def scheme_read(row: FundingScheme) -> FundingSchemeRead:
@@ -50,7 +52,7 @@ def scheme_read(row: FundingScheme) -> FundingSchemeRead:
 
 @lru_cache(maxsize=4)
 def _region_resolver(curated_dir: Path, mtime: float) -> RegionResolver:
-    return RegionResolver(load_regions(curated_dir))
+    return RegionResolver(load_regions(curated_dir / "regions.json"))
 
 
 def region_resolver(curated_dir: Path) -> RegionResolver:
@@ -59,15 +61,15 @@ def region_resolver(curated_dir: Path) -> RegionResolver:
 
 
 def list_sectors(*, session: Session, page: PageQuery) -> SectorPage:
-    rows, total = repositories.page_sectors(session, limit=page.limit, offset=page.offset)
+    rows, total = catalogue.page_sectors(session, limit=page.limit, offset=page.offset)
     return SectorPage(**page.of([SectorRead.model_validate(s) for s in rows], total))
 
 
 def get_sector(*, session: Session, sector_id: str) -> SectorRead:
-    sector = repositories.get_sector(session, sector_id=sector_id)
-    if sector is None:
-        raise NotFound(f"sector {sector_id!r} does not exist; see /v1/sectors", field="sector_id")
-    return SectorRead.model_validate(sector)
+    sector = catalogue.get_sector(session, sector_id=sector_id)
+    return SectorRead.model_validate(
+        or_not_found(sector, f"sector {sector_id!r} does not exist; see /v1/sectors", field="sector_id")
+    )
 
 
 def list_funding_schemes(
@@ -80,7 +82,7 @@ def list_funding_schemes(
         country = country.upper()
         writes.check_countries(session, countries=country, field="country")
     rows = filter_schemes(
-        repositories.list_funding_schemes(session),
+        catalogue.list_funding_schemes(session),
         sector=sector,
         country=country,
         regions=region_resolver(curated_dir),
@@ -90,12 +92,9 @@ def list_funding_schemes(
 
 
 def get_funding_scheme(*, session: Session, scheme_id: str) -> FundingSchemeRead:
-    row = repositories.get_funding_scheme(session, scheme_id=scheme_id)
-    if row is None:
-        raise NotFound(
-            f"funding scheme {scheme_id!r} does not exist; see /v1/funding-schemes", field="scheme_id"
-        )
-    return scheme_read(row)
+    row = catalogue.get_funding_scheme(session, scheme_id=scheme_id)
+    message = f"funding scheme {scheme_id!r} does not exist; see /v1/funding-schemes"
+    return scheme_read(or_not_found(row, message, field="scheme_id"))
 
 
 def put_funding_scheme(
@@ -113,7 +112,7 @@ def put_funding_scheme(
         )
     except ValueError as exc:
         raise _body_error(exc, one_record=True) from exc
-    row = repositories.get_funding_scheme(session, scheme_id=scheme_id)
+    row = catalogue.get_funding_scheme(session, scheme_id=scheme_id)
     assert row is not None  # just written
     return scheme_read(row), bool(result.inserted)
 
@@ -143,5 +142,5 @@ def _body_error(exc: ValueError, *, one_record: bool) -> InvalidInput:
 def list_regions(*, curated_dir: Path) -> list[RegionRead]:
     return [
         RegionRead(code=code, name=entry.get("name", code), members=entry.get("members"))
-        for code, entry in load_regions(curated_dir).items()
+        for code, entry in load_regions(curated_dir / "regions.json").items()
     ]

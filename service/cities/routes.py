@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from service.auth import ReadKey, WriteKey
 from service.cities import service
 from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
-from service.common import ISO2_PATTERN, MAX_ID, PageDep, errors
+from service.common import ISO2_PATTERN, MAX_ID, PageDep, created_at, errors, upserted
 from service.deps import SessionDep, SettingsDep
 
 router = APIRouter(tags=["cities"])
@@ -66,8 +66,7 @@ def create_city(
 ) -> CityRead:
     """Search first: a namesake within 25 km in the same country is answered with 409 and its id."""
     city = service.create_city(session=session, body=body)
-    response.headers["Location"] = f"{request.url.path}/{city.id}"
-    return city
+    return created_at(response, f"{request.url.path}/{city.id}", city)
 
 
 @router.put(
@@ -88,9 +87,7 @@ def put_profile(
     city_id: CityId,
 ) -> ProfileRead:
     """Sectors, countries and regions are checked against /v1/sectors, the country list and regions.json."""
-    profile, created = service.put_profile(
-        session=session, city_id=city_id, body=body, curated_dir=settings.curated_dir
+    return upserted(
+        response,
+        *service.put_profile(session=session, city_id=city_id, body=body, curated_dir=settings.curated_dir),
     )
-    if created:
-        response.status_code = 201
-    return profile

@@ -18,6 +18,7 @@ from service.common import (
     Text300,
     UtcDateTime,
     not_blank,
+    request_config,
     upper_iso2,
 )
 from service.cooperations.schemas import CooperationRead
@@ -51,21 +52,16 @@ class CityPage(Page[CityRead]):
 class CityCreate(BaseModel):
     """A city that is not in the store yet (look it up with GET /v1/cities?q= first)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Takeo",
-                    "country": "KH",
-                    "latitude": 10.99,
-                    "longitude": 104.78,
-                    "population": 40000,
-                    "admin_area": "Takeo Province",
-                    "alternate_names": ["Doun Kaev"],
-                }
-            ]
-        },
+    model_config = request_config(
+        {
+            "name": "Takeo",
+            "country": "KH",
+            "latitude": 10.99,
+            "longitude": 104.78,
+            "population": 40000,
+            "admin_area": "Takeo Province",
+            "alternate_names": ["Doun Kaev"],
+        }
     )
 
     name: Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN)]
@@ -90,21 +86,16 @@ class CityCreate(BaseModel):
 class ProfileUpdate(BaseModel):
     """The whole profile of a city (PUT replaces it); marks it as edited by a user."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "needs_text": "reduce non-revenue water; household waste composting",
-                    "profile_text": "Provincial capital on the Mekong plain.",
-                    "challenges": ["water losses above 30%"],
-                    "sectors": ["water-supply", "composting"],
-                    "desired_countries": ["JP"],
-                    "desired_regions": ["Asia"],
-                    "role": "learner",
-                }
-            ]
-        },
+    model_config = request_config(
+        {
+            "needs_text": "reduce non-revenue water; household waste composting",
+            "profile_text": "Provincial capital on the Mekong plain.",
+            "challenges": ["water losses above 30%"],
+            "sectors": ["water-supply", "composting"],
+            "desired_countries": ["JP"],
+            "desired_regions": ["Asia"],
+            "role": "learner",
+        }
     )
 
     needs_text: Annotated[

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from service.auth import ReadKey, WriteKey
-from service.common import MAX_ID, MAX_OFFSET, Limit, PageQuery, errors
+from service.common import MAX_ID, MAX_OFFSET, Limit, PageQuery, created_at, errors
 from service.cooperations import service
 from service.cooperations.schemas import CooperationCreate, CooperationKind, CooperationPage, CooperationRead
 from service.deps import SessionDep
@@ -78,5 +78,4 @@ def create_cooperation(
 ) -> CooperationRead:
     """Member cities must exist (404 names the first unknown one); sectors and schemes too (422)."""
     coop = service.create_cooperation(session=session, body=body)
-    response.headers["Location"] = f"{request.url.path}/{coop.id}"
-    return coop
+    return created_at(response, f"{request.url.path}/{coop.id}", coop)

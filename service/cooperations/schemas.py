@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from db.tables import CooperationKind, SuccessLabel
-from service.common import NOT_BLANK_PATTERN, Id, JsonNumber, Page, UtcDateTime, not_blank
+from service.common import NOT_BLANK_PATTERN, Id, JsonNumber, Page, UtcDateTime, not_blank, request_config
 
 
 class OutcomeIndicator(BaseModel):
@@ -50,25 +50,20 @@ class CooperationPage(Page[CooperationRead]):
 class CooperationCreate(BaseModel):
     """A partnership recorded by a planner or analyst; it feeds the next training."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "title": "Takeo–Kitakyushu water utility partnership",
-                    "kind": "technical-cooperation",
-                    "city_ids": [12, 34],
-                    "sectors": ["water-supply"],
-                    "funding_scheme_ids": ["jica-partnership-program"],
-                    "start_year": 2024,
-                    "outcome_summary": "Non-revenue water down from 32% to 21%.",
-                    "outcome_indicators": [
-                        {"metric": "non-revenue water", "value": 21, "unit": "percent", "year": 2026}
-                    ],
-                    "success": "high",
-                }
-            ]
-        },
+    model_config = request_config(
+        {
+            "title": "Takeo–Kitakyushu water utility partnership",
+            "kind": "technical-cooperation",
+            "city_ids": [12, 34],
+            "sectors": ["water-supply"],
+            "funding_scheme_ids": ["jica-partnership-program"],
+            "start_year": 2024,
+            "outcome_summary": "Non-revenue water down from 32% to 21%.",
+            "outcome_indicators": [
+                {"metric": "non-revenue water", "value": 21, "unit": "percent", "year": 2026}
+            ],
+            "success": "high",
+        }
     )
 
     title: Annotated[str, Field(min_length=1, max_length=500, pattern=NOT_BLANK_PATTERN)]

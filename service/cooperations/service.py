@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from db import repositories, writes
-from db.errors import InvalidInput, NotFound
+from db import writes
+from db.errors import InvalidInput
+from db.repositories import cooperations
 from db.tables import Cooperation
-from service.common import PageQuery, decode_cursor, encode_cursor
+from service.common import PageQuery, decode_cursor, encode_cursor, or_not_found
 from service.cooperations.schemas import (
     CooperationCreate,
     CooperationMemberRead,
@@ -66,7 +67,7 @@ def list_cooperations(
     if scheme is not None:
         writes.check_schemes(session, scheme_ids=scheme, field="scheme")
     limit = page.limit
-    rows, total = repositories.list_cooperations(
+    rows, total = cooperations.list_cooperations(
         session,
         city_id=city_id,
         sector=sector,
@@ -95,26 +96,14 @@ def list_cooperations(
 
 
 def get_cooperation(*, session: Session, cooperation_id: int) -> CooperationRead:
-    coop = repositories.get_cooperation(session, cooperation_id=cooperation_id)
-    if coop is None:
-        raise NotFound(f"cooperation {cooperation_id} does not exist", field="cooperation_id")
-    return cooperation_read(coop)
+    coop = cooperations.get_cooperation(session, cooperation_id=cooperation_id)
+    return cooperation_read(
+        or_not_found(coop, f"cooperation {cooperation_id} does not exist", field="cooperation_id")
+    )
 
 
 def create_cooperation(*, session: Session, body: CooperationCreate) -> CooperationRead:
     """Member cities must exist (the first unknown one is named); sectors and schemes too."""
-    coop = writes.create_cooperation(
-        session,
-        title=body.title,
-        kind=body.kind,
-        city_ids=body.city_ids,
-        sectors=body.sectors,
-        funding_scheme_ids=body.funding_scheme_ids,
-        start_year=body.start_year,
-        end_year=body.end_year,
-        description=body.description,
-        outcome_summary=body.outcome_summary,
-        outcome_indicators=[i.model_dump() for i in body.outcome_indicators],
-        success=body.success,
-    )
+    # the body's fields are the write's arguments, one for one (indicators as plain dicts)
+    coop = writes.create_cooperation(session, **body.model_dump())
     return cooperation_read(coop)

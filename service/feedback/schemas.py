@@ -7,7 +7,17 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from db.tables import FeedbackKind
-from service.common import MAX_ID, NOT_BLANK_PATTERN, Id, JsonNumber, Page, UtcDateTime, not_blank
+from service.common import (
+    MAX_ID,
+    NOT_BLANK_PATTERN,
+    Id,
+    JsonNumber,
+    Page,
+    UtcDateTime,
+    given,
+    not_blank,
+    request_config,
+)
 from service.recommendations.schemas import RecommendationRequest
 
 MAX_COMMENT_CHARS = 2000
@@ -16,24 +26,16 @@ MAX_COMMENT_CHARS = 2000
 class FeedbackCreate(BaseModel):
     """A planner's reaction to one suggested partner; used as a training signal."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "query_city_id": 12,
-                    "partner_city_id": 34,
-                    "kind": "contacted",
-                    "comment": "Met at the Asia water forum.",
-                    "model_version": "2026-11-23-1",
-                }
-            ],
-            # query_city_id or query, as _some_query checks
-            "anyOf": [
-                {"required": ["query_city_id"], "properties": {"query_city_id": {"not": {"type": "null"}}}},
-                {"required": ["query"], "properties": {"query": {"not": {"type": "null"}}}},
-            ],
+    # query_city_id or query, as _some_query checks
+    model_config = request_config(
+        {
+            "query_city_id": 12,
+            "partner_city_id": 34,
+            "kind": "contacted",
+            "comment": "Met at the Asia water forum.",
+            "model_version": "2026-11-23-1",
         },
+        anyOf=given("query_city_id", "query"),
     )
 
     query_city_id: Annotated[

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from db import repositories, writes
+from db import writes
+from db.repositories import feedback
 from service.common import PageQuery
 from service.config import Settings
 from service.feedback.schemas import FeedbackCreate, FeedbackPage, FeedbackRead
@@ -45,7 +46,7 @@ def list_feedback(
     query_city_id: int | None,
     model_version: str | None,
 ) -> FeedbackPage:
-    rows, total = repositories.list_feedback(
+    rows, total = feedback.list_feedback(
         session,
         kind=kind,
         partner_city_id=partner_city_id,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 
 from service.auth import AdminKey
-from service.common import PageDep, errors
+from service.common import PageDep, created_at, errors
 from service.deps import SessionDep, SettingsDep
 from service.jobs import TrainFn, train_and_register
 from service.models import service
@@ -54,8 +54,7 @@ def retrain(
         train_fn=train_fn,
         stale_after_seconds=settings.retrain_stale_after_seconds,
     )
-    response.headers["Location"] = f"/v1/models/jobs/{job.id}"
-    return job
+    return created_at(response, f"/v1/models/jobs/{job.id}", job)
 
 
 @router.get(

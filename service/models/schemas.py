@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.common import JsonNumber, Page, UtcDateTime
+from service.common import JsonNumber, Page, UtcDateTime, request_config
 
 
 class ModelVersionRead(BaseModel):
@@ -27,9 +27,7 @@ class ModelVersionPage(Page[ModelVersionRead]):
 
 
 class TrainingJobCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"seed": 0, "evaluate": True, "promote": False}]}
-    )
+    model_config = request_config({"seed": 0, "evaluate": True, "promote": False})
 
     seed: Annotated[int, Field(ge=0, le=2**31 - 1), JsonNumber] = 0
     evaluate: bool = Field(

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import repositories
-from db.errors import NotFound
+from db.repositories import model_versions
+from db.repositories.training_jobs import get_training_job
 from models import registry
-from service.common import PageQuery
+from service.common import PageQuery, or_not_found
 from service.jobs import TrainFn, start_training_job
 from service.models.schemas import ModelVersionPage, ModelVersionRead, TrainingJobCreate, TrainingJobRead
 
 
 def list_models(*, session: Session, page: PageQuery) -> ModelVersionPage:
-    rows, total = registry.page_versions(session, limit=page.limit, offset=page.offset)
+    rows, total = model_versions.page_versions(session, limit=page.limit, offset=page.offset)
     return ModelVersionPage(**page.of([ModelVersionRead.model_validate(r) for r in rows], total))
 
 
@@ -36,10 +36,10 @@ def retrain(
 
 
 def get_job(*, session: Session, job_id: str) -> TrainingJobRead:
-    job = repositories.get_training_job(session, job_id=job_id)
-    if job is None:
-        raise NotFound(f"training job {job_id} does not exist", field="job_id")
-    return TrainingJobRead.model_validate(job)
+    job = get_training_job(session, job_id=job_id)
+    return TrainingJobRead.model_validate(
+        or_not_found(job, f"training job {job_id} does not exist", field="job_id")
+    )
 
 
 def rollback(*, session: Session) -> ModelVersionRead:
@@ -47,10 +47,10 @@ def rollback(*, session: Session) -> ModelVersionRead:
 
 
 def get_model(*, session: Session, version: str) -> ModelVersionRead:
-    row = registry.get_version(session, version)
-    if row is None:
-        raise NotFound(f"model version {version!r} does not exist; see GET /v1/models", field="version")
-    return ModelVersionRead.model_validate(row)
+    row = model_versions.get_version(session, version=version)
+    return ModelVersionRead.model_validate(
+        or_not_found(row, f"model version {version!r} does not exist; see GET /v1/models", field="version")
+    )
 
 
 def promote(*, session: Session, version: str) -> ModelVersionRead:

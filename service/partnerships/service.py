@@ -9,12 +9,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import partnership_reads, repositories, writes
-from db.errors import InvalidInput, NotFound
+from db import partnership_reads, writes
+from db.errors import InvalidInput
+from db.repositories import catalogue
+from db.repositories.fingerprint import catalogue_fingerprint
 from db.tables import City
 from models.plans import next_steps as NS
 from models.plans import rollout as R
 from models.plans.facts import SectorTerms, sectors_in
+from service.cities.service import stored_city
 from service.partnerships.schemas import (
     HistoryStep,
     NextScheme,
@@ -31,17 +34,13 @@ _lock = threading.Lock()
 _fitted: dict[str, Any] = {}  # the worker's model and the store fingerprint it was fitted on
 
 
-def _city(session: Session, city_id: int, field: str) -> City:
-    city = repositories.get_city(session, city_id)
-    if city is None:
-        raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
-    return city
-
-
 def _pair(session: Session, city_id: int, partner_city_id: int) -> tuple[City, City]:
     if city_id == partner_city_id:
         raise InvalidInput("the partner must be another city than city_id", field="partner_city_id")
-    return _city(session, city_id, "city_id"), _city(session, partner_city_id, "partner_city_id")
+    return (
+        stored_city(session=session, city_id=city_id, field="city_id"),
+        stored_city(session=session, city_id=partner_city_id, field="partner_city_id"),
+    )
 
 
 def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStepModel:
@@ -51,7 +50,7 @@ def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStep
         skip = set(hidden)
         rows = [r for r in partnership_reads.dated_cooperations(session) if r["id"] not in skip]
         return NS.NextStepModel().fit(NS.trajectories(rows))
-    fingerprint = repositories.catalogue_fingerprint(session)
+    fingerprint = catalogue_fingerprint(session)
     with _lock:
         if _fitted.get("fingerprint") == fingerprint:
             return _fitted["model"]
@@ -61,7 +60,7 @@ def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStep
 
 
 def sector_terms(session: Session) -> list[SectorTerms]:
-    return [SectorTerms.of(s.id, s.name, s.aliases or ()) for s in repositories.list_sectors(session)]
+    return [SectorTerms.of(s.id, s.name, s.aliases or ()) for s in catalogue.list_sectors(session)]
 
 
 def _profile_sectors(city: City, terms: Sequence[SectorTerms]) -> tuple[list[str], list[str]]:
@@ -94,7 +93,7 @@ def needs_and_offers(
 
 def partnerships(session: Session, *, city_id: int, limit: int) -> PartnershipList:
     """The cities ``city_id`` shares cooperations with, most shared first."""
-    _city(session, city_id, "city_id")
+    stored_city(session=session, city_id=city_id, field="city_id")
     rows = partnership_reads.partners_of(session, city_id=city_id, limit=limit)
     return PartnershipList(
         city_id=city_id,
@@ -144,7 +143,7 @@ def next_steps(
             "continue; POST /v1/recommendations suggests what to start with.",
         )
     stages = NS.stages_of(shared)
-    names = {s.id: s.name for s in repositories.list_sectors(session)}
+    names = {s.id: s.name for s in catalogue.list_sectors(session)}
     terms = sector_terms(session)
     pair = (city_id, partner_city_id)
     theirs = partnership_reads.cooperations_of(session, city_ids=list(pair))
@@ -154,7 +153,7 @@ def next_steps(
     suggested = model.suggest(
         stages, candidates=sorted(names), own=own, needs=needs, offers=offers, limit=limit
     )
-    schemes = {s.id: s.name for s in repositories.list_funding_schemes(session)}
+    schemes = {s.id: s.name for s in catalogue.list_funding_schemes(session)}
     scheme_suggestions = [
         s for s in model.suggest(stages, kind="scheme") if s.id in schemes and s.rule is not None
     ][:SCHEMES]
@@ -221,7 +220,7 @@ def rollout(
     anchor_city = partner if side == "partner" else city
     country = anchor_city.country
     wanted = [t for t in sector_terms(session) if t.id == sector]
-    names = {s.id: s.name for s in repositories.list_sectors(session)}
+    names = {s.id: s.name for s in catalogue.list_sectors(session)}
     skip_coops = set(hidden_cooperations)
     unseen = set(hidden_cities)
     stored_rows = partnership_reads.place_rows(session, country=country)

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from models.advice.catalogue_index import CatalogueIndex
 from service.auth import ReadKey, WriteKey
-from service.common import MAX_ID, Limit, PageQuery, errors
+from service.common import MAX_ID, Limit, PageQuery, created_at, errors
 from service.deps import SessionDep
 from service.plans import service
 from service.plans.schemas import (
@@ -81,8 +81,7 @@ async def create_plan(
         return service.create_plan(session, index=index, body=body)
 
     plan = await run_in_threadpool(work)
-    response.headers["Location"] = f"{request.url.path}/{plan.id}"
-    return plan
+    return created_at(response, f"{request.url.path}/{plan.id}", plan)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from service.common import Id, Page, UtcDateTime
+from service.common import Id, Page, UtcDateTime, request_config
 
 SectorId = Annotated[str, Field(min_length=1, max_length=60)]
 Status = Literal["strong", "partial", "gap", "unknown"]
@@ -29,7 +29,7 @@ PAIR_EXAMPLE = {"city_id": 12, "partner_city_id": 34, "sectors": ["water-supply"
 class PairRequest(BaseModel):
     """A pair of stored cities and the sectors of the cooperation (none: the store suggests themes)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PAIR_EXAMPLE]})
+    model_config = request_config(PAIR_EXAMPLE)
 
     city_id: Id = Field(description="The home city: the one whose planner drafts the plan")
     partner_city_id: Id
@@ -125,12 +125,7 @@ LINE_EXAMPLE = {"text": "Study visits to the water utility", "source": "planner"
 class PlanCreate(PairRequest):
     """Without `content`, the plan starts as the generated draft."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [PAIR_EXAMPLE, {**PAIR_EXAMPLE, "note": "first draft for the council"}]
-        },
-    )
+    model_config = request_config(PAIR_EXAMPLE, {**PAIR_EXAMPLE, "note": "first draft for the council"})
 
     content: PlanContent | None = None
     note: Annotated[str | None, Field(max_length=2000)] = None
@@ -139,21 +134,16 @@ class PlanCreate(PairRequest):
 class PlanUpdate(BaseModel):
     """The whole edited text: it becomes the next version; earlier versions are kept."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "content": {
-                        "title": "Action plan of Kitakyushu and Phnom Penh",
-                        "sections": [
-                            {"id": "activities", "title": "Main activities by phase", "lines": [LINE_EXAMPLE]}
-                        ],
-                    },
-                    "note": "added our own study visit",
-                }
-            ]
-        },
+    model_config = request_config(
+        {
+            "content": {
+                "title": "Action plan of Kitakyushu and Phnom Penh",
+                "sections": [
+                    {"id": "activities", "title": "Main activities by phase", "lines": [LINE_EXAMPLE]}
+                ],
+            },
+            "note": "added our own study visit",
+        }
     )
 
     content: PlanContent

@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import repositories, writes
+from db import writes
 from db.errors import NotFound
+from db.repositories import cities, cooperations, plans
+from db.repositories.catalogue import list_sectors
 from db.tables import City, Plan
 from features.text import SentenceEmbedder
 from models.advice.catalogue_index import CatalogueIndex
@@ -21,7 +23,8 @@ from models.plans.export import to_docx, to_markdown
 from models.plans.facts import CityFacts, FundingOption, PairFacts, RuleCheck, SectorTerms, offset_hours
 from models.plans.readiness import Readiness, check_readiness
 from service.catalogue_holder import CatalogueHolder
-from service.common import PageQuery
+from service.cities.service import stored_city
+from service.common import PageQuery, or_not_found
 from service.model_holder import ModelHolder
 from service.plans.schemas import (
     PairRequest,
@@ -58,13 +61,6 @@ def catalogue_index(
     return catalogue.get(session, embedder)
 
 
-def _city(session: Session, city_id: int, field: str) -> City:
-    city = repositories.get_city(session, city_id)
-    if city is None:
-        raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
-    return city
-
-
 def _facts_of(city: City) -> CityFacts:
     p = city.profile
     return CityFacts(
@@ -85,7 +81,7 @@ def _facts_of(city: City) -> CityFacts:
 
 
 def sector_terms(index: CatalogueIndex, session: Session) -> list[SectorTerms]:
-    aliases = {s.id: s.aliases or [] for s in repositories.list_sectors(session)}
+    aliases = {s.id: s.aliases or [] for s in list_sectors(session)}
     return [SectorTerms.of(s.id, s.name, aliases.get(s.id, ())) for s in index.sectors]
 
 
@@ -98,11 +94,11 @@ def gather(
     year: int | None = None,
 ) -> tuple[PairFacts, list[dict[str, Any]]]:
     """The pair's facts and its precedents (with their activities), leaving ``hidden`` cooperations out."""
-    city = _city(session, pair.city_id, "city_id")
-    partner = _city(session, pair.partner_city_id, "partner_city_id")
+    city = stored_city(session=session, city_id=pair.city_id)
+    partner = stored_city(session=session, city_id=pair.partner_city_id, field="partner_city_id")
     writes.check_sectors(session, sectors=pair.sectors)
     skip = set(hidden)
-    regions = repositories.region_city_ids(session, [city, partner])
+    regions = cities.region_city_ids(session, cities=[city, partner])
     ids = [city.id, partner.id, *regions[city.id], *regions[partner.id]]
     history = {
         k: [r for r in v if r["id"] not in skip] for k, v in index.cooperation_history(session, ids).items()
@@ -172,7 +168,7 @@ def gather(
                 c.cooperation["id"], {**c.cooperation, "sectors": tuple(c.cooperation["sectors"])}
             )
     rows = list(chosen.values())[:PRECEDENTS]
-    texts = repositories.cooperation_descriptions(session, [r["id"] for r in rows])
+    texts = cooperations.cooperation_descriptions(session, cooperation_ids=[r["id"] for r in rows])
     for r in rows:
         r["description"] = texts.get(r["id"], "")
     return facts, rows
@@ -217,7 +213,7 @@ def _content(plan_draft: PlanContent) -> dict[str, Any]:
 
 
 def _plan_read(session: Session, plan: Plan) -> PlanRead:
-    version = repositories.plan_version(session, plan_id=plan.id, version=plan.current_version)
+    version = plans.plan_version(session, plan_id=plan.id, version=plan.current_version)
     assert version is not None
     return PlanRead(
         id=plan.id,
@@ -254,10 +250,8 @@ def create_plan(session: Session, *, index: CatalogueIndex | None, body: PlanCre
 
 
 def _plan(session: Session, plan_id: int) -> Plan:
-    plan = repositories.get_plan(session, plan_id=plan_id)
-    if plan is None:
-        raise NotFound(f"plan {plan_id} does not exist; list them with GET /v1/plans", field="plan_id")
-    return plan
+    plan = plans.get_plan(session, plan_id=plan_id)
+    return or_not_found(plan, f"plan {plan_id} does not exist; list them with GET /v1/plans", field="plan_id")
 
 
 def get_plan(session: Session, *, plan_id: int) -> PlanRead:
@@ -272,18 +266,8 @@ def update_plan(session: Session, *, plan_id: int, body: PlanUpdate) -> PlanRead
 
 
 def list_plans(session: Session, *, page: PageQuery, city_id: int | None) -> PlanPage:
-    rows, total = repositories.page_plans(session, city_id=city_id, limit=page.limit, offset=page.offset)
-    items = [
-        PlanSummary(
-            id=p.id,
-            city_id=p.city_id,
-            partner_city_id=p.partner_city_id,
-            title=p.title,
-            current_version=p.current_version,
-            updated_at=p.updated_at,
-        )  # fmt: skip
-        for p in rows
-    ]
+    rows, total = plans.page_plans(session, city_id=city_id, limit=page.limit, offset=page.offset)
+    items = [PlanSummary.model_validate(p, from_attributes=True) for p in rows]
     return PlanPage(**page.of(items, total))
 
 
@@ -292,14 +276,8 @@ def plan_history(session: Session, *, plan_id: int) -> PlanVersionList:
     return PlanVersionList(
         plan_id=plan_id,
         versions=[
-            PlanVersionRead(
-                version=v.version,
-                title=v.title,
-                note=v.note,
-                created_at=v.created_at,
-                content=PlanContent.model_validate(v.content),
-            )  # fmt: skip
-            for v in repositories.plan_versions(session, plan_id=plan_id)
+            PlanVersionRead.model_validate(v, from_attributes=True)
+            for v in plans.plan_versions(session, plan_id=plan_id)
         ],
     )
 
@@ -308,7 +286,7 @@ def export_plan(session: Session, *, plan_id: int, fmt: str, version: int | None
     """(body, media type, file name) of one version (the current one by default)."""
     plan = _plan(session, plan_id)
     number = version or plan.current_version
-    found = repositories.plan_version(session, plan_id=plan_id, version=number)
+    found = plans.plan_version(session, plan_id=plan_id, version=number)
     if found is None:
         raise NotFound(
             f"plan {plan_id} has no version {number} (it has 1 to {plan.current_version})", field="version"

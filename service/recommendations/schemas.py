@@ -9,11 +9,20 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from db.city_names import Match
+from db.places.city_match import Match
 from db.tables import Role
 from models.wishes import SIMILAR_POPULATION_FACTOR, WISH_FLOOR
 from service.cities.schemas import CitySummary
-from service.common import MAX_ID, MAX_NEEDS_CHARS, Iso2, Iso2List, JsonNumber, upper_iso2
+from service.common import (
+    MAX_ID,
+    MAX_NEEDS_CHARS,
+    Iso2,
+    Iso2List,
+    JsonNumber,
+    given,
+    request_config,
+    upper_iso2,
+)
 from service.cooperations.schemas import OutcomeIndicator
 
 PartnerScope = Literal["abroad", "domestic", "any"]
@@ -38,32 +47,24 @@ class CityInput(BaseModel):
 
 
 class RecommendationRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "city": {
-                        "name": "Takeo",
-                        "country": "KH",
-                        "latitude": 10.99,
-                        "longitude": 104.78,
-                        "population": 40000,
-                    },
-                    "needs": "reduce non-revenue water and improve drinking water quality",
-                    "sectors": ["water-supply"],
-                    "desired_countries": ["JP"],
-                    "role": "learner",
-                    "limit": 10,
-                },
-                {"city_id": 1, "needs": "hydrogen and renewable energy", "limit": 5},
-            ],
-            # exactly one of city_id and city, as _one_city checks
-            "oneOf": [
-                {"required": ["city_id"], "properties": {"city_id": {"not": {"type": "null"}}}},
-                {"required": ["city"], "properties": {"city": {"not": {"type": "null"}}}},
-            ],
+    # exactly one of city_id and city, as _one_city checks
+    model_config = request_config(
+        {
+            "city": {
+                "name": "Takeo",
+                "country": "KH",
+                "latitude": 10.99,
+                "longitude": 104.78,
+                "population": 40000,
+            },
+            "needs": "reduce non-revenue water and improve drinking water quality",
+            "sectors": ["water-supply"],
+            "desired_countries": ["JP"],
+            "role": "learner",
+            "limit": 10,
         },
+        {"city_id": 1, "needs": "hydrogen and renewable energy", "limit": 5},
+        oneOf=given("city_id", "city"),
     )
 
     city_id: Annotated[

@@ -6,10 +6,8 @@ Shared by the HTTP route, the batch CLI and the notebooks.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +15,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db import repositories
-from db.city_names import Match, match_city
 from db.errors import InvalidInput, NotFound
+from db.places.city_match import Match, match_city
+from db.places.regions import load_regions
+from db.repositories.cities import cities_by_ids, get_city, stated_needs
+from db.repositories.cooperations import current_partner_ids, member_names
 from db.tables import City
 from features.vocabulary import load_vocabulary, read_needs
 from models.advice.catalogue_index import CatalogueIndex
@@ -56,22 +56,8 @@ SUGGESTED_SECTORS = 5
 SUGGESTED_SCHEMES = 5
 
 
-@lru_cache(maxsize=4)
-def load_regions(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def city_summary(city: City) -> CitySummary:
-    return CitySummary(
-        id=city.id,
-        name=city.name,
-        ascii_name=city.ascii_name,
-        country=city.country,
-        geonames_id=city.geonames_id,
-        latitude=city.latitude,
-        longitude=city.longitude,
-        population=city.population,
-    )
+    return CitySummary.model_validate(city, from_attributes=True)
 
 
 def _validate(request: RecommendationRequest, index: CatalogueIndex, regions: dict[str, Any]) -> None:
@@ -102,7 +88,7 @@ def _query(
     """The ranker's query: a city it was trained with (by position) or a profile; how it was found."""
     sectors = tuple(request.sectors)
     if request.city_id is not None:
-        city, match = repositories.get_city(session, request.city_id), "id"
+        city, match = get_city(session, city_id=request.city_id), "id"
         if city is None:
             raise NotFound(
                 f"city {request.city_id} does not exist; find ids with GET /v1/cities?q=...", field="city_id"
@@ -114,7 +100,7 @@ def _query(
             session, name=given.name, country=given.country, latitude=given.latitude,
             longitude=given.longitude, field="city.name",
         )  # fmt: skip
-        city = repositories.get_city(session, found.city.id) if found.city is not None else None
+        city = get_city(session, city_id=found.city.id) if found.city is not None else None
         match = found.match
     if city is not None:
         position = model.position_of_.get(city.id)
@@ -243,7 +229,7 @@ def _stated_sectors(
 ) -> dict[int, frozenset[str]]:
     """The sectors each city's profile says it needs (its own sectors, or those its text matches)."""
     out = {}
-    for city_id, (text, sectors) in repositories.stated_needs(session, ids).items():
+    for city_id, (text, sectors) in stated_needs(session, city_ids=ids).items():
         matched = needed_sectors(
             index.sectors, index.sector_embeddings, needs_embedding=resolved(loaded.embed_needs(text))
         )
@@ -315,7 +301,7 @@ def recommend(
     # partnerships recorded since the model was trained are existing partners too
     taken = {query_city.id} if query_city is not None else set()
     if query_city is not None and request.exclude_existing:
-        taken |= repositories.current_partner_ids(session, query_city.id, sorted(LINK_KINDS))
+        taken |= current_partner_ids(session, city_id=query_city.id, kinds=sorted(LINK_KINDS))
     wanted = _wished_countries(request, regions)
     home = query_city.country if query_city is not None else query.country
     population = _population_wish(request, query_city)
@@ -341,7 +327,7 @@ def recommend(
     frame, shortfall = _preferences(frame, request, wanted, lean)
 
     ids = [int(i) for i in frame["city_id"]]
-    cities = repositories.cities_by_ids(session, ids)
+    cities = cities_by_ids(session, ids=ids)
     history = index.cooperation_history(session, ids + ([query_city.id] if query_city else []))
     own = track_record(query_name, history[query_city.id]) if query_city is not None else None
     chosen = {
@@ -353,7 +339,7 @@ def recommend(
         )
         for pid in ids
     }
-    names = repositories.member_names(session, [c.cooperation["id"] for cs in chosen.values() for c in cs])
+    names = member_names(session, cooperation_ids=[c.cooperation["id"] for cs in chosen.values() for c in cs])
     partners = []
     for rank, (_, row) in enumerate(frame.iterrows(), start=1):
         city = cities[int(row["city_id"])]

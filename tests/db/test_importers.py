@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from db.importers.common import ImportFileError
 from db.importers.runner import import_all, import_dataset
-from db.repositories import catalogue_fingerprint
+from db.repositories.fingerprint import catalogue_fingerprint
 from db.tables import City, CityProfile, Cooperation, Country, FundingScheme, UnresolvedPlace
 from tests.conftest import CURATED
 from tests.helpers import public_sample, row_counts

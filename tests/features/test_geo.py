@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from features.cities import CityTable, utc_offset_hours
 from features.geo import (
     CANDIDATE_LOG_ADMIN_RANK,
     CANDIDATE_LOG_RANK,
@@ -18,17 +19,9 @@ from features.geo import (
     SAME_NAME,
     SAME_WB_REGION,
     TZ_DIFF_HOURS,
-    CityTable,
     GeoPairFeatures,
-    haversine_km,
-    utc_offset_hours,
 )
 from tests.features._tiny import tiny_graph
-
-
-def test_haversine_one_degree_on_equator():
-    assert haversine_km(0.0, 0.0, 0.0, 1.0) == pytest.approx(111.195, abs=0.01)
-    assert haversine_km(10.0, 20.0, 10.0, 20.0) == 0.0
 
 
 def test_utc_offsets():

@@ -10,18 +10,12 @@ from features.graph import (
     CANDIDATE_COUNTRY_SHARE,
     CANDIDATE_DEGREE,
     CANDIDATE_GROUPS,
-    CANDIDATE_LINKS_QUERY_COUNTRY,
     COMMON_NEIGHBOURS,
     COUNTRY_PAIR_AFFINITY,
     COUNTRY_PAIR_LINKS,
     GRAPH_COLUMNS,
-    NEAR_LINKS_NEAR,
-    NEAR_QUERY_LINKS_CANDIDATE,
     PATHS3,
     QUERY_DEGREE,
-    QUERY_LINKS_CANDIDATE_COUNTRY,
-    QUERY_PARTNER_NEAR_CANDIDATE,
-    REGIONAL_COLUMNS,
     RESOURCE_ALLOCATION,
     SHARED_GROUPS,
     AffinityPairFeatures,
@@ -29,6 +23,14 @@ from features.graph import (
     gather,
 )
 from features.pairs import PairFeaturizer
+from features.regional import (
+    CANDIDATE_LINKS_QUERY_COUNTRY,
+    NEAR_LINKS_NEAR,
+    NEAR_QUERY_LINKS_CANDIDATE,
+    QUERY_LINKS_CANDIDATE_COUNTRY,
+    QUERY_PARTNER_NEAR_CANDIDATE,
+    REGIONAL_COLUMNS,
+)
 from tests.features._tiny import tiny_graph
 
 
@@ -160,7 +162,7 @@ def test_regional_features_hide_links_exactly(seed):
 
 
 def test_regional_counts_by_hand():
-    from features.graph import RegionalPairFeatures
+    from features.regional import RegionalPairFeatures
 
     g = tiny_graph()
     f = RegionalPairFeatures(n_near=1).fit(g)

@@ -5,16 +5,9 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from features.geo import CANDIDATE_LOG_RANK, DISTANCE_KM, QUERY_LOG_RANK, SAME_COUNTRY, SAME_NAME
-from features.graph import (
-    ADAMIC_ADAR,
-    ADMIN_PAIR_LINKS,
-    COMMON_NEIGHBOURS,
-    COUNTRY_PAIR_LINKS,
-    NEAR_LINKS_NEAR,
-    NEAR_QUERY_LINKS_CANDIDATE,
-    QUERY_PARTNER_NEAR_CANDIDATE,
-)
+from features.graph import ADAMIC_ADAR, ADMIN_PAIR_LINKS, COMMON_NEIGHBOURS, COUNTRY_PAIR_LINKS
 from features.pairs import ALL_COLUMNS, NEEDS_TRACK_SIMILARITY
+from features.regional import NEAR_LINKS_NEAR, NEAR_QUERY_LINKS_CANDIDATE, QUERY_PARTNER_NEAR_CANDIDATE
 from models.advice.explain import reasons
 from models.baselines import AdamicAdarBaseline, CountryDistancePrior, PopularityBaseline
 from models.dataset import CityQuery, GraphData, Group

@@ -32,3 +32,16 @@ def test_an_artifact_fitted_with_other_pair_features_is_refused():
     model.featurizer_.feature_names_out_ = model.featurizer_.feature_names_out_[1:]
     with pytest.raises(ValueError, match=r"no longer computed: none; new: \['distance_km'\].*retrain"):
         load_artifact_bytes(dump_artifact(model))
+
+
+class Moved:
+    """Stands for a class an artifact names that a later version moved elsewhere."""
+
+
+def test_an_artifact_naming_a_moved_class_is_refused_with_the_way_out(monkeypatch):
+    import sys
+
+    data = dump_artifact(Moved())
+    monkeypatch.delattr(sys.modules[__name__], "Moved")
+    with pytest.raises(ValueError, match="another version of partnermatch .* partnermatch train --promote"):
+        load_artifact_bytes(data)

@@ -200,12 +200,12 @@ def test_02_train_and_evaluate(kernel_env: tuple[str, list[str]], tmp_path: Path
     import subprocess
     import sys
 
+    from db.repositories import model_versions
     from db.session import make_engine, make_session_factory
-    from models import registry
 
     engine = make_engine(kernel_env[0])
     with make_session_factory(engine)() as session:
-        before = {r.version for r in registry.list_versions(session)}
+        before = {r.version for r in model_versions.list_versions(session)}
     values = {**PARAMETERS[EXPECTED[1]], "model_params": tiny_params()}
     # the CLI's report for the same store, seed, queries and parameters, which the notebook must reproduce
     cli_report = tmp_path / "cli.json"
@@ -218,7 +218,7 @@ def test_02_train_and_evaluate(kernel_env: tuple[str, list[str]], tmp_path: Path
     book, seconds = execute(NOTEBOOKS_DIR / EXPECTED[1], {**values, "cli_report": str(cli_report)})
     assert seconds < NOTEBOOK_BUDGET, f"took {seconds:.0f} s"
     with make_session_factory(engine)() as session:
-        rows = registry.list_versions(session)
+        rows = model_versions.list_versions(session)
     engine.dispose()
     new = [r for r in rows if r.version not in before]
     assert len(new) == 1 and new[0].status == "trained"

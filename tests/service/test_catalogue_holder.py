@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from db import repositories, writes
+from db import writes
 from db.importers.runner import import_dataset
+from db.repositories import cooperations, fingerprint
 from db.tables import Cooperation, CooperationMember, FundingScheme
 from features.text import SentenceEmbedder
 from service import catalogue_holder as catalogue
@@ -54,7 +55,7 @@ def test_cooperation_histories_are_cached_until_a_cooperation_is_added_or_edited
         index = holder.get(session, embedder)
         city_ids = list(session.scalars(select(CooperationMember.city_id).distinct().limit(3)))
         first = index.cooperation_history(session, city_ids)
-        assert first == repositories.cooperation_summaries(session, city_ids)
+        assert first == cooperations.cooperation_summaries(session, city_ids=city_ids)
         again = index.cooperation_history(session, city_ids)
         assert all(again[c] is first[c] for c in city_ids)  # served from the cache
         unknown = 10**9
@@ -79,12 +80,12 @@ def test_cooperation_histories_are_cached_until_a_cooperation_is_added_or_edited
     # another worker's import corrects a cooperation in place (same count, same largest id)
     edited_id = next(c["id"] for c in first[city_ids[0]] if c["sectors"])
     with session_factory() as session:
-        before = repositories.catalogue_fingerprint(session)
+        before = fingerprint.catalogue_fingerprint(session)
         coop = session.get(Cooperation, edited_id)
         coop.sector_links = []
         coop.revision = Cooperation.revision + 1  # as the importer does
         session.commit()
-        assert repositories.catalogue_fingerprint(session) != before
+        assert fingerprint.catalogue_fingerprint(session) != before
     monkeypatch.setattr(catalogue, "TTL_SECONDS", 0.0)
     with session_factory() as session:
         edited = holder.get(session, embedder).cooperation_history(session, city_ids[:1])
@@ -107,13 +108,13 @@ def test_fingerprint_sees_an_in_place_correction_that_commits_last(session_facto
         writes.create_cooperation(adding, title="Added meanwhile", kind="twinning", city_ids=city_ids)
         adding.commit()
         with session_factory() as session:
-            seen = repositories.catalogue_fingerprint(session)  # a worker checks in between
+            seen = fingerprint.catalogue_fingerprint(session)  # a worker checks in between
         correcting.commit()
     finally:
         correcting.close()
         adding.close()
     with session_factory() as session:
-        assert repositories.catalogue_fingerprint(session) != seen
+        assert fingerprint.catalogue_fingerprint(session) != seen
 
 
 def test_only_a_committed_catalogue_write_expires_the_index(session_factory, embedder):

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from db.places.countries import INCOME_GROUPS
 from models.funding.regions import ISO2, RegionResolver, norm_country
 from models.funding.registry import CatalogueField, Findings, RuleInput, RuleType, codes, json_list
 from models.funding.types import Party
-
-INCOME_GROUPS = ("L", "LM", "UM", "H")
 
 
 def _recipient_is_applicant(scheme: Mapping[str, Any], regions: RegionResolver) -> bool:

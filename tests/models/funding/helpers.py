@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from models.funding import Eligibility, Party, RegionResolver, check_scheme, sector_parents_from
 from models.funding.registry import catalogue_fields
@@ -78,3 +81,34 @@ def assert_case(
     assert result.eligible is verdict, result.checks
     for check in result.checks:
         assert check.detail, "every check explains itself"
+
+
+def case(
+    ident: str,
+    scheme: dict[str, Any],
+    status: str | None,
+    verdict: bool | None,
+    *,
+    city: Party = DE,
+    partner: Party = FR,
+    **kwargs: Any,
+) -> Any:
+    """One row of an isolation test (see :func:`isolation_test`); ``kwargs`` go to ``check_scheme``."""
+    return pytest.param(scheme, city, partner, kwargs, status, verdict, id=ident)
+
+
+def isolation_test(rule: str, cases: list[Any]) -> Callable[..., None]:
+    """The test of one rule type checked alone on synthetic schemes, one case a row (see :func:`case`)."""
+
+    @pytest.mark.parametrize(("scheme", "city", "partner", "kwargs", "status", "verdict"), cases)
+    def test_rule_in_isolation(
+        scheme: dict[str, Any],
+        city: Party,
+        partner: Party,
+        kwargs: dict[str, Any],
+        status: str | None,
+        verdict: bool | None,
+    ) -> None:
+        assert_case(scheme, city, partner, kwargs, rule, status, verdict)
+
+    return test_rule_in_isolation

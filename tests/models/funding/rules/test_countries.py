@@ -2,139 +2,52 @@
 
 from __future__ import annotations
 
-import pytest
-
 from models.funding import Party
-from tests.models.funding.helpers import DE, FR, JP, KH, MN, US, assert_case, syn
+from tests.models.funding.helpers import FR, JP, KH, MN, US, case, isolation_test, syn
 
-CASES = [
-    # id, scheme, city, partner, extra kwargs, rule, expected status, expected verdict
-    ("applicant-iso-pass", syn(applicant_countries=["DE"]), DE, US, {}, "applicant_countries", "pass", True),
-    (
-        "applicant-region-pass",
-        syn(applicant_countries=["EU27"]),
-        FR,
-        US,
-        {},
-        "applicant_countries",
-        "pass",
-        True,
-    ),
-    (
-        "applicant-fail-both-ways",
-        syn(applicant_countries=["EU27"]),
-        JP,
-        US,
-        {},
-        "applicant_countries",
-        "fail",
-        False,
-    ),
-    (
-        "applicant-country-none",
-        syn(applicant_countries=["EU27"]),
-        Party(None),
-        US,
-        {},
-        "applicant_countries",
-        "unknown",
-        None,
-    ),
-    (
-        "applicant-region-not-compiled",
-        syn(applicant_countries=["CERV-associated"]),
-        Party("UA"),
-        US,
-        {},
-        "applicant_countries",
-        "unknown",
-        None,
-    ),
-    (
-        "applicant-one-known-region-enough",
-        syn(applicant_countries=["EU27", "CERV-associated"]),
-        DE,
-        US,
-        {},
-        "applicant_countries",
-        "pass",
-        True,
-    ),
-    (
-        "applicant-unknown-code",
-        syn(applicant_countries=["Atlantis"]),
-        DE,
-        US,
-        {},
-        "applicant_countries",
-        "unknown",
-        None,
-    ),
-    ("applicant-null-skipped", syn(), DE, US, {}, "applicant_countries", None, True),
-    # partner_countries
-    (
-        "partner-region-pass",
-        syn(applicant_countries=["JP"], partner_countries=["ODA-eligible"]),
-        JP,
-        KH,
-        {},
-        "partner_countries",
-        "pass",
-        True,
-    ),
-    (
-        "partner-fail",
-        syn(applicant_countries=["JP"], partner_countries=["ODA-eligible"]),
-        JP,
-        US,
-        {},
-        "partner_countries",
-        "fail",
-        False,
-    ),
-    (
-        "partner-none",
-        syn(applicant_countries=["JP"], partner_countries=["ODA-eligible"]),
-        JP,
-        Party(None),
-        {},
-        "partner_countries",
-        "unknown",
-        None,
-    ),
-    (
-        "jcm-scheme-list-wins",
-        syn(partner_countries=["JCM-partners"], jcm_partner_countries=["KH"]),
-        JP,
-        KH,
-        {},
-        "partner_countries",
-        "pass",
-        True,
-    ),
-    (
-        "jcm-scheme-list-excludes",
-        syn(applicant_countries=["JP"], partner_countries=["JCM-partners"], jcm_partner_countries=["KH"]),
-        JP,
-        MN,
-        {},
-        "partner_countries",
-        "fail",
-        False,
-    ),
-    (
-        "jcm-regions-fallback",
-        syn(partner_countries=["JCM-partners"]),
-        JP,
-        MN,
-        {},
-        "partner_countries",
-        "pass",
-        True,
-    ),
-]
+EU = syn(applicant_countries=["EU27"])
+JP_TO_ODA = syn(applicant_countries=["JP"], partner_countries=["ODA-eligible"])
+JCM = syn(partner_countries=["JCM-partners"])
+JCM_LISTED = syn(partner_countries=["JCM-partners"], jcm_partner_countries=["KH"])
+JP_TO_JCM_LISTED = syn(
+    applicant_countries=["JP"], partner_countries=["JCM-partners"], jcm_partner_countries=["KH"]
+)
 
+test_applicant_countries = isolation_test(
+    "applicant_countries",
+    [
+        case("applicant-iso-pass", syn(applicant_countries=["DE"]), "pass", True, partner=US),
+        case("applicant-region-pass", EU, "pass", True, city=FR, partner=US),
+        case("applicant-fail-both-ways", EU, "fail", False, city=JP, partner=US),
+        case("applicant-country-none", EU, "unknown", None, city=Party(None), partner=US),
+        case(
+            "applicant-region-not-compiled",
+            syn(applicant_countries=["CERV-associated"]),
+            "unknown",
+            None,
+            city=Party("UA"),
+            partner=US,
+        ),
+        case(
+            "applicant-one-known-region-enough",
+            syn(applicant_countries=["EU27", "CERV-associated"]),
+            "pass",
+            True,
+            partner=US,
+        ),
+        case("applicant-unknown-code", syn(applicant_countries=["Atlantis"]), "unknown", None, partner=US),
+        case("applicant-null-skipped", syn(), None, True, partner=US),
+    ],
+)
 
-@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
-def test_rule_in_isolation(case: tuple) -> None:
-    assert_case(*case[1:])
+test_partner_countries = isolation_test(
+    "partner_countries",
+    [
+        case("partner-region-pass", JP_TO_ODA, "pass", True, city=JP, partner=KH),
+        case("partner-fail", JP_TO_ODA, "fail", False, city=JP, partner=US),
+        case("partner-none", JP_TO_ODA, "unknown", None, city=JP, partner=Party(None)),
+        case("jcm-scheme-list-wins", JCM_LISTED, "pass", True, city=JP, partner=KH),
+        case("jcm-scheme-list-excludes", JP_TO_JCM_LISTED, "fail", False, city=JP, partner=MN),
+        case("jcm-regions-fallback", JCM, "pass", True, city=JP, partner=MN),
+    ],
+)

@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+from tests.models.funding.helpers import SYN_PARENTS, case, isolation_test, syn
 
-from tests.models.funding.helpers import DE, FR, SYN_PARENTS, assert_case, syn
+WATER = syn(sectors=["water-supply"])
+TAXONOMY = {"sector_parents": SYN_PARENTS}
 
-CASES = [
-    # id, scheme, city, partner, extra kwargs, rule, expected status, expected verdict
-    (
-        "sector-pass",
-        syn(sectors=["water-supply"]),
-        DE,
-        FR,
-        {"sectors": ["water-supply"]},
-        "sectors",
-        "pass",
-        True,
-    ),
-    ("sector-fail", syn(sectors=["water-supply"]), DE, FR, {"sectors": ["energy"]}, "sectors", "fail", False),
-    ("sector-not-requested", syn(sectors=["water-supply"]), DE, FR, {}, "sectors", None, True),
-    (
-        "sector-broader",
-        syn(sectors=["energy"]),
-        DE,
-        FR,
-        {"sectors": ["hydrogen"], "sector_parents": SYN_PARENTS},
-        "sectors",
-        "pass",
-        True,
-    ),
-    (
-        "sector-narrower",
-        syn(sectors=["renewable-energy"]),
-        DE,
-        FR,
-        {"sectors": ["energy"], "sector_parents": SYN_PARENTS},
-        "sectors",
-        "pass",
-        True,
-    ),
-]
-
-
-@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
-def test_rule_in_isolation(case: tuple) -> None:
-    assert_case(*case[1:])
+test_rule_in_isolation = isolation_test(
+    "sectors",
+    [
+        case("sector-pass", WATER, "pass", True, sectors=["water-supply"]),
+        case("sector-fail", WATER, "fail", False, sectors=["energy"]),
+        case("sector-not-requested", WATER, None, True),
+        # a scheme's sector fits the ones below and above it in the taxonomy
+        case("sector-broader", syn(sectors=["energy"]), "pass", True, sectors=["hydrogen"], **TAXONOMY),
+        case(
+            "sector-narrower", syn(sectors=["renewable-energy"]), "pass", True, sectors=["energy"], **TAXONOMY
+        ),
+    ],
+)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from db.countries import continent_of, country_name, match_country, normalise_country
+from db.places.countries import continent_of, country_name, match_country, normalise_country
 
 
 @pytest.mark.parametrize(
     ("text", "iso2"),
     [
+        # names
         ("England", "GB"),
         ("England, United Kingdom", "GB"),
         ("Scotland", "GB"),
@@ -47,15 +48,7 @@ from db.countries import continent_of, country_name, match_country, normalise_co
         ("Democratic Republic of the Congo", "CD"),
         ("Bosnia and Hercegovina", "BA"),
         ("in Italy", "IT"),
-    ],
-)
-def test_country_names(text: str, iso2: str) -> None:
-    assert normalise_country(text) == iso2
-
-
-@pytest.mark.parametrize(
-    ("text", "iso2"),
-    [
+        # codes
         ("DE", "DE"),
         ("de", "DE"),
         ("JPN", "JP"),
@@ -64,22 +57,14 @@ def test_country_names(text: str, iso2: str) -> None:
         # EU codes used by URBACT and keep.eu.
         ("UK", "GB"),
         ("EL", "GR"),
-    ],
-)
-def test_codes(text: str, iso2: str) -> None:
-    assert normalise_country(text) == iso2
-
-
-@pytest.mark.parametrize(
-    ("text", "iso2"),
-    [
+        # keep.eu labels: code, English name, native name
         ("DE Germany / DEUTSCHLAND", "DE"),
         ("EL Greece / ΕΛΛΑΔΑ (ELLADA)", "GR"),
         ("RS  / Serbia", "RS"),
         ("UK United Kingdom / UNITED KINGDOM", "GB"),
     ],
 )
-def test_keep_eu_labels(text: str, iso2: str) -> None:
+def test_country_strings(text: str, iso2: str) -> None:
     assert normalise_country(text) == iso2
 
 

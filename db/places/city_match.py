@@ -17,9 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import InvalidInput
-from db.gazetteer import fold_name, haversine_km, normalise_name
+from db.places.geometry import haversine_km
+from db.places.names import fold_name, normalise_name
 from db.tables import City, CityAlias
-from db.writes import DUPLICATE_CITY_KM
+
+# a new city this close to a namesake in the same country is taken for the same place
+DUPLICATE_CITY_KM = 25.0
 
 Match = Literal["id", "name", "alias", "coordinates", "new"]
 MAX_CANDIDATES = 10
@@ -56,7 +59,7 @@ def match_city(
     has_point = latitude is not None and longitude is not None
     if has_point:
         near = sorted(
-            (haversine_km(latitude, longitude, c.latitude, c.longitude), c.id, c)  # type: ignore[arg-type]
+            (float(haversine_km(latitude, longitude, c.latitude, c.longitude)), c.id, c)  # type: ignore[arg-type]
             for c in found
             if c.latitude is not None and c.longitude is not None
         )

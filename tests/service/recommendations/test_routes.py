@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from db.places.regions import load_regions
 from db.tables import City, Cooperation, CooperationMember
 from service.batch import run_batch
-from service.recommendations.service import load_regions
 from tests.service.helpers import Api, assert_error, serve_promoted
 
 

@@ -1,4 +1,4 @@
-"""GeoNames entity resolution on hand-checked cases, and the twin-town CSV reader.
+"""GeoNames entity resolution on hand-checked cases.
 
 Ids and facts checked against geonames.org. The gazetteer is built once per
 process (load_gazetteer is cached), so the module fixture costs one build.
@@ -6,12 +6,11 @@ process (load_gazetteer is cached), so the module fixture costs one build.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from db.gazetteer import Gazetteer, GeoCity, fold_name, name_key, normalise_name
-from db.importers.twins_source import read_twin_pairs
+from db.places.index import GeoCity
+from db.places.loading import load_gazetteer
+from db.places.resolve import Gazetteer
 
 KORIYAMA = 2112141
 HAIPHONG = 1581298
@@ -28,7 +27,7 @@ YICHUN_HEILONGJIANG = 2033413
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
-    return Gazetteer.load()
+    return load_gazetteer()
 
 
 def resolved_id(gaz: Gazetteer, *args: object, **kwargs: object) -> int:
@@ -36,35 +35,6 @@ def resolved_id(gaz: Gazetteer, *args: object, **kwargs: object) -> int:
     assert result.status == "resolved", result.reason
     assert result.city is not None and result.candidates[0] == result.city
     return result.city.geonameid
-
-
-# -- normalisation -------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("Kōriyama", "koriyama"),
-        ("Tarnów (rural gmina)", "tarnow"),
-        ("Springfield, Illinois", "springfield"),
-        ("City of Westminster", "westminster"),
-        ("Peine District", "peine"),
-        ("Koriyama-shi", "koriyama"),
-        ("L'Aquila", "laquila"),
-        ("Łódź", "lodz"),
-        ("Großenhain", "grossenhain"),
-        ("  Saint-Étienne ", "saint etienne"),
-    ],
-)
-def test_normalise_name(raw: str, expected: str) -> None:
-    assert normalise_name(raw) == expected
-
-
-def test_fold_and_key() -> None:
-    assert fold_name("São Tomé") == "sao tome"
-    # Keys ignore spacing and common abbreviations.
-    assert name_key("Hai Phong") == name_key("Haiphong")
-    assert name_key("St. Pölten") == name_key("Saint Polten")
 
 
 # -- resolution -----------------------------------------------------------------
@@ -174,72 +144,7 @@ def test_lookups(gaz: Gazetteer) -> None:
 
 
 def test_load_is_cached(gaz: Gazetteer) -> None:
-    assert Gazetteer.load() is gaz
-
-
-# -- twin-town CSV reader ---------------------------------------------------------
-
-
-RAW = "city1,country1,city2,country2\n"
-GEO = "city1,country1,lat1,lng1,city2,country2,lat2,lng2\n"
-
-
-def _write(tmp_path: Path, raw: str, geo: str) -> tuple[Path, Path]:
-    raw_path, geo_path = tmp_path / "twin_cities.csv", tmp_path / "twin_cities_geocoded.csv"
-    raw_path.write_text(raw, encoding="utf-8")
-    geo_path.write_text(geo, encoding="utf-8")
-    return raw_path, geo_path
-
-
-def test_reader_joins_points(tmp_path: Path) -> None:
-    raw, geo = _write(
-        tmp_path,
-        RAW
-        + "Essen,Germany,Kōriyama,Japan\n"
-        + "Kōriyama,Japan,Essen,Germany\n"
-        + 'Dull,"Scotland, United Kingdom",Bland,Australia\n',
-        GEO
-        + "Essen,Germany,51.45,7.01,Kōriyama,Japan,37.4,140.38\n"
-        + "Dull,Scotland,56.62,-3.95,Bland,Australia,-33.92,147.06\n",
-    )
-    rows = read_twin_pairs(raw, geo)
-    assert [r["line"] for r in rows] == [2, 3, 4]
-    assert rows[0]["geocoded_line"] == 2 and (rows[0]["lat2"], rows[0]["lng2"]) == (37.4, 140.38)
-    # The reversed listing reuses the same geocoded row, ends swapped.
-    assert (rows[1]["lat1"], rows[1]["lat2"]) == (37.4, 51.45)
-    # Same city, country spelled differently: the point is borrowed.
-    assert rows[2]["geocoded_line"] is None and rows[2]["lat1"] == 56.62
-
-
-def test_reader_without_geocoded_file(tmp_path: Path) -> None:
-    raw, _ = _write(tmp_path, RAW + "Essen,Germany,Kōriyama,Japan\n", GEO)
-    (row,) = read_twin_pairs(raw)
-    assert row["lat1"] is None and row["city2"] == "Kōriyama"
-
-
-@pytest.mark.parametrize(
-    ("raw", "geo", "message"),
-    [
-        (RAW + "Essen,Germany,Kōriyama\n", GEO, r"twin_cities\.csv:2: expected 4 fields, got 3"),
-        (
-            "city1,country1,city2\nEssen,Germany,Kōriyama\n",
-            GEO,
-            r"twin_cities\.csv:1: missing header.*country2",
-        ),
-        (RAW + 'Essen,Germany,"Kōriyama,Japan\n', GEO, r"twin_cities\.csv:2:"),
-        (RAW, GEO + "Essen,Germany,north,7.0,Kōriyama,Japan,37.4,140.38\n", r"geocoded\.csv:2: column lat1"),
-        (
-            RAW,
-            GEO + "Essen,Germany,51.4,7.0,Kōriyama,Japan,137.4,140.38\n",
-            r"geocoded\.csv:2: .*out of range",
-        ),
-        (RAW + "Essen,Germany,,Japan\n", GEO, r"twin_cities\.csv:2: empty city name"),
-    ],
-)
-def test_reader_rejects_malformed_rows(tmp_path: Path, raw: str, geo: str, message: str) -> None:
-    raw_path, geo_path = _write(tmp_path, raw, geo)
-    with pytest.raises(ValueError, match=message):
-        read_twin_pairs(raw_path, geo_path)
+    assert load_gazetteer() is gaz
 
 
 @pytest.mark.parametrize(

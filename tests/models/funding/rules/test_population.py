@@ -1,6 +1,7 @@
-"""The maximum population: checked, in the catalogue schema, in the API schema and in the cache key.
+"""The population bounds: the minimum checked in isolation; the maximum checked, in the catalogue
+schema, in the API schema and in the cache key.
 
-The rule type is one module, models/funding/rules/max_population.py; nothing else names it.
+Both rule types are one module, models/funding/rules/population.py; nothing else names them.
 """
 
 from __future__ import annotations
@@ -13,41 +14,40 @@ from models.advice.schemes import suggest_schemes
 from models.funding import CHECKABLE_RULES, Party, check_scheme
 from models.funding.registry import party_fields_read
 from service.catalogue.schemas import EligibilityRead
-from tests.models.funding.helpers import DE, FR, SCHEMES, SYN_REGIONS, assert_case, syn
+from tests.models.funding.helpers import DE, FR, SCHEMES, SYN_REGIONS, case, isolation_test, syn
 
 SMALL = Party("FR", 20_000, income_group="H")
 
-CASES = [
-    # id, scheme, city, partner, extra kwargs, rule, expected status, expected verdict
-    ("ceiling-pass", syn(max_population=600_000), DE, FR, {}, "max_population", "pass", True),
-    (
-        "ceiling-too-big",
-        syn(applicant_countries=["DE"], max_population=100_000),
-        DE,
-        FR,
-        {},
-        "max_population",
-        "fail",
-        False,
-    ),
-    (
-        "ceiling-unknown",
-        syn(max_population=100_000),
-        Party("DE"),
-        Party("FR"),
-        {},
-        "max_population",
-        "unknown",
-        None,
-    ),
-    ("ceiling-not-a-number", syn(max_population="small"), DE, FR, {}, "max_population", "unknown", None),
-    ("ceiling-null-skipped", syn(max_population=None), DE, FR, {}, "max_population", None, True),
-]
+LIMIT = 100_000
+# neither side's population is known
+SIZES_UNKNOWN = {"city": Party("DE"), "partner": Party("FR")}
 
+test_min_population = isolation_test(
+    "min_population",
+    [
+        case("population-pass", syn(min_population=LIMIT), "pass", True),
+        case(
+            "population-too-small",
+            syn(applicant_countries=["FR"], min_population=LIMIT),
+            "fail",
+            False,
+            city=FR,
+            partner=DE,
+        ),
+        case("population-unknown", syn(min_population=LIMIT), "unknown", None, **SIZES_UNKNOWN),
+    ],
+)
 
-@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
-def test_rule_in_isolation(case: tuple) -> None:
-    assert_case(*case[1:])
+test_max_population = isolation_test(
+    "max_population",
+    [
+        case("ceiling-pass", syn(max_population=600_000), "pass", True),
+        case("ceiling-too-big", syn(applicant_countries=["DE"], max_population=LIMIT), "fail", False),
+        case("ceiling-unknown", syn(max_population=LIMIT), "unknown", None, **SIZES_UNKNOWN),
+        case("ceiling-not-a-number", syn(max_population="small"), "unknown", None),
+        case("ceiling-null-skipped", syn(max_population=None), None, True),
+    ],
+)
 
 
 def test_the_smaller_side_applies_and_checks_follow_the_minimum() -> None:
