@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.tables import City, CityProfile, Cooperation, CooperationMember, CooperationSector
@@ -87,12 +87,18 @@ def shared_cooperations(session: Session, *, city_id: int, partner_city_id: int)
     return sorted(_rows(session, Cooperation.id.in_(shared)), key=lambda r: r["id"])
 
 
-def cooperations_of(session: Session, *, city_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Every cooperation any of these cities is a member of."""
+def cooperations_of(
+    session: Session, *, city_ids: Sequence[int], sectored_only: bool = False
+) -> list[dict[str, Any]]:
+    """Every cooperation any of these cities is a member of (only those with a sector, if asked:
+    a country's thousands of twinnings name none)."""
     if not city_ids:
         return []
     stmt = select(CooperationMember.cooperation_id).where(CooperationMember.city_id.in_(list(city_ids)))
-    return sorted(_rows(session, Cooperation.id.in_(stmt)), key=lambda r: r["id"])
+    where = Cooperation.id.in_(stmt)
+    if sectored_only:
+        where = where & Cooperation.id.in_(select(CooperationSector.cooperation_id))
+    return sorted(_rows(session, where), key=lambda r: r["id"])
 
 
 def partner_ids(session: Session, *, city_id: int) -> list[int]:
@@ -139,3 +145,28 @@ def member_map(rows: Sequence[dict[str, Any]]) -> dict[int, list[int]]:
         for city_id in row["members"]:
             out[city_id].append(row["id"])
     return out
+
+
+def partners_of(session: Session, *, city_id: int, limit: int) -> list[dict[str, Any]]:
+    """The cities ``city_id`` shares cooperations with, most shared first (then the latest start):
+    id, name, country, how many it shares, how many of those are dated, their first and last year."""
+    mine = aliased(CooperationMember)
+    theirs = aliased(CooperationMember)
+    shared = func.count(Cooperation.id)
+    stmt = (
+        select(
+            City.id, City.name, City.country, shared.label("cooperations"),
+            func.count(Cooperation.start_year).label("dated"),
+            func.min(Cooperation.start_year).label("first_year"),
+            func.max(Cooperation.start_year).label("last_year"),
+        )
+        .select_from(mine)
+        .join(theirs, (theirs.cooperation_id == mine.cooperation_id) & (theirs.city_id != mine.city_id))
+        .join(Cooperation, Cooperation.id == mine.cooperation_id)
+        .join(City, City.id == theirs.city_id)
+        .where(mine.city_id == city_id)
+        .group_by(City.id, City.name, City.country)
+        .order_by(shared.desc(), func.max(Cooperation.start_year).desc(), City.id)
+        .limit(limit)
+    )  # fmt: skip
+    return [dict(r._mapping) for r in session.execute(stmt)]

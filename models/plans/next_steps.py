@@ -6,14 +6,16 @@ of members of a dated cooperation has one: two cities in the same URBACT network
 the dated curated cases. Parent cases (those with sub-cases) are left out: a parent lists the
 sectors of its whole history, so it would leak the later steps; its sub-cases stand for it.
 
-The model counts, over the training pairs, how often a pair whose stage had ``h`` (a sector, a
-scheme or a kind of cooperation) had ``s`` in a later stage, and how many years later (a
-sequential rule ``h -> s``, counted once per pair). A pair's next stage is scored from the rules of
-what it has done, smoothed towards how common ``s`` is in later stages, combined by weights fitted
-on the training transitions; what a city of the pair says it needs and the other can offer add to
-it. Each suggestion carries its
-strongest rule in words: "pairs whose cooperation included water supply went on to sewage within
-5 years in 4 of 6 cases". The logic reads no store: rows come from ``db.repositories.partnerships``.
+The model counts, over the training histories, how often one whose stage had ``h`` (a sector, a
+scheme, a kind of cooperation or a year) had ``s`` in its next stage, and how many years later (a
+sequential rule ``h -> s``; a history is counted once however many pairs share it, as the members
+of two networks that joined both do). For each candidate, the rules from the pair's last stage,
+whether it was in that stage or an earlier one and how common it is later are weighed by a
+logistic regression fitted on the training transitions (their rule features computed without the
+transitions into the same cooperation, as a pair's next step is unseen when asked about); what a
+city of the pair says it needs and the other can offer add to the score. Each suggestion carries
+its strongest rule in words: "pairs whose cooperation included water supply went on to sewage
+within 5 years in 4 of 6 cases". The logic reads no store: rows come from ``db.repositories.partnerships``.
 """
 
 from __future__ import annotations

@@ -11,12 +11,27 @@ from service.auth import ReadKey
 from service.common import MAX_ID, errors
 from service.deps import SessionDep
 from service.partnerships import service
-from service.partnerships.schemas import NextStepsRead, RolloutRead, RolloutSide
+from service.partnerships.schemas import NextStepsRead, PartnershipList, RolloutRead, RolloutSide
 
 router = APIRouter(tags=["partnerships"])
 
 CityQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="The planner's city id (GET /v1/cities?q=)")]
 PartnerQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="The partner's city id")]
+
+
+@router.get(
+    "/partnerships",
+    response_model=PartnershipList,
+    summary="The cities a city shares cooperations with, most shared first",
+    responses=errors(401, 403, 404, 422, 503),
+)
+def list_partnerships(
+    session: SessionDep,
+    _: ReadKey,
+    city_id: CityQuery,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many partners")] = 10,
+) -> PartnershipList:
+    return service.partnerships(session, city_id=city_id, limit=limit)
 
 
 @router.get(

@@ -24,6 +24,37 @@ class HistoryStep(BaseModel):
     note: str | None = Field(None, description="Why it is not used, when it is not")
 
 
+class PartnershipRead(BaseModel):
+    """A city the given one shares cooperations with."""
+
+    partner_city_id: int
+    name: str
+    country: str
+    cooperations: int
+    dated: int = Field(description="How many of them have a start year (the steps next steps read)")
+    first_year: int | None
+    last_year: int | None
+
+
+class PartnershipList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "city_id": 12,
+                    "items": [
+                        {"partner_city_id": 31, "name": "Dalian", "country": "CN", "cooperations": 8,
+                         "dated": 8, "first_year": 1979, "last_year": 2014}
+                    ],
+                }
+            ]
+        }
+    )  # fmt: skip
+
+    city_id: int
+    items: list[PartnershipRead]
+
+
 class NextSector(BaseModel):
     sector_id: str
     name: str

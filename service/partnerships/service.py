@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db import writes
+from db.errors import InvalidInput
 from db.places.loading import gazetteer_towns
-from db.repositories import catalogue, partnerships
+from db.repositories import catalogue
+from db.repositories import partnerships as partnership_rows
 from db.repositories.fingerprint import catalogue_fingerprint
 from db.tables import City
 from models.plans import next_steps as NS
@@ -23,6 +25,8 @@ from service.partnerships.schemas import (
     NextScheme,
     NextSector,
     NextStepsRead,
+    PartnershipList,
+    PartnershipRead,
     RolloutPlace,
     RolloutRead,
 )
@@ -32,18 +36,27 @@ _lock = threading.Lock()
 _fitted: dict[str, Any] = {}  # the worker's model and the store fingerprint it was fitted on
 
 
+def _pair(session: Session, city_id: int, partner_city_id: int) -> tuple[City, City]:
+    if city_id == partner_city_id:
+        raise InvalidInput("the partner must be another city than city_id", field="partner_city_id")
+    return (
+        stored_city(session=session, city_id=city_id, field="city_id"),
+        stored_city(session=session, city_id=partner_city_id, field="partner_city_id"),
+    )
+
+
 def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStepModel:
     """The next-steps model fitted on every dated cooperation, kept per worker until the store's
     cooperations change; ``hidden`` ones left out (a fresh fit, not kept)."""
     if hidden:
         skip = set(hidden)
-        rows = [r for r in partnerships.dated_cooperations(session) if r["id"] not in skip]
+        rows = [r for r in partnership_rows.dated_cooperations(session) if r["id"] not in skip]
         return NS.NextStepModel().fit(NS.trajectories(rows))
     fingerprint = catalogue_fingerprint(session)
     with _lock:
         if _fitted.get("fingerprint") == fingerprint:
             return _fitted["model"]
-        model = NS.NextStepModel().fit(NS.trajectories(partnerships.dated_cooperations(session)))
+        model = NS.NextStepModel().fit(NS.trajectories(partnership_rows.dated_cooperations(session)))
         _fitted.update(fingerprint=fingerprint, model=model)
         return model
 
@@ -80,6 +93,16 @@ def needs_and_offers(
     return dict(needs), dict(offers)
 
 
+def partnerships(session: Session, *, city_id: int, limit: int) -> PartnershipList:
+    """The cities ``city_id`` shares cooperations with, most shared first."""
+    stored_city(session=session, city_id=city_id, field="city_id")
+    rows = partnership_rows.partners_of(session, city_id=city_id, limit=limit)
+    return PartnershipList(
+        city_id=city_id,
+        items=[PartnershipRead(partner_city_id=r.pop("id"), **r) for r in rows],
+    )
+
+
 def _step(row: dict[str, Any]) -> HistoryStep:
     note = None
     if row["is_parent"]:
@@ -104,10 +127,9 @@ def next_steps(
     session: Session, *, city_id: int, partner_city_id: int, limit: int, hidden: Sequence[int] = ()
 ) -> NextStepsRead:
     """The pair's shared cooperations in time order and what it is likely to add next."""
-    city = stored_city(session=session, city_id=city_id, field="city_id")
-    partner = stored_city(session=session, city_id=partner_city_id, field="partner_city_id")
+    city, partner = _pair(session, city_id, partner_city_id)
     skip = set(hidden)
-    rows = partnerships.shared_cooperations(session, city_id=city_id, partner_city_id=partner_city_id)
+    rows = partnership_rows.shared_cooperations(session, city_id=city_id, partner_city_id=partner_city_id)
     shared = [r for r in rows if r["id"] not in skip]
     history = [_step(r) for r in NS.history(shared)]
     model = fitted_model(session, hidden=hidden)
@@ -126,7 +148,7 @@ def next_steps(
     names = {s.id: s.name for s in catalogue.list_sectors(session)}
     terms = sector_terms(session)
     pair = (city_id, partner_city_id)
-    theirs = partnerships.cooperations_of(session, city_ids=list(pair))
+    theirs = partnership_rows.cooperations_of(session, city_ids=list(pair))
     own_rows = [r for r in theirs if r["id"] not in skip]
     own = NS.own_shares(own_rows, pair=pair)
     needs, offers = needs_and_offers([city, partner], terms)
@@ -195,24 +217,33 @@ def rollout(
     """Places of the partner's country (``side="partner"``) or of the city's own (``"home"``) that
     need ``sector`` and the anchor can reach. ``hidden_*`` leave cooperations out and cities'
     profiles and cooperations unseen (for the benchmark)."""
-    city = stored_city(session=session, city_id=city_id, field="city_id")
-    partner = stored_city(session=session, city_id=partner_city_id, field="partner_city_id")
+    city, partner = _pair(session, city_id, partner_city_id)
     writes.check_sectors(session, sectors=sector, field="sector")
     anchor_city = partner if side == "partner" else city
     country = anchor_city.country
-    terms = sector_terms(session)
+    wanted = [t for t in sector_terms(session) if t.id == sector]
     names = {s.id: s.name for s in catalogue.list_sectors(session)}
     skip_coops = set(hidden_cooperations)
     unseen = set(hidden_cities)
-    stored_rows = partnerships.place_rows(session, country=country)
+    stored_rows = partnership_rows.place_rows(session, country=country)
     ids = [r["id"] for r in stored_rows]
-    rows = [r for r in partnerships.cooperations_of(session, city_ids=ids) if r["id"] not in skip_coops]
+    # the places' records in sectors, and every cooperation of the two cities (their links)
+    found = {
+        r["id"]: r
+        for r in [
+            *partnership_rows.cooperations_of(session, city_ids=ids, sectored_only=True),
+            *partnership_rows.cooperations_of(session, city_ids=[city.id, partner.id]),
+        ]
+    }
+    rows = [r for r in found.values() if r["id"] not in skip_coops]
     rows = [r for r in rows if not set(r["members"]) & unseen]
     sectors_of, links = R.records(rows, anchors={city.id: city.name, partner.id: partner.name})
     stored = []
     for r in stored_rows:
         hidden = r["id"] in unseen
-        stated = set() if hidden else {*r["stated_sectors"], *sectors_in(" ".join(r["challenges"]), terms)}
+        # only the sector asked about matters here, and most places state no challenge
+        named = sectors_in(" ".join(r["challenges"]), wanted) if r["challenges"] else []
+        stated = set() if hidden else {*r["stated_sectors"], *named}
         stored.append(
             R.Place(
                 name=r["name"],

@@ -3,6 +3,7 @@
 
 import { api, ApiError, h } from "./api.js";
 import { renderMap } from "./map.js";
+import { showPartnerships, showRollout } from "./partnerships.js";
 import { draftPlan } from "./plan.js";
 
 const $ = (id) => document.getElementById(id);
@@ -108,6 +109,7 @@ function choose(city) {
   search.value = city.name;
   chosen.textContent = `Chosen: ${city.name} (${city.country})${city.admin_area ? `, ${city.admin_area}` : ""} — id ${city.id}`;
   closeList();
+  showPartnerships(city.id, city.name, showError);
 }
 
 function describe(city) {
@@ -345,9 +347,14 @@ function renderDraftButton(p) {
   const sectors = (lastAnswer.sectors || []).slice(0, 3).map((s) => s.id);
   return h("div", { class: "plan-draft" }, h("button", {
     type: "button", class: "draft-plan", "aria-label": `Draft an action plan with ${p.city.name}`,
-    onclick: (event) => {
+    onclick: async (event) => {
       clearMessages();
-      draftPlan({ cityId: home.id, partner: p.city, sectors, showError, button: event.currentTarget });
+      const card = event.currentTarget.closest("li.partner");
+      const drafted = await draftPlan({ cityId: home.id, partner: p.city, sectors, showError, button: event.currentTarget });
+      const first = (lastAnswer.sectors || [])[0];
+      if (drafted && first) {
+        showRollout({ card, cityId: home.id, partner: p.city, sector: first.id, sectorName: first.name, showError });
+      }
     },
   }, "Draft an action plan"));
 }

@@ -12,6 +12,7 @@ let current = null;
 /**
  * Draft a plan for (cityId, partner) and show it for editing.
  * `showError(err, context)` is the page's error display; `sectors` the answer's top sector ids.
+ * Resolves to whether a draft is on screen.
  */
 export async function draftPlan({ cityId, partner, sectors, showError, button }) {
   button.disabled = true;
@@ -25,10 +26,12 @@ export async function draftPlan({ cityId, partner, sectors, showError, button })
     current = { pair: { city_id: cityId, partner_city_id: partner.id, sectors }, content: draft, saved: null, showError };
     renderPlan();
     document.getElementById("plan-title").focus();
+    return true;
   } catch (err) {
     view.hidden = true;
     view.replaceChildren();
     showError(err, "The action plan could not be drafted.");
+    return false;
   } finally {
     button.disabled = false;
     view.removeAttribute("aria-busy");

@@ -83,6 +83,7 @@ UNKNOWN_CODES: dict[tuple[str, str], str] = {
     ("POST /v1/plans/readiness", "sectors"): "no such sector id",
     ("POST /v1/plans/draft", "sectors"): "no such sector id",
     ("POST /v1/plans", "sectors"): "no such sector id",
+    ("GET /v1/partnerships/rollout", "sector"): "no such sector id",
     # not unknown but ambiguous in the store: the answer lists the candidates to pick by id
     ("POST /v1/recommendations", "city.name"): "a name several store cities of that country bear, "
     "given without coordinates",
@@ -110,7 +111,13 @@ CROSS_FIELD_RULES: dict[tuple[str, str], str] = {
     "holds no city of (found by benchmarks/contract_deep.py: it was a 500)",
     **{
         (operation, "partner_city_id"): "the same city as city_id"
-        for operation in ("POST /v1/plans/readiness", "POST /v1/plans/draft", "POST /v1/plans")
+        for operation in (
+            "POST /v1/plans/readiness",
+            "POST /v1/plans/draft",
+            "POST /v1/plans",
+            "GET /v1/partnerships/next-steps",
+            "GET /v1/partnerships/rollout",
+        )
     },
     **{
         (operation, "content.sections"): "a section id given twice"

@@ -20,6 +20,19 @@ from tests.service.helpers import Api, assert_error
 # --------------------------------------------------------------------------- over the API (curated store)
 
 
+def test_a_city_lists_its_partnerships_most_shared_first(api: Api) -> None:
+    kitakyushu = api.city_id("Kitakyushu")
+    body = api.client.get("/v1/partnerships", params={"city_id": kitakyushu, "limit": 5}).json()
+    items = body["items"]
+    assert body["city_id"] == kitakyushu and len(items) == 5
+    counts = [i["cooperations"] for i in items]
+    assert counts == sorted(counts, reverse=True)
+    dalian = next(i for i in items if i["name"] == "Dalian")
+    assert dalian["dated"] >= 5 and dalian["first_year"] == 1979
+    unknown = api.client.get("/v1/partnerships", params={"city_id": 2**31 - 1})
+    assert_error(unknown, 404, "not_found", "city_id")
+
+
 def test_a_pair_with_no_history_gets_a_clear_empty_answer(api: Api) -> None:
     a, b = api.new_cities("Next nowhere", 2)
     answer = api.client.get("/v1/partnerships/next-steps", params={"city_id": a, "partner_city_id": b})
@@ -38,6 +51,8 @@ def test_an_unknown_city_of_the_pair_is_a_404_naming_it(api: Api) -> None:
     params = {"city_id": 2**31 - 1, "partner_city_id": known}
     answer = api.client.get("/v1/partnerships/next-steps", params=params)
     assert_error(answer, 404, "not_found", "city_id")
+    same = api.client.get("/v1/partnerships/next-steps", params={"city_id": known, "partner_city_id": known})
+    assert_error(same, 422, "invalid_input", "partner_city_id")
 
 
 def test_a_pair_gets_its_history_in_time_order_and_suggestions_with_reasons(api: Api) -> None:
