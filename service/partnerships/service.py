@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import partnership_reads, repositories, writes
-from db.errors import NotFound
+from db import partnership_reads, writes
+from db.repositories import catalogue
+from db.repositories.fingerprint import catalogue_fingerprint
 from db.tables import City
 from models.plans import next_steps as NS
 from models.plans import rollout as R
 from models.plans.facts import SectorTerms, sectors_in
+from service.cities.service import stored_city
 from service.partnerships.schemas import (
     HistoryStep,
     NextScheme,
@@ -29,13 +31,6 @@ _lock = threading.Lock()
 _fitted: dict[str, Any] = {}  # the worker's model and the store fingerprint it was fitted on
 
 
-def _city(session: Session, city_id: int, field: str) -> City:
-    city = repositories.get_city(session, city_id)
-    if city is None:
-        raise NotFound(f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
-    return city
-
-
 def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStepModel:
     """The next-steps model fitted on every dated cooperation, kept per worker until the store's
     cooperations change; ``hidden`` ones left out (a fresh fit, not kept)."""
@@ -43,7 +38,7 @@ def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStep
         skip = set(hidden)
         rows = [r for r in partnership_reads.dated_cooperations(session) if r["id"] not in skip]
         return NS.NextStepModel().fit(NS.trajectories(rows))
-    fingerprint = repositories.catalogue_fingerprint(session)
+    fingerprint = catalogue_fingerprint(session)
     with _lock:
         if _fitted.get("fingerprint") == fingerprint:
             return _fitted["model"]
@@ -53,7 +48,7 @@ def fitted_model(session: Session, *, hidden: Sequence[int] = ()) -> NS.NextStep
 
 
 def sector_terms(session: Session) -> list[SectorTerms]:
-    return [SectorTerms.of(s.id, s.name, s.aliases or ()) for s in repositories.list_sectors(session)]
+    return [SectorTerms.of(s.id, s.name, s.aliases or ()) for s in catalogue.list_sectors(session)]
 
 
 def _profile_sectors(city: City, terms: Sequence[SectorTerms]) -> tuple[list[str], list[str]]:
@@ -108,8 +103,8 @@ def next_steps(
     session: Session, *, city_id: int, partner_city_id: int, limit: int, hidden: Sequence[int] = ()
 ) -> NextStepsRead:
     """The pair's shared cooperations in time order and what it is likely to add next."""
-    city = _city(session, city_id, "city_id")
-    partner = _city(session, partner_city_id, "partner_city_id")
+    city = stored_city(session=session, city_id=city_id, field="city_id")
+    partner = stored_city(session=session, city_id=partner_city_id, field="partner_city_id")
     skip = set(hidden)
     rows = partnership_reads.shared_cooperations(session, city_id=city_id, partner_city_id=partner_city_id)
     shared = [r for r in rows if r["id"] not in skip]
@@ -127,7 +122,7 @@ def next_steps(
             "continue; POST /v1/recommendations suggests what to start with.",
         )
     stages = NS.stages_of(shared)
-    names = {s.id: s.name for s in repositories.list_sectors(session)}
+    names = {s.id: s.name for s in catalogue.list_sectors(session)}
     terms = sector_terms(session)
     pair = (city_id, partner_city_id)
     theirs = partnership_reads.cooperations_of(session, city_ids=list(pair))
@@ -137,7 +132,7 @@ def next_steps(
     suggested = model.suggest(
         stages, candidates=sorted(names), own=own, needs=needs, offers=offers, limit=limit
     )
-    schemes = {s.id: s.name for s in repositories.list_funding_schemes(session)}
+    schemes = {s.id: s.name for s in catalogue.list_funding_schemes(session)}
     scheme_suggestions = [
         s for s in model.suggest(stages, kind="scheme") if s.id in schemes and s.rule is not None
     ][:SCHEMES]
@@ -199,13 +194,13 @@ def rollout(
     """Places of the partner's country (``side="partner"``) or of the city's own (``"home"``) that
     need ``sector`` and the anchor can reach. ``hidden_*`` leave cooperations out and cities'
     profiles and cooperations unseen (for the benchmark)."""
-    city = _city(session, city_id, "city_id")
-    partner = _city(session, partner_city_id, "partner_city_id")
+    city = stored_city(session=session, city_id=city_id, field="city_id")
+    partner = stored_city(session=session, city_id=partner_city_id, field="partner_city_id")
     writes.check_sectors(session, sectors=sector, field="sector")
     anchor_city = partner if side == "partner" else city
     country = anchor_city.country
     terms = sector_terms(session)
-    names = {s.id: s.name for s in repositories.list_sectors(session)}
+    names = {s.id: s.name for s in catalogue.list_sectors(session)}
     skip_coops = set(hidden_cooperations)
     unseen = set(hidden_cities)
     stored_rows = partnership_reads.place_rows(session, country=country)
