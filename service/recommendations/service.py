@@ -15,10 +15,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.errors import InvalidInput, NotFound
-from db.places.city_match import Match, match_city
 from db.places.regions import load_regions
-from db.repositories.cities import cities_by_ids, get_city, stated_needs
+from db.repositories.cities import cities_by_ids, stated_needs
 from db.repositories.cooperations import current_partner_ids, member_names
 from db.tables import City
 from features.vocabulary import load_vocabulary, read_needs
@@ -36,6 +34,13 @@ from service.catalogue_holder import CatalogueHolder
 from service.cities.schemas import CitySummary
 from service.config import Settings, get_settings
 from service.model_holder import LoadedModel, resolved
+from service.recommendations.query import (
+    check_request,
+    population_wish,
+    query_of,
+    wished_countries,
+    wishes_met,
+)
 from service.recommendations.schemas import (
     FundingSuggestion,
     NeedsRead,
@@ -58,100 +63,6 @@ SUGGESTED_SCHEMES = 5
 
 def city_summary(city: City) -> CitySummary:
     return CitySummary.model_validate(city, from_attributes=True)
-
-
-def _validate(request: RecommendationRequest, index: CatalogueIndex, regions: dict[str, Any]) -> None:
-    if request.city is not None and request.city.country not in index.countries:
-        raise InvalidInput(
-            f"unknown country code {request.city.country!r}; use an ISO 3166-1 alpha-2 code",
-            field="city.country",
-        )
-    bad = [c for c in request.desired_countries if c not in index.countries]
-    if bad:
-        raise InvalidInput(
-            f"unknown country code(s) {bad}; use ISO 3166-1 alpha-2 codes", field="desired_countries"
-        )
-    known = {s.id for s in index.sectors}
-    bad = [s for s in request.sectors if s not in known]
-    if bad:
-        raise InvalidInput(f"unknown sector(s) {bad}; see GET /v1/sectors for the ids", field="sectors")
-    bad = [r for r in request.desired_regions if r not in regions]
-    if bad:
-        raise InvalidInput(
-            f"unknown region code(s) {bad}; allowed: {', '.join(sorted(regions))}", field="desired_regions"
-        )
-
-
-def _query(
-    session: Session, request: RecommendationRequest, model: Any, index: CatalogueIndex
-) -> tuple[City | None, CityQuery, Match]:
-    """The ranker's query: a city it was trained with (by position) or a profile; how it was found."""
-    sectors = tuple(request.sectors)
-    if request.city_id is not None:
-        city, match = get_city(session, city_id=request.city_id), "id"
-        if city is None:
-            raise NotFound(
-                f"city {request.city_id} does not exist; find ids with GET /v1/cities?q=...", field="city_id"
-            )
-    else:
-        assert request.city is not None
-        given = request.city
-        found = match_city(
-            session, name=given.name, country=given.country, latitude=given.latitude,
-            longitude=given.longitude, field="city.name",
-        )  # fmt: skip
-        city = get_city(session, city_id=found.city.id) if found.city is not None else None
-        match = found.match
-    if city is not None:
-        position = model.position_of_.get(city.id)
-        if position is not None:
-            query = CityQuery(position=position, name=city.name, needs=request.needs, sectors=sectors)
-            return city, query, match
-        # a city added after the model was trained is scored from its profile
-        spec = {
-            "name": city.name,
-            "country": city.country,
-            "latitude": city.latitude,
-            "longitude": city.longitude,
-            "population": city.population,
-            "timezone": city.timezone,
-        }
-        needs = request.needs or (city.profile.needs_text if city.profile else "")
-    else:
-        assert request.city is not None
-        if not request.needs.strip() and not request.sectors:
-            raise InvalidInput(
-                "describe what the city needs (or give sectors): it is not in the store, so nothing "
-                "else says what it is looking for",
-                field="needs",
-            )
-        spec = {**request.city.model_dump(), "timezone": None}
-        needs = request.needs
-    facts = index.countries[spec["country"]]
-    return (
-        city,
-        CityQuery(
-            name=spec["name"],
-            country=spec["country"],
-            latitude=spec["latitude"],
-            longitude=spec["longitude"],
-            population=float(spec["population"]) if spec.get("population") else None,
-            timezone=spec["timezone"],
-            continent=facts.continent,
-            wb_region=facts.wb_region,
-            income_group=facts.income_group,
-            needs=needs,
-            sectors=sectors,
-        ),
-        match,
-    )
-
-
-def _wished_countries(request: RecommendationRequest, regions: dict[str, Any]) -> set[str]:
-    wanted: set[str] = set(request.desired_countries)
-    for code in request.desired_regions:
-        wanted |= set(regions[code].get("members") or [])
-    return wanted
 
 
 def _preferences(
@@ -289,8 +200,8 @@ def recommend(
     regions = load_regions(regions_path)
     model = loaded.model
     index = catalogue.get(session, model.embedder)
-    _validate(request, index, regions)
-    query_city, query, match = _query(session, request, model, index)
+    check_request(request, index, regions)
+    query_city, query, match = query_of(session, request, model, index)
     # the needs as the model reads them: the text, or an English gloss of its sector terms
     # (features/vocabulary.py)
     languages = (settings or get_settings()).model_languages(getattr(model.embedder, "model_name", None))
@@ -302,9 +213,9 @@ def recommend(
     taken = {query_city.id} if query_city is not None else set()
     if query_city is not None and request.exclude_existing:
         taken |= current_partner_ids(session, city_id=query_city.id, kinds=sorted(LINK_KINDS))
-    wanted = _wished_countries(request, regions)
+    wanted = wished_countries(request, regions)
     home = query_city.country if query_city is not None else query.country
-    population = _population_wish(request, query_city)
+    population = population_wish(request, query_city)
     frame = _ranked(
         model, query, request, wanted, home, needs_embedding, population=population, extra=len(taken)
     )
@@ -346,7 +257,7 @@ def recommend(
         why = explain_reasons(row, query_name, city.name, query_country=home, candidate_country=city.country)
         if population is not None:  # the wish's own reason says it with the figures
             why = [w for w in why if w != SIMILAR_SIZE]
-        why += _wishes_met(request, row, city, wanted=wanted, population=population, role=role_reasons)
+        why += wishes_met(request, row, city, wanted=wanted, population=population, role=role_reasons)
         score = float(row["score"])
         partners.append(
             PartnerSuggestion(
@@ -424,54 +335,8 @@ def recommend(
     )
 
 
-def _population_wish(request: RecommendationRequest, query_city: City | None) -> float | None:
-    """The population that ``population: "similar"`` is about, or None without that wish."""
-    if request.population is None:
-        return None
-    known = query_city.population if query_city is not None else None
-    if not known and request.city is not None:
-        known = request.city.population
-    if not known:
-        fix = (
-            "record it in the city's profile, or leave population out"
-            if request.city_id is not None
-            else "give city.population, or leave population out"
-        )
-        raise InvalidInput(
-            f"population 'similar' needs the city's population, and the store does not know it: {fix}",
-            field="population",
-        )
-    return float(known)
-
-
 def _known(population: float | None) -> int | None:
     return int(population) if population else None
-
-
-def _wishes_met(
-    request: RecommendationRequest,
-    row: pd.Series,
-    city: City,
-    *,
-    wanted: set[str],
-    population: float | None,
-    role: dict[int, str],
-) -> list[str]:
-    """The reasons saying which of the planner's wishes a partner meets (or why it is shown without)."""
-    out = []
-    if row.get("desired"):
-        out.append(f"In a place you asked for ({city.country})")
-    elif wanted:
-        out.append(f"Outside the places you asked for: too few partners there fit well ({city.country})")
-    if request.partner_scope == "abroad":
-        out.append(f"Abroad ({city.country}), as you asked")
-    elif request.partner_scope == "domestic":
-        out.append(f"In your own country ({city.country}), as you asked")
-    if population is not None and city.population:
-        out.append(f"Of a similar size ({city.population:,} people; yours {population:,.0f}), as you asked")
-    if city.id in role:
-        out.append(role[city.id])
-    return out
 
 
 def _precedent(chosen: Chosen, names: dict[int, list[str]]) -> Precedent:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.errors import PartnermatchError
 from db.importers.runner import import_dataset
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
@@ -70,6 +72,16 @@ def assert_error(response: Any, status: int, error: str, field: str | None = Non
         fields = [d["field"] for d in body["details"]]
         assert field in fields, body
     return body
+
+
+def refused(
+    error: type[PartnermatchError], field: str, call: Callable[..., Any], /, *args: Any, **kwargs: Any
+) -> PartnermatchError:
+    """``call(*args, **kwargs)`` raises ``error`` naming ``field``; the error, for further checks."""
+    with pytest.raises(error) as raised:
+        call(*args, **kwargs)
+    assert raised.value.field == field, raised.value
+    return raised.value
 
 
 def serve(app: FastAPI) -> Iterator[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from starlette.datastructures import URL
 
 from db.errors import NotFound
@@ -10,6 +9,7 @@ from service.catalogue import service
 from service.common import PageQuery
 from tests import factories as f
 from tests.conftest import CURATED
+from tests.service.helpers import refused
 
 
 def test_sectors_page_and_one_sector(db_session):
@@ -20,11 +20,8 @@ def test_sectors_page_and_one_sector(db_session):
 
 
 def test_unknown_sectors_and_schemes_are_not_found(db_session):
-    with pytest.raises(NotFound) as sector:
-        service.get_sector(session=db_session, sector_id="no-such-sector")
-    with pytest.raises(NotFound) as scheme:
-        service.get_funding_scheme(session=db_session, scheme_id="no-such-scheme")
-    assert (sector.value.field, scheme.value.field) == ("sector_id", "scheme_id")
+    refused(NotFound, "sector_id", service.get_sector, session=db_session, sector_id="no-such-sector")
+    refused(NotFound, "scheme_id", service.get_funding_scheme, session=db_session, scheme_id="no-such-scheme")
 
 
 def test_regions_come_from_the_curated_file():

@@ -11,6 +11,7 @@ from service.cities.schemas import CityCreate, ProfileUpdate
 from service.common import PageQuery
 from tests import factories as f
 from tests.conftest import CURATED
+from tests.service.helpers import refused
 
 
 def _page(limit: int = 50) -> PageQuery:
@@ -47,12 +48,15 @@ def test_one_city_counts_its_cooperations_and_links_the_rest(db_session):
 
 
 def test_an_unknown_city_is_not_found_naming_the_field(db_session):
-    with pytest.raises(NotFound) as missing:
-        service.get_city(session=db_session, city_id=10**9, cooperations_limit=0)
-    assert missing.value.field == "city_id"
-    with pytest.raises(NotFound) as partner:
-        service.stored_city(session=db_session, city_id=10**9, field="partner_city_id")
-    assert partner.value.field == "partner_city_id"
+    refused(NotFound, "city_id", service.get_city, session=db_session, city_id=10**9, cooperations_limit=0)
+    refused(
+        NotFound,
+        "partner_city_id",
+        service.stored_city,
+        session=db_session,
+        city_id=10**9,
+        field="partner_city_id",
+    )
 
 
 def test_a_namesake_nearby_is_a_conflict_naming_its_id(db_session):

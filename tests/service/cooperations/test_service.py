@@ -13,6 +13,7 @@ from service.common import PageQuery
 from service.cooperations import service
 from service.cooperations.schemas import CooperationCreate
 from tests import factories as f
+from tests.service.helpers import refused
 
 
 def _list(session, *, limit: int = 2, offset: int | None = None, **filters: Any):
@@ -52,15 +53,11 @@ def test_pages_by_offset_link_the_next_offset(db_session):
     ],
 )
 def test_bad_filters_are_refused_naming_the_field(db_session, filters: dict[str, Any], field: str):
-    with pytest.raises(InvalidInput) as refused:
-        _list(db_session, **filters)
-    assert refused.value.field == field
+    refused(InvalidInput, field, _list, db_session, **filters)
 
 
 def test_an_unknown_city_filter_is_not_found(db_session):
-    with pytest.raises(NotFound) as missing:
-        _list(db_session, city_id=10**9)
-    assert missing.value.field == "city_id"
+    refused(NotFound, "city_id", _list, db_session, city_id=10**9)
 
 
 def test_one_cooperation_lists_its_members_by_id(db_session):
@@ -68,9 +65,7 @@ def test_one_cooperation_lists_its_members_by_id(db_session):
     coop = f.cooperation(db_session, members=[b, a], start_year=2001)
     read = service.get_cooperation(session=db_session, cooperation_id=coop.id)
     assert [m.city_id for m in read.members] == sorted([a.id, b.id]) and read.start_year == 2001
-    with pytest.raises(NotFound) as missing:
-        service.get_cooperation(session=db_session, cooperation_id=10**9)
-    assert missing.value.field == "cooperation_id"
+    refused(NotFound, "cooperation_id", service.get_cooperation, session=db_session, cooperation_id=10**9)
 
 
 def test_a_recorded_partnership_is_read_back(db_session):

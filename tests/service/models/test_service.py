@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from starlette.datastructures import URL
 
 from db.errors import NotFound
 from service.common import PageQuery
 from service.models import service
 from tests import factories as f
+from tests.service.helpers import refused
 
 
 def test_versions_page_newest_first(db_session):
@@ -20,11 +20,8 @@ def test_versions_page_newest_first(db_session):
 
 
 def test_unknown_versions_and_jobs_are_not_found(db_session):
-    with pytest.raises(NotFound) as version:
-        service.get_model(session=db_session, version="1999-01-01-1")
-    with pytest.raises(NotFound) as job:
-        service.get_job(session=db_session, job_id="no-such-job")
-    assert (version.value.field, job.value.field) == ("version", "job_id")
+    refused(NotFound, "version", service.get_model, session=db_session, version="1999-01-01-1")
+    refused(NotFound, "job_id", service.get_job, session=db_session, job_id="no-such-job")
 
 
 def test_a_job_is_read_with_its_status(db_session):

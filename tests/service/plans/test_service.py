@@ -3,7 +3,6 @@ listed, its versions and its export."""
 
 from __future__ import annotations
 
-import pytest
 from starlette.datastructures import URL
 
 from db.errors import NotFound
@@ -11,6 +10,7 @@ from service.common import PageQuery
 from service.plans import service
 from service.plans.schemas import PlanContent, PlanCreate, PlanUpdate
 from tests import factories as f
+from tests.service.helpers import refused
 
 
 def _content(title: str) -> PlanContent:
@@ -35,18 +35,12 @@ def test_a_plan_saved_then_edited_keeps_its_versions(db_session):
 
 def test_unknown_plans_cities_and_versions_are_not_found(db_session):
     city = f.city(db_session)
-    with pytest.raises(NotFound) as plan:
-        service.get_plan(db_session, plan_id=10**9)
-    assert plan.value.field == "plan_id"
+    refused(NotFound, "plan_id", service.get_plan, db_session, plan_id=10**9)
     body = PlanCreate(city_id=city.id, partner_city_id=10**9, content=_content("A"))
-    with pytest.raises(NotFound) as partner:
-        service.create_plan(db_session, index=None, body=body)
-    assert partner.value.field == "partner_city_id"
+    refused(NotFound, "partner_city_id", service.create_plan, db_session, index=None, body=body)
     saved = service.create_plan(
         db_session,
         index=None,
         body=PlanCreate(city_id=city.id, partner_city_id=f.city(db_session).id, content=_content("B")),
     )
-    with pytest.raises(NotFound) as version:
-        service.export_plan(db_session, plan_id=saved.id, fmt="md", version=5)
-    assert version.value.field == "version"
+    refused(NotFound, "version", service.export_plan, db_session, plan_id=saved.id, fmt="md", version=5)
