@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from db.places.names import normalise_name
 from features.blocks import Block
-from features.geo import CityTable, QuerySide
+from features.cities import CityTable, QuerySide
 
 CANDIDATE_CAPITAL = "candidate_capital"
 BOTH_CAPITALS = "both_capitals"

@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from features.blocks import Block
-from features.geo import CityTable, QuerySide, repeat_side
+from features.cities import CityTable, QuerySide, repeat_side
 
 _CHUNK = 512
 

@@ -12,7 +12,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from features.blocks import Block
 from features.capitals import CAPITAL_BLOCK
-from features.geo import GEO_BLOCK, TABLE_READS, CityTable, QuerySide, repeat_side
+from features.cities import TABLE_READS, CityTable, QuerySide, repeat_side
+from features.geo import GEO_BLOCK
 from features.graph import AFFINITY_BLOCK, CANDIDATE_DEGREE, GRAPH_BLOCK, QUERY_DEGREE, gather
 from features.regional import REGIONAL_BLOCK, WIDE_REGIONAL_BLOCK
 

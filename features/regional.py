@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from features.blocks import Block
-from features.geo import CityTable, QuerySide
+from features.cities import CityTable, QuerySide
 from features.graph import _dense_row, _NoLookupCache, _row_products, gather
 
 # Links between the neighbourhoods (k nearest towns) of query and candidate

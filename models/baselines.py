@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from db.places.geometry import haversine_km
-from features.geo import CityTable, QuerySide, repeat_side
+from features.cities import CityTable, QuerySide, repeat_side
 from features.graph import AffinityPairFeatures
 
 # Ties (most cities score 0 under Adamic–Adar) are broken by popularity, so every

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import sparse
 
 from db.errors import InvalidInput
-from features.geo import CityTable, QuerySide
+from features.cities import CityTable, QuerySide
 from features.pairs import FRAME_READS
 
 # The cities frame: the id the ranker reports, and what the pair features read.

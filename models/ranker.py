@@ -32,7 +32,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
 from db.progress import stage
-from features.geo import QuerySide
+from features.cities import QuerySide
 from features.pairs import ALL_COLUMNS, COLD_COLUMNS, PairFeaturizer
 from features.text import graph_embeddings
 from models.candidates import CandidateGenerator

@@ -162,7 +162,7 @@ def given(*fields: str) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- answers
 
 
-def found(row: T | None, message: str, *, field: str) -> T:
+def or_not_found(row: T | None, message: str, *, field: str) -> T:
     """``row``, read by the id the request gave in ``field``; :class:`NotFound` when there is none."""
     if row is None:
         raise NotFound(message, field=field)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from features.geo import haversine_km
+from db.places.geometry import haversine_km
 
 SEAT_WEIGHT = 1.0
 SIZE_WEIGHT = 0.6

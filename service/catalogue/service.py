@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db import writes
-from db.errors import InvalidInput, NotFound
+from db.errors import InvalidInput
 from db.places.regions import load_regions
 from db.repositories import catalogue
 from db.tables import FundingScheme
@@ -24,7 +24,7 @@ from service.catalogue.schemas import (
     SectorPage,
     SectorRead,
 )
-from service.common import PageQuery, found
+from service.common import PageQuery, or_not_found
 
 
 def scheme_read(row: FundingScheme) -> FundingSchemeRead:
@@ -68,7 +68,7 @@ def list_sectors(*, session: Session, page: PageQuery) -> SectorPage:
 def get_sector(*, session: Session, sector_id: str) -> SectorRead:
     sector = catalogue.get_sector(session, sector_id=sector_id)
     return SectorRead.model_validate(
-        found(sector, f"sector {sector_id!r} does not exist; see /v1/sectors", field="sector_id")
+        or_not_found(sector, f"sector {sector_id!r} does not exist; see /v1/sectors", field="sector_id")
     )
 
 
@@ -93,11 +93,8 @@ def list_funding_schemes(
 
 def get_funding_scheme(*, session: Session, scheme_id: str) -> FundingSchemeRead:
     row = catalogue.get_funding_scheme(session, scheme_id=scheme_id)
-    if row is None:
-        raise NotFound(
-            f"funding scheme {scheme_id!r} does not exist; see /v1/funding-schemes", field="scheme_id"
-        )
-    return scheme_read(row)
+    message = f"funding scheme {scheme_id!r} does not exist; see /v1/funding-schemes"
+    return scheme_read(or_not_found(row, message, field="scheme_id"))
 
 
 def put_funding_scheme(

@@ -12,7 +12,7 @@ from db.places.regions import load_regions
 from db.repositories import cities, cooperations
 from db.tables import City
 from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
-from service.common import PageQuery, found
+from service.common import PageQuery, or_not_found
 from service.cooperations.service import cooperation_read
 
 
@@ -30,19 +30,18 @@ def search_cities(*, session: Session, page: PageQuery, q: str, country: str | N
 def stored_city(*, session: Session, city_id: int, field: str = "city_id") -> City:
     """The city of the id the request gave in ``field``."""
     city = cities.get_city(session, city_id=city_id)
-    return found(city, f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
+    return or_not_found(city, f"city {city_id} does not exist; find ids with GET /v1/cities?q=", field=field)
 
 
 def get_city(*, session: Session, city_id: int, cooperations_limit: int) -> CityDetailRead:
     city = stored_city(session=session, city_id=city_id)
     total = cooperations.count_cooperations_of_city(session, city_id=city_id)
-    coops = (
-        cooperations.cooperations_of_cities(
+    coops = []
+    if cooperations_limit:
+        found = cooperations.cooperations_of_cities(
             session, city_ids=[city_id], limit_per_city=cooperations_limit
-        ).get(city_id, [])
-        if cooperations_limit
-        else []
-    )
+        )
+        coops = found.get(city_id, [])
     return CityDetailRead(
         **CityRead.model_validate(city).model_dump(),
         aliases=cities.city_alias_names(session, city_id=city_id),
@@ -56,16 +55,8 @@ def get_city(*, session: Session, city_id: int, cooperations_limit: int) -> City
 def create_city(*, session: Session, body: CityCreate) -> CityRead:
     """A namesake within 25 km in the same country is a conflict naming its id."""
     try:
-        city = writes.create_city(
-            session,
-            name=body.name,
-            country=body.country,
-            latitude=body.latitude,
-            longitude=body.longitude,
-            population=body.population,
-            admin_area=body.admin_area,
-            alternate_names=body.alternate_names,
-        )
+        # the body's fields are the write's arguments, one for one
+        city = writes.create_city(session, **body.model_dump())
     except writes.DuplicateCity as exc:
         raise Conflict(f"{exc.message}; use GET /v1/cities/{exc.existing_id}", field=exc.field) from exc
     return CityRead.model_validate(city)

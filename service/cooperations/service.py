@@ -8,7 +8,7 @@ from db import writes
 from db.errors import InvalidInput
 from db.repositories import cooperations
 from db.tables import Cooperation
-from service.common import PageQuery, decode_cursor, encode_cursor, found
+from service.common import PageQuery, decode_cursor, encode_cursor, or_not_found
 from service.cooperations.schemas import (
     CooperationCreate,
     CooperationMemberRead,
@@ -98,24 +98,12 @@ def list_cooperations(
 def get_cooperation(*, session: Session, cooperation_id: int) -> CooperationRead:
     coop = cooperations.get_cooperation(session, cooperation_id=cooperation_id)
     return cooperation_read(
-        found(coop, f"cooperation {cooperation_id} does not exist", field="cooperation_id")
+        or_not_found(coop, f"cooperation {cooperation_id} does not exist", field="cooperation_id")
     )
 
 
 def create_cooperation(*, session: Session, body: CooperationCreate) -> CooperationRead:
     """Member cities must exist (the first unknown one is named); sectors and schemes too."""
-    coop = writes.create_cooperation(
-        session,
-        title=body.title,
-        kind=body.kind,
-        city_ids=body.city_ids,
-        sectors=body.sectors,
-        funding_scheme_ids=body.funding_scheme_ids,
-        start_year=body.start_year,
-        end_year=body.end_year,
-        description=body.description,
-        outcome_summary=body.outcome_summary,
-        outcome_indicators=[i.model_dump() for i in body.outcome_indicators],
-        success=body.success,
-    )
+    # the body's fields are the write's arguments, one for one (indicators as plain dicts)
+    coop = writes.create_cooperation(session, **body.model_dump())
     return cooperation_read(coop)

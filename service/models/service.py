@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.repositories import model_versions
 from db.repositories.training_jobs import get_training_job
 from models import registry
-from service.common import PageQuery, found
+from service.common import PageQuery, or_not_found
 from service.jobs import TrainFn, start_training_job
 from service.models.schemas import ModelVersionPage, ModelVersionRead, TrainingJobCreate, TrainingJobRead
 
@@ -37,7 +37,9 @@ def retrain(
 
 def get_job(*, session: Session, job_id: str) -> TrainingJobRead:
     job = get_training_job(session, job_id=job_id)
-    return TrainingJobRead.model_validate(found(job, f"training job {job_id} does not exist", field="job_id"))
+    return TrainingJobRead.model_validate(
+        or_not_found(job, f"training job {job_id} does not exist", field="job_id")
+    )
 
 
 def rollback(*, session: Session) -> ModelVersionRead:
@@ -47,7 +49,7 @@ def rollback(*, session: Session) -> ModelVersionRead:
 def get_model(*, session: Session, version: str) -> ModelVersionRead:
     row = model_versions.get_version(session, version=version)
     return ModelVersionRead.model_validate(
-        found(row, f"model version {version!r} does not exist; see GET /v1/models", field="version")
+        or_not_found(row, f"model version {version!r} does not exist; see GET /v1/models", field="version")
     )
 
 

@@ -24,7 +24,7 @@ from models.plans.facts import CityFacts, FundingOption, PairFacts, RuleCheck, S
 from models.plans.readiness import Readiness, check_readiness
 from service.catalogue_holder import CatalogueHolder
 from service.cities.service import stored_city
-from service.common import PageQuery, found
+from service.common import PageQuery, or_not_found
 from service.model_holder import ModelHolder
 from service.plans.schemas import (
     PairRequest,
@@ -251,7 +251,7 @@ def create_plan(session: Session, *, index: CatalogueIndex | None, body: PlanCre
 
 def _plan(session: Session, plan_id: int) -> Plan:
     plan = plans.get_plan(session, plan_id=plan_id)
-    return found(plan, f"plan {plan_id} does not exist; list them with GET /v1/plans", field="plan_id")
+    return or_not_found(plan, f"plan {plan_id} does not exist; list them with GET /v1/plans", field="plan_id")
 
 
 def get_plan(session: Session, *, plan_id: int) -> PlanRead:

@@ -1,7 +1,7 @@
 import numpy as np
 
 from features.capitals import BOTH_CAPITALS, CANDIDATE_CAPITAL, CAPITAL_COLUMNS, CapitalPairFeatures
-from features.geo import CityTable, repeat_side
+from features.cities import CityTable, repeat_side
 from features.pairs import ALL_COLUMNS, PairFeaturizer
 from tests.features._tiny import tiny_graph
 

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from features.cities import CityTable, utc_offset_hours
 from features.geo import (
     CANDIDATE_LOG_ADMIN_RANK,
     CANDIDATE_LOG_RANK,
@@ -18,9 +19,7 @@ from features.geo import (
     SAME_NAME,
     SAME_WB_REGION,
     TZ_DIFF_HOURS,
-    CityTable,
     GeoPairFeatures,
-    utc_offset_hours,
 )
 from tests.features._tiny import tiny_graph
 

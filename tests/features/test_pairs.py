@@ -15,7 +15,7 @@ def test_track_record_similarity_and_sectors_by_hand():
     # Track record of 0: group g1 [1,1] + partner profiles B [1,0] + D [0,1] = [2,2].
     np.testing.assert_allclose(f.track_sum_[0], [2, 2])
     assert f.track_count_[0] == 3
-    from features.geo import CityTable
+    from features.cities import CityTable
 
     t = CityTable.from_frame(g.cities)
     side = t.side(np.array([4, 4]), embedding=np.array([1.0, 0.0]))
@@ -37,7 +37,7 @@ def test_featurizer_columns_and_role_fit():
 
 def test_transform_all_equals_pairwise_features():
     """The all-cities fast path gives exactly the pairwise features (warm, cold, new city, needs)."""
-    from features.geo import repeat_side
+    from features.cities import repeat_side
     from tests.features.test_graph import _random_graph
 
     g = _random_graph(seed=3)
@@ -64,7 +64,7 @@ def test_transform_all_equals_pairwise_features():
 
 
 def test_text_products_keep_only_cities_with_a_profile():
-    from features.geo import CityTable
+    from features.cities import CityTable
 
     g = tiny_graph()
     prof = np.zeros((6, 2), np.float32)

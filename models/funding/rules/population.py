@@ -32,19 +32,36 @@ def _bound_check(
     return check
 
 
-def _bound_field(rule: str, *, least: int, help: str, **extra: Any) -> CatalogueField:
-    return CatalogueField(
-        rule,
-        lambda _: {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": least}]},
-        help=help,
-        annotation=int | None,
-        **extra,
+def _bound_rule(
+    rule: str,
+    *,
+    order: int,
+    check: Callable[[RuleInput, Findings], None],
+    least: int,
+    help: str,
+    **field: Any,
+) -> RuleType:
+    """The rule type of one bound: a whole number of at least ``least``, or null."""
+    return RuleType(
+        rules=(rule,),
+        order=order,
+        check=check,
+        fields=(
+            CatalogueField(
+                rule,
+                lambda _: {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": least}]},
+                help=help,
+                annotation=int | None,
+                **field,
+            ),
+        ),
+        reads=frozenset({"population"}),
     )
 
 
 RULE_TYPES = (
-    RuleType(
-        rules=("min_population",),
+    _bound_rule(
+        "min_population",
         order=40,
         check=_bound_check(
             "min_population",
@@ -53,11 +70,11 @@ RULE_TYPES = (
             noun="threshold",
             need="at least {:,} required",
         ),
-        fields=(_bound_field("min_population", least=0, help="null or a whole number of inhabitants >= 0"),),
-        reads=frozenset({"population"}),
+        least=0,
+        help="null or a whole number of inhabitants >= 0",
     ),
-    RuleType(
-        rules=("max_population",),
+    _bound_rule(
+        "max_population",
         order=45,
         check=_bound_check(
             "max_population",
@@ -66,15 +83,9 @@ RULE_TYPES = (
             noun="ceiling",
             need="at most {:,} allowed",
         ),
-        fields=(
-            _bound_field(
-                "max_population",
-                least=1,
-                help="null or the largest number of inhabitants an applicant may have, a whole number >= 1",
-                description="Most inhabitants the applicant may have",
-                required=False,
-            ),
-        ),
-        reads=frozenset({"population"}),
+        least=1,
+        help="null or the largest number of inhabitants an applicant may have, a whole number >= 1",
+        description="Most inhabitants the applicant may have",
+        required=False,
     ),
 )

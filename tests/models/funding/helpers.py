@@ -91,26 +91,24 @@ def case(
     *,
     city: Party = DE,
     partner: Party = FR,
-    rule: str | None = None,
     **kwargs: Any,
 ) -> Any:
-    """One row of a rule's isolation test; ``kwargs`` go to ``check_scheme``; ``rule``: the file's."""
-    return pytest.param(scheme, city, partner, kwargs, rule, status, verdict, id=ident)
+    """One row of an isolation test (see :func:`isolation_test`); ``kwargs`` go to ``check_scheme``."""
+    return pytest.param(scheme, city, partner, kwargs, status, verdict, id=ident)
 
 
 def isolation_test(rule: str, cases: list[Any]) -> Callable[..., None]:
     """The test of one rule type checked alone on synthetic schemes, one case a row (see :func:`case`)."""
 
-    @pytest.mark.parametrize(("scheme", "city", "partner", "kwargs", "rule_", "status", "verdict"), cases)
+    @pytest.mark.parametrize(("scheme", "city", "partner", "kwargs", "status", "verdict"), cases)
     def test_rule_in_isolation(
         scheme: dict[str, Any],
         city: Party,
         partner: Party,
         kwargs: dict[str, Any],
-        rule_: str | None,
         status: str | None,
         verdict: bool | None,
     ) -> None:
-        assert_case(scheme, city, partner, kwargs, rule_ or rule, status, verdict)
+        assert_case(scheme, city, partner, kwargs, rule, status, verdict)
 
     return test_rule_in_isolation

@@ -18,37 +18,36 @@ from tests.models.funding.helpers import DE, FR, SCHEMES, SYN_REGIONS, case, iso
 
 SMALL = Party("FR", 20_000, income_group="H")
 
-CASES = [
-    case("population-pass", syn(min_population=100_000), "pass", True, rule="min_population"),
-    case(
-        "population-too-small",
-        syn(applicant_countries=["FR"], min_population=100_000),
-        "fail",
-        False,
-        city=FR,
-        partner=DE,
-        rule="min_population",
-    ),
-    case(
-        "population-unknown",
-        syn(min_population=100_000),
-        "unknown",
-        None,
-        city=Party("DE"),
-        partner=Party("FR"),
-        rule="min_population",
-    ),
-    case("ceiling-pass", syn(max_population=600_000), "pass", True),
-    case("ceiling-too-big", syn(applicant_countries=["DE"], max_population=100_000), "fail", False),
-    case(
-        "ceiling-unknown", syn(max_population=100_000), "unknown", None, city=Party("DE"), partner=Party("FR")
-    ),
-    case("ceiling-not-a-number", syn(max_population="small"), "unknown", None),
-    case("ceiling-null-skipped", syn(max_population=None), None, True),
-]
+LIMIT = 100_000
+# neither side's population is known
+SIZES_UNKNOWN = {"city": Party("DE"), "partner": Party("FR")}
 
+test_min_population = isolation_test(
+    "min_population",
+    [
+        case("population-pass", syn(min_population=LIMIT), "pass", True),
+        case(
+            "population-too-small",
+            syn(applicant_countries=["FR"], min_population=LIMIT),
+            "fail",
+            False,
+            city=FR,
+            partner=DE,
+        ),
+        case("population-unknown", syn(min_population=LIMIT), "unknown", None, **SIZES_UNKNOWN),
+    ],
+)
 
-test_rule_in_isolation = isolation_test("max_population", CASES)
+test_max_population = isolation_test(
+    "max_population",
+    [
+        case("ceiling-pass", syn(max_population=600_000), "pass", True),
+        case("ceiling-too-big", syn(applicant_countries=["DE"], max_population=LIMIT), "fail", False),
+        case("ceiling-unknown", syn(max_population=LIMIT), "unknown", None, **SIZES_UNKNOWN),
+        case("ceiling-not-a-number", syn(max_population="small"), "unknown", None),
+        case("ceiling-null-skipped", syn(max_population=None), None, True),
+    ],
+)
 
 
 def test_the_smaller_side_applies_and_checks_follow_the_minimum() -> None:
