@@ -1,6 +1,6 @@
 """Matplotlib figures for the analyst notebooks.
 
-Each function takes a frame from :mod:`models.analysis` and returns a
+Each function takes a frame from a :mod:`models.notebook` module and returns a
 :class:`matplotlib.figure.Figure` (drawn with pyplot, so notebooks show it
 inline; tests use the Agg backend).
 """
@@ -47,7 +47,7 @@ def bar_chart(
 
 
 def size_classes(sizes: pd.DataFrame) -> Figure:
-    """Cities per population class (:func:`models.analysis.size_classes`)."""
+    """Cities per population class (:func:`models.notebook.explore_data.size_classes`)."""
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.bar(sizes["size_class"], sizes["cities"], color="tab:blue")
     ax.set_title("Cities by population")
@@ -75,10 +75,10 @@ def link_map(segments: pd.DataFrame, *, labels: pd.DataFrame | None = None, titl
     Parameters
     ----------
     segments : pandas.DataFrame
-        :func:`models.analysis.link_segments`.
+        :func:`models.notebook.explore_data.link_segments`.
     labels : pandas.DataFrame, optional
         ``name, longitude, latitude`` of cities to mark and name, e.g.
-        :func:`models.analysis.top_cities_by_degree`.
+        :func:`models.notebook.explore_data.top_cities_by_degree`.
     title : str
     """
     fig, ax = plt.subplots(figsize=(11, 5.5))
@@ -112,7 +112,10 @@ def link_map(segments: pd.DataFrame, *, labels: pd.DataFrame | None = None, titl
 
 
 def heatmap(table: pd.DataFrame, *, title: str, cbar_label: str = "") -> Figure:
-    """A labelled heatmap of a numeric table (e.g. :func:`models.analysis.scheme_sector_matrix`)."""
+    """A labelled heatmap of a numeric table, e.g. the scheme x sector one.
+
+    From :func:`models.notebook.explore_data.scheme_sector_matrix`.
+    """
     n_rows, n_cols = table.shape
     fig, ax = plt.subplots(figsize=(max(6, 0.35 * n_cols + 3), max(3, 0.3 * n_rows + 1.5)))
     if n_rows and n_cols:
@@ -142,7 +145,10 @@ def stacked_bars(table: pd.DataFrame, *, title: str, ylabel: str = "") -> Figure
 
 
 def hit_rate_curves(curve: pd.DataFrame, *, log_k: bool = True) -> Figure:
-    """HR@k against k, one panel per setting, one line per model (:func:`models.analysis.hit_rate_curve`)."""
+    """HR@k against k, one panel per setting, one line per model.
+
+    From :func:`models.notebook.train_and_evaluate.hit_rate_curve`.
+    """
     settings = list(dict.fromkeys(curve["setting"]))
     fig, axes = plt.subplots(
         1, max(len(settings), 1), figsize=(4.5 * max(len(settings), 1), 3.5), squeeze=False
@@ -165,7 +171,10 @@ def hit_rate_curves(curve: pd.DataFrame, *, log_k: bool = True) -> Figure:
 
 
 def breakdown_bars(table: pd.DataFrame, *, title: str, models: Sequence[str] | None = None) -> Figure:
-    """Grouped bars of HR@k per group (:func:`models.analysis.hit_breakdown`), queries in the labels."""
+    """Grouped bars of HR@k per group, queries in the labels.
+
+    From :func:`models.notebook.train_and_evaluate.hit_breakdown`.
+    """
     models = list(models or [c for c in table.columns if c != "queries"])
     fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(table) * max(len(models), 1) / 2 + 3), 3.5))
     x = np.arange(len(table))
@@ -184,7 +193,10 @@ def breakdown_bars(table: pd.DataFrame, *, title: str, models: Sequence[str] | N
 
 
 def feature_importances(importances: pd.DataFrame, *, top: int = 15) -> Figure:
-    """Top features of each LightGBM model (:func:`models.analysis.feature_importances`)."""
+    """Top features of each LightGBM model.
+
+    From :func:`models.notebook.train_and_evaluate.feature_importances`.
+    """
     models = list(dict.fromkeys(importances["model"]))
     fig, axes = plt.subplots(1, max(len(models), 1), figsize=(5 * max(len(models), 1), 0.28 * top + 1.5),
                              squeeze=False)  # fmt: skip

@@ -142,6 +142,29 @@ def rollback(session: Session) -> ModelVersion:
     return promote(session, previous.version)
 
 
+def attach_evaluation(session: Session, version: str, metrics: dict[str, Any]) -> ModelVersion:
+    """Add evaluation entries to a registered version's metrics so the model list shows them.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+    version : str
+    metrics : dict
+        Entries to add or replace, e.g. :func:`models.train.evaluation_metrics` of a report.
+
+    Raises
+    ------
+    LookupError
+        If the version does not exist.
+    """
+    row = model_versions.get_version(session, version=version)
+    if row is None:
+        raise LookupError(f"model version {version!r} does not exist")
+    row.metrics = {**(row.metrics or {}), **metrics}
+    session.flush()
+    return row
+
+
 def load_model(session: Session, version: str, cache_dir: Path | None = None) -> Any:
     """The fitted model of ``version``, from the local cache when its checksum matches."""
     row = model_versions.get_version(session, version=version)

@@ -69,8 +69,7 @@ def train_and_register(
             params=params,
             n_queries=max_queries,
         )
-        metrics["evaluation"] = without_queries(report)
-        metrics["summary"] = summarise(report)
+        metrics.update(evaluation_metrics(report))
     stored_params = {**ranker.get_params(deep=False), "seed": seed}
     stored_params.pop("embedder", None)
     stored_params["embedding_model"] = embedding_model or "all-MiniLM-L6-v2 (packaged)"
@@ -131,6 +130,11 @@ def evaluate_store(session: Session, **kwargs: Any) -> dict[str, Any]:
         graph = load_graph(session)
         progress.count(cities=graph.n_cities, links=int(len(graph.links)), groups=len(graph.groups))
     return evaluate_graph(graph, session=session, **kwargs)
+
+
+def evaluation_metrics(report: dict[str, Any]) -> dict[str, Any]:
+    """The ``metrics`` entries of a version evaluated with ``report`` (``evaluation`` and ``summary``)."""
+    return {"evaluation": without_queries(report), "summary": summarise(report)}
 
 
 def summarise(report: dict[str, Any]) -> dict[str, float]:

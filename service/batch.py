@@ -9,20 +9,23 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import PartnermatchError
+from models import registry
 from service.catalogue_holder import CatalogueHolder
 from service.config import Settings
 from service.errors import error_answer, validation_answer
-from service.model_holder import ModelHolder
+from service.model_holder import LoadedModel, keep_out_of_collections
 from service.recommendations.schemas import RecommendationRequest
 from service.recommendations.service import recommend
 
 
 def run_batch(factory: sessionmaker[Session], settings: Settings, source: Path, target: Path) -> int:
     """Answer every line; a bad line gets an error object in its place, so order is kept."""
-    holder = ModelHolder(factory, cache_dir=settings.model_dir, poll_seconds=0)
-    holder.refresh()
-    if holder.current is None:
-        raise ValueError("no model is promoted; run `partnermatch train --promote` first")
+    with factory() as session:
+        ref = registry.promoted(session)
+        if ref is None:
+            raise ValueError("no model is promoted; run `partnermatch train --promote` first")
+        loaded = LoadedModel.from_registry(session, ref.version, cache_dir=settings.model_dir)
+    keep_out_of_collections()
     if not source.is_file():
         raise ValueError(f"{source}: file not found")
     count = 0
@@ -37,7 +40,7 @@ def run_batch(factory: sessionmaker[Session], settings: Settings, source: Path, 
                 with factory() as session:
                     answer = recommend(
                         session,
-                        loaded=holder.current,
+                        loaded=loaded,
                         request=request,
                         regions_path=regions,
                         catalogue=catalogue,

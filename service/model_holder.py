@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.repositories import model_versions
 from features.language import detector
 from models import registry
 from models.advice.lru import LRUCache
@@ -60,6 +61,16 @@ class LoadedModel:
     needs_cache: LRUCache = field(
         default_factory=lambda: LRUCache(NEEDS_CACHE_SIZE), compare=False, repr=False
     )
+
+    @classmethod
+    def from_registry(cls, session: Session, version: str, *, cache_dir: Path | None = None) -> LoadedModel:
+        """``version`` of the registry loaded and prepared for serving (as the API serves it)."""
+        row = model_versions.get_version(session, version=version)
+        if row is None:
+            raise LookupError(f"model version {version!r} does not exist")
+        model = registry.load_model(session, version, cache_dir)
+        _prepare_for_serving(model)
+        return cls(version, row.artifact_sha256 or "", model)
 
     def embed_needs(self, text: str) -> np.ndarray | Future | None:
         """The needs text's embedding, or a future of it while the helper thread embeds it.
@@ -103,17 +114,12 @@ class ModelHolder:
                     self.current and (self.current.version, self.current.sha256) == (ref.version, ref.sha256)
                 ):
                     return False
-                model = registry.load_model(session, ref.version, self._cache_dir)
-            _prepare_for_serving(model)
+                loaded = LoadedModel.from_registry(session, ref.version, cache_dir=self._cache_dir)
             previous = self.current.version if self.current else None
             gc.unfreeze()  # the previous model's objects become collectable again
-            self.current = LoadedModel(ref.version, ref.sha256, model)  # one reference assignment: atomic
+            self.current = loaded  # one reference assignment: atomic
             self.last_error = None
-            # A model holds ~0.5 M Python objects: every full collection would walk them (~0.3 s,
-            # every few dozen requests). Frozen, they are left out; reference counting still frees
-            # them when a later swap drops the last reference.
-            gc.collect()
-            gc.freeze()
+            keep_out_of_collections()
         log_fields(logger, logging.INFO, "model swapped", previous=previous, version=ref.version)
         return True
 
@@ -144,6 +150,17 @@ class ModelHolder:
                 logger.exception(
                     "model refresh failed; still serving %s", self.current.version if self.current else None
                 )
+
+
+def keep_out_of_collections() -> None:
+    """Freeze the objects alive now (a just loaded model) so the garbage collector skips them.
+
+    A model holds ~0.5 M Python objects: every full collection would walk them (~0.3 s, every few
+    dozen requests). Frozen, they are left out; reference counting still frees them when a later
+    swap drops the last reference.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _prepare_for_serving(model: Any) -> None:

@@ -15,8 +15,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from models.plans.factors import business_potential
 from models.plans.facts import PairFacts, Row, SectorTerms, sectors_in
-from models.plans.readiness import Readiness, business_potential
+from models.plans.readiness import Readiness
 
 PHASES: tuple[str, ...] = ("exchange", "pilot", "agreement", "scale-up")
 PHASE_TITLES = {

@@ -45,3 +45,15 @@ def test_an_artifact_naming_a_moved_class_is_refused_with_the_way_out(monkeypatc
     monkeypatch.delattr(sys.modules[__name__], "Moved")
     with pytest.raises(ValueError, match="another version of partnermatch .* partnermatch train --promote"):
         load_artifact_bytes(data)
+
+
+def test_attach_evaluation_adds_its_entries_to_the_version_metrics(db_session):
+    from models.registry import attach_evaluation
+    from tests import factories as f
+
+    row = f.model_version(db_session, metrics={"train": {"cities": 6}, "summary": {"old": 0.1}})
+    attach_evaluation(db_session, row.version, {"summary": {"leave_one_out.HR@10": 0.5}})
+    db_session.expire_all()
+    assert row.metrics == {"train": {"cities": 6}, "summary": {"leave_one_out.HR@10": 0.5}}
+    with pytest.raises(LookupError, match="does not exist"):
+        attach_evaluation(db_session, "nope", {})

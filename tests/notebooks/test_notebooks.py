@@ -93,7 +93,7 @@ def test_structure(path: Path) -> None:
     for cell in code:
         tree = ast.parse(cell.source)
         defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Lambda)]
-        assert not defs, f"{path.name}: put logic in models/analysis.py or models/plots.py, not a notebook"
+        assert not defs, f"{path.name}: put logic in models/notebook/ or models/plots.py, not a notebook"
 
 
 # --------------------------------------------------------------------------- execution

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from models.plans.evidence import STATUSES
 from models.plans.facts import CityFacts, FundingOption, PairFacts, RuleCheck, SectorTerms, offset_hours
-from models.plans.readiness import CONDITIONS, FACTORS, STATUSES, check_readiness
+from models.plans.readiness import CONDITIONS, FACTORS, check_readiness
 
 TERMS = [
     SectorTerms.of("water-supply", "Water supply and utilities", ["water management"]),
