@@ -24,9 +24,9 @@ ISO2_PATTERN = r"^[A-Za-z]{2}$"
 # some character that str.strip() keeps (Python's whitespace, which differs from regex \s), as
 # not_blank requires: so that the schema already says a blank text is refused
 NOT_BLANK_PATTERN = r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-# ids fit in 64 bits in the stores and must stay exact in JSON (IEEE doubles, as JavaScript reads them):
-# a larger one is refused as input, never sent to the database
-MAX_ID = 2**53 - 1
+# the stores' id columns are 32-bit INTEGERs (PostgreSQL refuses a larger value with an error, which
+# would be a 500): a larger id is refused as input, never sent to the database
+MAX_ID = 2**31 - 1
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1..{MAX_LIMIT}")]
 # beyond this a page is empty anyway; the bound keeps the number inside what the stores take

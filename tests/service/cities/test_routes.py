@@ -70,6 +70,9 @@ def test_city_not_found_and_bad_id(api: Api) -> None:
     body = assert_error(api.client.get("/v1/cities/99999999"), 404, "not_found", "city_id")
     assert "99999999" in body["message"]
     assert_error(api.client.get("/v1/cities/abc"), 422, "invalid_input", "city_id")
+    # the largest id a store column holds is still a 404; one beyond it is refused before the database
+    assert_error(api.client.get(f"/v1/cities/{2**31 - 1}"), 404, "not_found", "city_id")
+    assert_error(api.client.get(f"/v1/cities/{2**40}"), 422, "invalid_input", "city_id")
 
 
 def test_create_city_then_find_it(api: Api) -> None:
