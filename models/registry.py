@@ -25,10 +25,12 @@ from db.tables import ModelVersion
 
 # Raised whenever a fitted model's pickled state changes shape (2: admin regions and population
 # ranks in the city table and the features; 3: city names and the namesake feature; 4: the ranker's
-# extra_trees and max_bin parameters; 5: the same two on the retrieval model): an older artifact is
+# extra_trees and max_bin parameters; 5: the same two on the retrieval model; 6: the featurizer's
+# blocks and the training sampler, the city table in features.cities and the regional features in
+# features.regional, so a pickle names other classes): an older artifact is
 # refused, not half-read. A change of the pair features alone needs no new number: an artifact whose
 # featurizer was fitted with other columns than features.pairs.ALL_COLUMNS is refused when loaded.
-ARTIFACT_FORMAT = 5
+ARTIFACT_FORMAT = 6
 
 
 @dataclass(frozen=True)
