@@ -110,7 +110,6 @@ class NeedsBaselines:
         self.track = np.where(norm > 0, track / np.maximum(norm, 1e-12), 0.0).astype(np.float32)
         self.country = train.cities["country"].fillna("").to_numpy()
         self.region = train.cities["wb_region"].fillna("").to_numpy()
-        sizes = np.asarray(member.sum(axis=0)).ravel()
         # co-membership graph: cities sharing a group; Adamic–Adar weighs each shared neighbour
         # by 1 / log(its co-membership degree)
         co = (member @ member.T).tocsr()
@@ -120,7 +119,6 @@ class NeedsBaselines:
         degree = np.asarray(co.sum(axis=1)).ravel()
         self.co = co
         self.co_weighted = co.multiply(1.0 / np.log(np.maximum(degree, 2.0))[None, :]).tocsr()
-        self.sizes = sizes
 
     def scores(self, name: str, q: NeedsQuery, needs: np.ndarray) -> np.ndarray:
         """Score of every city for query ``q`` under baseline ``name``."""
