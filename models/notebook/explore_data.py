@@ -268,24 +268,14 @@ def _use_counts(coops: pd.DataFrame, column: str, table: pd.DataFrame, key: str,
 
 
 def sector_counts(coops: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
-    """Cooperations per sector (every sector of the taxonomy, zero when unused).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``sector, name, parent_id, cooperations``, most first.
-    """
+    """Cooperations per sector of the taxonomy, zero when unused: ``sector, name, parent_id,
+    cooperations``, most first."""
     return _use_counts(coops, "sectors", sectors, "sector", "name", "parent_id")
 
 
 def scheme_counts(coops: pd.DataFrame, schemes: pd.DataFrame) -> pd.DataFrame:
-    """Cooperations that name each funding scheme (every scheme, zero when unused).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``scheme, name, kind, cooperations``, most first.
-    """
+    """Cooperations that name each funding scheme, zero when unused: ``scheme, name, kind,
+    cooperations``, most first."""
     return _use_counts(coops, "funding_scheme_ids", schemes, "scheme", "name", "kind")
 
 
