@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# the service, the evaluation and the tests read a pair's history through this module
+# history, merge_duplicates, own_shares, stages_of, trajectories and usable are here for the
+# service, the evaluation and the tests, which build a pair's history through this module
 from models.plans.trajectories import (  # noqa: F401
     Pair,
-    Row,
     Stage,
     TokenKind,
     distinct,
