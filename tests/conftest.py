@@ -86,12 +86,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return make_test_database(request.param, tmp_path, request)
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
+def migrated_engine(url: str) -> Iterator[Engine]:
+    """An engine on ``url`` with the schema at its latest migration, disposed of afterwards."""
+    engine = make_engine(url)
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    yield from migrated_engine(db_url)
 
 
 @pytest.fixture
@@ -105,10 +110,7 @@ def store_engine(
 ) -> Iterator[Engine]:
     """One migrated database per backend for the whole run; tests reach it through ``db_session``."""
     url = make_test_database(request.param, tmp_path_factory.mktemp(f"store-{request.param}"), request)
-    engine = make_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    yield from migrated_engine(url)
 
 
 @pytest.fixture

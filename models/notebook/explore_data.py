@@ -256,36 +256,27 @@ def _explode(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
     return out.rename(columns={column: name})
 
 
-def sector_counts(coops: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
-    """Cooperations per sector (every sector of the taxonomy, zero when unused).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``sector, name, parent_id, cooperations``, most first.
-    """
-    used = _explode(coops, "sectors", "sector").groupby("sector")["id"].nunique()
-    out = sectors.rename(columns={"id": "sector"})[["sector", "name", "parent_id"]].copy()
-    out["cooperations"] = out["sector"].map(used).fillna(0).astype("int64")
-    return out.sort_values(["cooperations", "sector"], ascending=[False, True], kind="stable").reset_index(
+def _use_counts(coops: pd.DataFrame, column: str, table: pd.DataFrame, key: str, *extra: str) -> pd.DataFrame:
+    """Cooperations naming each row of ``table`` in their list ``column`` (zero when unused), most
+    first: ``key`` (the row's id), the ``extra`` columns, ``cooperations``."""
+    used = _explode(coops, column, key).groupby(key)["id"].nunique()
+    out = table.rename(columns={"id": key})[[key, *extra]].copy()
+    out["cooperations"] = out[key].map(used).fillna(0).astype("int64")
+    return out.sort_values(["cooperations", key], ascending=[False, True], kind="stable").reset_index(
         drop=True
     )
+
+
+def sector_counts(coops: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
+    """Cooperations per sector of the taxonomy, zero when unused: ``sector, name, parent_id,
+    cooperations``, most first."""
+    return _use_counts(coops, "sectors", sectors, "sector", "name", "parent_id")
 
 
 def scheme_counts(coops: pd.DataFrame, schemes: pd.DataFrame) -> pd.DataFrame:
-    """Cooperations that name each funding scheme (every scheme, zero when unused).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``scheme, name, kind, cooperations``, most first.
-    """
-    used = _explode(coops, "funding_scheme_ids", "scheme").groupby("scheme")["id"].nunique()
-    out = schemes.rename(columns={"id": "scheme"})[["scheme", "name", "kind"]].copy()
-    out["cooperations"] = out["scheme"].map(used).fillna(0).astype("int64")
-    return out.sort_values(["cooperations", "scheme"], ascending=[False, True], kind="stable").reset_index(
-        drop=True
-    )
+    """Cooperations that name each funding scheme, zero when unused: ``scheme, name, kind,
+    cooperations``, most first."""
+    return _use_counts(coops, "funding_scheme_ids", schemes, "scheme", "name", "kind")
 
 
 def scheme_sector_matrix(schemes: pd.DataFrame, *, coops: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -203,6 +204,29 @@ def page(browser: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@contextmanager
+def phone_page(browser: Any, width: int, height: int) -> Iterator[Any]:
+    """A page on a phone-sized screen (twice as many pixels as points, as phones have)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def assert_fits_a_phone(page: Any, what: str, controls: str) -> None:
+    """``what`` does not scroll sideways on the page's screen, and every form control ``controls``
+    selects has a label a screen reader announces."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{what} scrolls sideways on a phone: {width}px wide"
+    unlabelled = page.evaluate(
+        """(controls) => [...document.querySelectorAll(controls)]
+             .filter((el) => !el.labels.length && !el.getAttribute('aria-label')).map((el) => el.id)""",
+        controls,
+    )
+    assert unlabelled == []
 
 
 @pytest.fixture(scope="package")

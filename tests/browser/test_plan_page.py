@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from models.plans.draft import SECTION_TITLES
 from service.auth import create_api_key
-from tests.browser.conftest import Live
+from tests.browser.conftest import Live, assert_fits_a_phone, phone_page
 from tests.browser.test_planner import choose_city
 
 pytestmark = pytest.mark.browser
@@ -127,18 +127,8 @@ def test_print_view_shows_only_the_plan(page: Page, live: Live, screenshots: Pat
 
 
 def test_phone_sized_plan_view(browser: Any, live: Live, screenshots: Path) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
-    try:
-        page = context.new_page()
+    with phone_page(browser, 390, 844) as page:
         draft_from_first_partner(page, live)
         expect(page.locator("#plan .plan-line").first).to_be_visible()
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, f"the plan view scrolls sideways on a phone: {width}px wide"
-        unlabelled = page.evaluate(
-            """[...document.querySelectorAll('#plan input, #plan textarea')]
-                 .filter((el) => !el.labels.length && !el.getAttribute('aria-label')).map((el) => el.id)"""
-        )
-        assert unlabelled == []
+        assert_fits_a_phone(page, "the plan view", "#plan input, #plan textarea")
         page.locator("#plan").screenshot(path=str(screenshots / "plan-phone.png"))
-    finally:
-        context.close()

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
 from db.tables import Feedback
-from tests.browser.conftest import Live
+from tests.browser.conftest import Live, assert_fits_a_phone, phone_page
 
 pytestmark = pytest.mark.browser
 
@@ -233,26 +233,15 @@ def test_unavailable_empty_and_rate_limited_messages(page: Page, live: Live) -> 
 
 
 def test_phone_sized_screen(browser: Any, live: Live, screenshots: Path) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
-    try:
-        page = context.new_page()
+    with phone_page(browser, 360, 740) as page:
         page.goto(live.url + "/")
         choose_city(page, "Essen", "Essen")
         page.get_by_label("Partners", exact=True).fill("3")
         page.get_by_role("button", name="Find partners").click()
         expect(page.locator("ol.partners > li").first).to_be_visible()
         expect(page.locator("ul.schemes > li").first).to_be_visible()
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 360, f"the page scrolls sideways on a phone: {width}px wide"
-        # every form control has a label a screen reader announces
-        unlabelled = page.evaluate(
-            """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-                 .filter((el) => !el.labels.length && !el.getAttribute('aria-label')).map((el) => el.id)"""
-        )
-        assert unlabelled == []
+        assert_fits_a_phone(page, "the page", "input:not([type=hidden]), select, textarea")
         page.screenshot(path=str(screenshots / "planner-phone.png"), full_page=True)
-    finally:
-        context.close()
 
 
 def test_partners_come_from_abroad_unless_the_planner_asks_otherwise(page: Page, live: Live) -> None:

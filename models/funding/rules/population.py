@@ -36,16 +36,20 @@ def _bound_rule(
     rule: str,
     *,
     order: int,
-    check: Callable[[RuleInput, Findings], None],
+    within: Callable[[Any, Any], bool],
+    signs: tuple[str, str],
+    noun: str,
+    need: str,
     least: int,
     help: str,
     **field: Any,
 ) -> RuleType:
-    """The rule type of one bound: a whole number of at least ``least``, or null."""
+    """The rule type of one bound: a whole number of at least ``least``, or null, checked by
+    :func:`_bound_check`."""
     return RuleType(
         rules=(rule,),
         order=order,
-        check=check,
+        check=_bound_check(rule, within=within, signs=signs, noun=noun, need=need),
         fields=(
             CatalogueField(
                 rule,
@@ -63,26 +67,20 @@ RULE_TYPES = (
     _bound_rule(
         "min_population",
         order=40,
-        check=_bound_check(
-            "min_population",
-            within=operator.ge,
-            signs=("≥", "<"),
-            noun="threshold",
-            need="at least {:,} required",
-        ),
+        within=operator.ge,
+        signs=("≥", "<"),
+        noun="threshold",
+        need="at least {:,} required",
         least=0,
         help="null or a whole number of inhabitants >= 0",
     ),
     _bound_rule(
         "max_population",
         order=45,
-        check=_bound_check(
-            "max_population",
-            within=operator.le,
-            signs=("≤", ">"),
-            noun="ceiling",
-            need="at most {:,} allowed",
-        ),
+        within=operator.le,
+        signs=("≤", ">"),
+        noun="ceiling",
+        need="at most {:,} allowed",
         least=1,
         help="null or the largest number of inhabitants an applicant may have, a whole number >= 1",
         description="Most inhabitants the applicant may have",

@@ -38,16 +38,19 @@ def _ids(out):
     return [s.scheme_id for s in out]
 
 
+def _suggest(**request):
+    """The curated catalogue's schemes for a request without a needs text, all of them unless
+    ``limit`` says; no precedent unless ``funded_by_scheme`` names some."""
+    defaults = {"needs_embedding": None, "funded_by_scheme": {}, "regions": REGIONS, "limit": len(SCHEMES)}
+    return suggest_schemes(SCHEMES, ZERO, **{**defaults, **request})
+
+
 def test_japan_cambodia_water_ranks_an_eligible_jica_scheme_first():
-    out = suggest_schemes(
-        SCHEMES,
-        ZERO,
+    out = _suggest(
         city=Party("JP", 960_000, income_group="H"),
         partners=[(2, Party("KH", income_group="LM"))],
         sectors=["water-supply"],
-        needs_embedding=None,
         funded_by_scheme=group_by_scheme(FUNDED),
-        regions=REGIONS,
         limit=10,
     )
     assert out[0].eligibility.eligible is True
@@ -63,16 +66,11 @@ def test_japan_cambodia_water_ranks_an_eligible_jica_scheme_first():
 def test_a_funded_precedent_puts_the_own_budget_after_it():
     """The own budget funded water between JP and KH too, but it is open to all: the JICA scheme that
     funded such cooperations goes first; the own budget stays in the list."""
-    out = suggest_schemes(
-        SCHEMES,
-        ZERO,
+    out = _suggest(
         city=Party("KH", 40_000, income_group="LM"),
         partners=[(2, Party("JP", 960_000, income_group="H"))],
         sectors=["water-supply"],
-        needs_embedding=None,
         funded_by_scheme=group_by_scheme(FUNDED),
-        regions=REGIONS,
-        limit=len(SCHEMES),
     )
     ids = _ids(out)
     assert catch_all(BY_ID["city-own-budget"]) and not catch_all(BY_ID["jica-partnership-program"])
@@ -83,9 +81,7 @@ def test_a_funded_precedent_puts_the_own_budget_after_it():
 
 
 def test_a_scheme_names_every_partner_it_is_not_ruled_out_for():
-    out = suggest_schemes(
-        SCHEMES,
-        ZERO,
+    out = _suggest(
         city=Party("KH", income_group="LM"),
         partners=[
             (5, Party("VN", income_group="LM")),
@@ -94,10 +90,6 @@ def test_a_scheme_names_every_partner_it_is_not_ruled_out_for():
             (8, Party("JP", income_group="H")),
         ],
         sectors=["water-supply"],
-        needs_embedding=None,
-        funded_by_scheme={},
-        regions=REGIONS,
-        limit=len(SCHEMES),
     )
     by_id = {s.scheme_id: s for s in out}
     assert by_id["jica-partnership-program"].partner_city_ids == (6, 8)
@@ -107,16 +99,10 @@ def test_a_scheme_names_every_partner_it_is_not_ruled_out_for():
 
 
 def test_two_eu_cities_get_no_japanese_oda_scheme_as_eligible():
-    out = suggest_schemes(
-        SCHEMES,
-        ZERO,
+    out = _suggest(
         city=Party("DE", 580_000, income_group="H"),
         partners=[(2, Party("FR", income_group="H"))],
         sectors=["tourism-culture"],
-        needs_embedding=None,
-        funded_by_scheme={},
-        regions=REGIONS,
-        limit=len(SCHEMES),
     )
     eligible = {s.scheme_id for s in out if s.eligibility.eligible}
     assert "eu-cerv-town-twinning" in eligible
@@ -129,30 +115,18 @@ def test_precedent_lifts_a_scheme_within_its_tier_and_says_why():
         city=Party("DE", income_group="H"),
         partners=[(2, Party("JP", income_group="H"))],
         sectors=["hydrogen"],
-        needs_embedding=None,
-        regions=REGIONS,
-        limit=len(SCHEMES),
     )
-    without = {s.scheme_id: s for s in suggest_schemes(SCHEMES, ZERO, funded_by_scheme={}, **args)}
-    with_prec = {
-        s.scheme_id: s
-        for s in suggest_schemes(SCHEMES, ZERO, funded_by_scheme=group_by_scheme(funded), **args)
-    }
+    without = {s.scheme_id: s for s in _suggest(**args)}
+    with_prec = {s.scheme_id: s for s in _suggest(funded_by_scheme=group_by_scheme(funded), **args)}
     assert with_prec["eu-iurc"].score > without["eu-iurc"].score
     assert any("between these countries" in r for r in with_prec["eu-iurc"].reasons)
 
 
 def test_best_partner_stands_for_the_scheme():
-    out = suggest_schemes(
-        SCHEMES,
-        ZERO,
+    out = _suggest(
         city=Party("JP", income_group="H"),
         partners=[(7, Party("KR", income_group="H")), (8, Party("KH", income_group="LM"))],
         sectors=["water-supply"],
-        needs_embedding=None,
-        funded_by_scheme={},
-        regions=REGIONS,
-        limit=len(SCHEMES),
     )
     jica = next(s for s in out if s.scheme_id == "jica-partnership-program")
     assert jica.partner_city_id == 8 and jica.eligibility.eligible is True
@@ -249,16 +223,10 @@ def test_cities_that_differ_only_in_what_no_rule_reads_share_cached_verdicts():
     cache: dict = {}
     keys = []
     for population in (10_000, 2_000_000):
-        suggest_schemes(
-            SCHEMES,
-            ZERO,
+        _suggest(
             city=Party("DE", population, income_group="H"),
             partners=[(1, Party("JP", income_group="H")), (2, Party("KH", income_group="LM"))],
             sectors=[],
-            needs_embedding=None,
-            funded_by_scheme={},
-            regions=REGIONS,
-            limit=len(SCHEMES),
             cache=cache,
         )
         keys.append(set(cache))
