@@ -21,17 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import write_report  # the sibling module
+from _common import NEEDS, write_report  # the sibling module
 
 OUT = Path(__file__).resolve().parent / "results" / "recommend_cost.json"
-NEEDS = [
-    "reduce drinking water losses and modernise the water utility",
-    "circular economy, waste sorting and composting",
-    "youth exchanges, culture and town twinning",
-    "hydrogen, renewable energy and medical devices",
-    "sustainable urban mobility and public transport",
-    "climate adaptation: flood protection and green spaces",
-]
 WISHES = ["JP", "DE", "FR", "KH", "US", "PL"]
 
 

@@ -16,19 +16,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import write_report  # the sibling module
+from _common import NEEDS, write_report  # the sibling module
 
 OUT = Path(__file__).resolve().parent / "results" / "score_latency.json"
-NEEDS = [
-    "reduce drinking water losses and modernise the water utility",
-    "circular economy, waste sorting and composting for a mid-sized town",
-    "youth unemployment, vocational training and start-up support",
-    "energy efficient renovation of public buildings and district heating",
-    "revitalise the historic centre, cultural heritage and tourism",
-    "sustainable urban mobility, cycling and public transport",
-    "digital public services and open data for citizens",
-    "climate adaptation: flood protection and urban green spaces",
-]
 
 
 def _load(args):
