@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 # What a block's transformer may ask for when it is fitted, besides the training graph.
 FIT_INPUTS = frozenset({"table", "profile_embeddings", "group_embeddings"})
@@ -84,3 +86,24 @@ class Block:
         if self.keep is None or self.source is None:
             return None
         return [self.source.index(c) for c in self.keep]
+
+
+class PairTransformer(TransformerMixin, BaseEstimator):
+    """A block's transformer: its ``columns``, and pairs of positions looked up through
+    ``transform_side`` (which each block defines, with ``fit`` and ``transform_all``)."""
+
+    columns: ClassVar[tuple[str, ...]] = ()
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Column names, in :attr:`columns` order."""
+        return np.array(self.columns, dtype=object)
+
+    def transform(self, X: np.ndarray, *, removed: np.ndarray | None = None) -> np.ndarray:
+        """Features of position pairs ``X``; ``removed[k]`` is a partner of query k to hide (-1: none)."""
+        check_is_fitted(self)
+        X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
+        return self.transform_side(self.query_side(X[:, 0], removed=removed), X[:, 1])
+
+    def query_side(self, positions: np.ndarray, *, removed: np.ndarray | None = None):
+        """The query side of known cities at ``positions`` (from the fitted city table)."""
+        return self.table_.side(positions, removed=removed)

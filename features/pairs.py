@@ -10,7 +10,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from features.blocks import Block
+from features.blocks import Block, PairTransformer
 from features.capitals import CAPITAL_BLOCK
 from features.cities import TABLE_READS, CityTable, QuerySide, repeat_side
 from features.geo import GEO_BLOCK
@@ -43,7 +43,7 @@ def _nonzero_rows(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, np.ascontiguousarray(v[rows], dtype=np.float32)
 
 
-class TextPairFeatures(TransformerMixin, BaseEstimator):
+class TextPairFeatures(PairTransformer):
     """Query needs/profile vs candidate track record and profile (cosine), sector overlap.
 
     A city's track record is the mean embedding of its training groups' texts
@@ -57,6 +57,8 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
     track_count_ : numpy.ndarray
         Number of items per city.
     """
+
+    columns = TEXT_COLUMNS
 
     def fit(
         self,
@@ -94,10 +96,6 @@ class TextPairFeatures(TransformerMixin, BaseEstimator):
         self.track_rows_, self.track_unit_rows_ = _nonzero_rows(_unit(self.track_sum_))
         self.profile_rows_, self.profile_unit_rows_ = _nonzero_rows(_unit(self.profile_))
         return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`TEXT_COLUMNS` order."""
-        return np.array(TEXT_COLUMNS, dtype=object)
 
     def query_embeddings(self, q: QuerySide) -> np.ndarray:
         """Per-row query vector: given needs, else profile, else (warm only) own track record."""

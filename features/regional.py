@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 from scipy.spatial import cKDTree
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from features.blocks import Block
+from features.blocks import Block, PairTransformer
 from features.cities import CityTable, QuerySide
 from features.graph import _dense_row, _NoLookupCache, _row_products, gather
 
@@ -77,7 +76,7 @@ def unit_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.c_[np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]
 
 
-class RegionalPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
+class RegionalPairFeatures(_NoLookupCache, PairTransformer):
     """Regional affinities: links between the towns near the query and the towns near the candidate.
 
     With ``N`` the k-nearest-towns matrix (self excluded), ``A`` the training
@@ -100,6 +99,8 @@ class RegionalPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
     n_near : int
         Size of a town's neighbourhood.
     """
+
+    columns = REGIONAL_COLUMNS
 
     def __init__(self, n_near: int = 20):
         self.n_near = n_near
@@ -137,16 +138,6 @@ class RegionalPairFeatures(_NoLookupCache, TransformerMixin, BaseEstimator):
         idx = np.asarray(idx).reshape(m, k)
         data = np.ones(m * k, np.float32)
         return sparse.csr_matrix((data, (np.repeat(np.arange(m), k), idx.ravel())), shape=(m, self.table_.n))
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Column names, in :data:`REGIONAL_COLUMNS` order."""
-        return np.array(REGIONAL_COLUMNS, dtype=object)
-
-    def transform(self, X: np.ndarray, *, removed: np.ndarray | None = None) -> np.ndarray:
-        """Features of position pairs ``X``; ``removed[k]`` is a partner of query k to hide (-1: none)."""
-        check_is_fitted(self, "na_")
-        X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
-        return self.transform_side(self.table_.side(X[:, 0], removed=removed), X[:, 1])
 
     def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
         """Features of query rows ``q`` against candidate positions ``cand``."""
