@@ -60,7 +60,6 @@ def _put_record_schema() -> dict[str, Any]:
 
 @router.get(
     "/sectors",
-    response_model=SectorPage,
     tags=["sectors"],
     summary="The cooperation sector taxonomy",
     responses=errors(401, 403, 422, 503),
@@ -71,7 +70,6 @@ def list_sectors(session: SessionDep, _: ReadKey, page: PageDep) -> SectorPage:
 
 @router.get(
     "/sectors/{sector_id}",
-    response_model=SectorRead,
     tags=["sectors"],
     summary="One sector",
     responses=errors(401, 403, 404, 422, 503),
@@ -82,7 +80,6 @@ def get_sector(session: SessionDep, _: ReadKey, sector_id: Annotated[str, Path(m
 
 @router.get(
     "/funding-schemes",
-    response_model=FundingSchemePage,
     tags=["funding schemes"],
     summary="Funding schemes, optionally for a sector and a country",
     responses=errors(401, 403, 422, 503),
@@ -109,7 +106,6 @@ def list_funding_schemes(
 
 @router.get(
     "/funding-schemes/{scheme_id}",
-    response_model=FundingSchemeRead,
     tags=["funding schemes"],
     summary="One funding scheme with its eligibility facts",
     responses=errors(401, 403, 404, 422, 503),
@@ -122,7 +118,6 @@ def get_funding_scheme(
 
 @router.put(
     "/funding-schemes/{scheme_id}",
-    response_model=FundingSchemeRead,
     tags=["funding schemes"],
     summary="Add or replace a funding scheme (admin); re-imports keep this edit",
     responses={
@@ -177,7 +172,6 @@ async def _raw_body(request: Request) -> tuple[bytes, str]:
 
 @router.post(
     "/funding-schemes/import",
-    response_model=FundingSchemeImportRead,
     tags=["funding schemes"],
     summary="Add or replace many funding schemes from JSON or YAML (admin); all or nothing",
     responses=errors(401, 403, 413, 422, 503),
@@ -213,7 +207,6 @@ def import_funding_schemes(
 
 @router.get(
     "/regions",
-    response_model=list[RegionRead],
     tags=["regions"],
     summary="Region codes for desired_regions (from regions.json)",
     responses=errors(401, 403, 503),

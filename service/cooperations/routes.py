@@ -17,7 +17,6 @@ router = APIRouter(tags=["cooperations"])
 
 @router.get(
     "/cooperations",
-    response_model=CooperationPage,
     summary="List cooperations, filtered by city, sector, funding scheme, kind and start year",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -56,7 +55,6 @@ def list_cooperations(
 
 @router.get(
     "/cooperations/{cooperation_id}",
-    response_model=CooperationRead,
     summary="One cooperation with its members, sectors, funding and outcome",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -68,7 +66,6 @@ def get_cooperation(
 
 @router.post(
     "/cooperations",
-    response_model=CooperationRead,
     status_code=201,
     summary="Record a partnership (write scope); the next training learns from it",
     responses=errors(401, 403, 404, 413, 422, 503),

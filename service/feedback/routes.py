@@ -17,7 +17,6 @@ router = APIRouter(tags=["feedback"])
 
 @router.post(
     "/feedback",
-    response_model=FeedbackRead,
     status_code=201,
     summary="Tell how useful a suggested partner was (rate-limited per client)",
     responses=errors(401, 404, 413, 422, 429, 503),
@@ -33,7 +32,6 @@ def create_feedback(
 
 @router.get(
     "/feedback",
-    response_model=FeedbackPage,
     summary="Stored feedback, newest first (admin); a training signal",
     responses=errors(401, 403, 422, 503),
 )

@@ -21,7 +21,6 @@ Version = Annotated[str, Path(max_length=40, description="e.g. 2026-11-23-1")]
 
 @router.get(
     "",
-    response_model=ModelVersionPage,
     summary="Model versions with metrics and status, newest first (admin)",
     responses=errors(401, 403, 422, 503),
 )
@@ -31,7 +30,6 @@ def list_models(session: SessionDep, _: AdminKey, page: PageDep) -> ModelVersion
 
 @router.post(
     "/retrain",
-    response_model=TrainingJobRead,
     status_code=202,
     summary="Train a new version in the background (admin); poll the job for its status",
     responses=errors(401, 403, 409, 422, 503),
@@ -59,7 +57,6 @@ def retrain(
 
 @router.get(
     "/jobs/{job_id}",
-    response_model=TrainingJobRead,
     summary="Status of a training job (admin): queued, running, succeeded or failed",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -69,7 +66,6 @@ def get_job(session: SessionDep, _: AdminKey, job_id: Annotated[str, Path(max_le
 
 @router.post(
     "/rollback",
-    response_model=ModelVersionRead,
     summary="Serve again the version promoted before the current one (admin)",
     responses=errors(401, 403, 409, 503),
 )
@@ -79,7 +75,6 @@ def rollback(session: SessionDep, _: AdminKey) -> ModelVersionRead:
 
 @router.get(
     "/{version}",
-    response_model=ModelVersionRead,
     summary="One model version with its metrics and parameters (admin)",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -89,7 +84,6 @@ def get_model(session: SessionDep, _: AdminKey, version: Version) -> ModelVersio
 
 @router.post(
     "/{version}/promote",
-    response_model=ModelVersionRead,
     summary="Serve this version (admin); every worker switches within seconds",
     responses=errors(401, 403, 404, 409, 422, 503),
 )

@@ -21,7 +21,6 @@ PartnerQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="The partner's 
 
 @router.get(
     "/partnerships",
-    response_model=PartnershipList,
     summary="The cities a city shares cooperations with, most shared first",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -36,7 +35,6 @@ def list_partnerships(
 
 @router.get(
     "/partnerships/next-steps",
-    response_model=NextStepsRead,
     summary="A pair's history in time order and the sectors and schemes it is likely to add next",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -57,7 +55,6 @@ async def next_steps(
 
 @router.get(
     "/partnerships/rollout",
-    response_model=RolloutRead,
     summary="Roll-out through a partner: places of its country (or yours) that need the sector",
     responses=errors(401, 403, 404, 422, 503),
 )
