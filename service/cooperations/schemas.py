@@ -7,7 +7,16 @@ from typing import Annotated
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from db.tables import CooperationKind, SuccessLabel
-from service.common import NOT_BLANK_PATTERN, Id, JsonNumber, Page, UtcDateTime, not_blank, request_config
+from service.common import (
+    MAX_ID,
+    NOT_BLANK_PATTERN,
+    Id,
+    JsonNumber,
+    Page,
+    UtcDateTime,
+    not_blank,
+    request_config,
+)
 
 
 class OutcomeIndicator(BaseModel):
@@ -45,6 +54,20 @@ class CooperationRead(BaseModel):
 
 class CooperationPage(Page[CooperationRead]):
     pass
+
+
+class CooperationFilters(BaseModel):
+    """The query of GET /v1/cooperations; every filter given must match. The names are the
+    repository's arguments, one for one."""
+
+    city_id: Annotated[
+        int | None, Field(ge=1, le=MAX_ID, description="Cooperations this city is a member of")
+    ] = None
+    sector: Annotated[str | None, Field(max_length=60, description="A sector id")] = None
+    scheme: Annotated[str | None, Field(max_length=100, description="A funding scheme id")] = None
+    kind: CooperationKind | None = None
+    year_from: Annotated[int | None, Field(ge=1800, le=2100, description="Started in or after")] = None
+    year_to: Annotated[int | None, Field(ge=1800, le=2100, description="Started in or before")] = None
 
 
 class CooperationCreate(BaseModel):
