@@ -75,3 +75,13 @@ class FeedbackRead(BaseModel):
 
 class FeedbackPage(Page[FeedbackRead]):
     pass
+
+
+class FeedbackFilters(BaseModel):
+    """The query of GET /v1/feedback; every filter given must match. The names are the
+    repository's arguments, one for one."""
+
+    kind: FeedbackKind | None = None
+    partner_city_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None
+    query_city_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None
+    model_version: Annotated[str | None, Field(max_length=40)] = None
