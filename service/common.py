@@ -123,7 +123,9 @@ def _json_number(value: Any) -> Any:
 
 # for JSON body fields typed int or float (and their optional forms): numbers only
 JsonNumber = BeforeValidator(_json_number)
-Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonNumber]
+# the id of a stored row, as a query, a path or a body gives it
+StoreId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[StoreId, JsonNumber]
 Iso2 = Annotated[str, Field(pattern=ISO2_PATTERN, description="ISO 3166-1 alpha-2 code", examples=["JP"])]
 # a list of them, checked as a whole by upper_iso2 in a field validator (so the error names the list)
 Iso2List = Annotated[

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from service.auth import ReadKey, WriteKey
 from service.cities import service
 from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
-from service.common import ISO2_PATTERN, MAX_ID, PageDep, created_at, errors, upserted
+from service.common import ISO2_PATTERN, PageDep, StoreId, created_at, errors, upserted
 from service.deps import SessionDep, SettingsDep
 
 router = APIRouter(tags=["cities"])
 
-CityId = Annotated[int, Path(ge=1, le=MAX_ID, description="City id, from GET /v1/cities?q=")]
+CityId = Annotated[StoreId, Path(description="City id, from GET /v1/cities?q=")]
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from service.auth import ReadKey, WriteKey
-from service.common import MAX_ID, MAX_OFFSET, Limit, PageQuery, created_at, errors
+from service.common import MAX_OFFSET, Limit, PageQuery, StoreId, created_at, errors
 from service.cooperations import service
 from service.cooperations.schemas import (
     CooperationCreate,
@@ -52,7 +52,7 @@ def list_cooperations(
     responses=errors(401, 403, 404, 422, 503),
 )
 def get_cooperation(
-    session: SessionDep, _: ReadKey, cooperation_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+    session: SessionDep, _: ReadKey, cooperation_id: Annotated[StoreId, Path()]
 ) -> CooperationRead:
     return service.get_cooperation(session=session, cooperation_id=cooperation_id)
 

@@ -8,11 +8,11 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from db.tables import CooperationKind, SuccessLabel
 from service.common import (
-    MAX_ID,
     NOT_BLANK_PATTERN,
     Id,
     JsonNumber,
     Page,
+    StoreId,
     UtcDateTime,
     not_blank,
     request_config,
@@ -60,9 +60,7 @@ class CooperationFilters(BaseModel):
     """The query of GET /v1/cooperations; every filter given must match. The names are the
     repository's arguments, one for one."""
 
-    city_id: Annotated[
-        int | None, Field(ge=1, le=MAX_ID, description="Cooperations this city is a member of")
-    ] = None
+    city_id: Annotated[StoreId | None, Field(description="Cooperations this city is a member of")] = None
     sector: Annotated[str | None, Field(max_length=60, description="A sector id")] = None
     scheme: Annotated[str | None, Field(max_length=100, description="A funding scheme id")] = None
     kind: CooperationKind | None = None

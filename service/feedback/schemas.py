@@ -8,11 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from db.tables import FeedbackKind
 from service.common import (
-    MAX_ID,
     NOT_BLANK_PATTERN,
     Id,
     JsonNumber,
     Page,
+    StoreId,
     UtcDateTime,
     given,
     not_blank,
@@ -38,9 +38,9 @@ class FeedbackCreate(BaseModel):
         anyOf=given("query_city_id", "query"),
     )
 
-    query_city_id: Annotated[
-        int | None, Field(ge=1, le=MAX_ID, description="The city the query was for"), JsonNumber
-    ] = None
+    query_city_id: Annotated[StoreId | None, Field(description="The city the query was for"), JsonNumber] = (
+        None
+    )
     query: RecommendationRequest | None = Field(None, description="The recommendation request as sent")
     partner_city_id: Id
     kind: FeedbackKind
@@ -82,6 +82,6 @@ class FeedbackFilters(BaseModel):
     repository's arguments, one for one."""
 
     kind: FeedbackKind | None = None
-    partner_city_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None
-    query_city_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None
+    partner_city_id: StoreId | None = None
+    query_city_id: StoreId | None = None
     model_version: Annotated[str | None, Field(max_length=40)] = None

@@ -8,15 +8,15 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from service.auth import ReadKey
-from service.common import MAX_ID, errors
+from service.common import StoreId, errors
 from service.deps import SessionDep
 from service.partnerships import service
 from service.partnerships.schemas import NextStepsRead, PartnershipList, RolloutRead, RolloutSide
 
 router = APIRouter(tags=["partnerships"])
 
-CityQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="The planner's city id (GET /v1/cities?q=)")]
-PartnerQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="The partner's city id")]
+CityQuery = Annotated[StoreId, Query(description="The planner's city id (GET /v1/cities?q=)")]
+PartnerQuery = Annotated[StoreId, Query(description="The partner's city id")]
 
 
 @router.get(

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from models.advice.catalogue_index import CatalogueIndex
 from service.auth import ReadKey, WriteKey
-from service.common import MAX_ID, Limit, PageQuery, created_at, errors
+from service.common import Limit, PageQuery, StoreId, created_at, errors
 from service.deps import SessionDep
 from service.plans import service
 from service.plans.schemas import (
@@ -25,7 +25,7 @@ from service.plans.schemas import (
 )
 
 router = APIRouter(tags=["plans"])
-PlanId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PlanId = Annotated[StoreId, Path()]
 
 
 def _index(request: Request, session: Session) -> CatalogueIndex:
@@ -86,9 +86,7 @@ def list_plans(
     request: Request,
     session: SessionDep,
     _: ReadKey,
-    city_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Plans with this city on either side")
-    ] = None,
+    city_id: Annotated[StoreId | None, Query(description="Plans with this city on either side")] = None,
     limit: Limit = 50,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> PlanPage:

@@ -14,11 +14,11 @@ from db.tables import Role
 from models.wishes import SIMILAR_POPULATION_FACTOR, WISH_FLOOR
 from service.cities.schemas import CitySummary
 from service.common import (
-    MAX_ID,
     MAX_NEEDS_CHARS,
     Iso2,
     Iso2List,
     JsonNumber,
+    StoreId,
     given,
     request_config,
     upper_iso2,
@@ -68,7 +68,7 @@ class RecommendationRequest(BaseModel):
     )
 
     city_id: Annotated[
-        int | None, Field(ge=1, le=MAX_ID, description="A city in the store; or give `city`"), JsonNumber
+        StoreId | None, Field(description="A city in the store; or give `city`"), JsonNumber
     ] = None
     city: CityInput | None = Field(
         None, description="Or a city by name and country (coordinates tell namesakes apart)"
