@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from starlette.datastructures import URL
 
 from db.errors import InvalidInput, NotFound
@@ -126,11 +126,6 @@ JsonNumber = BeforeValidator(_json_number)
 # the id of a stored row, as a query, a path or a body gives it
 StoreId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Id = Annotated[StoreId, JsonNumber]
-Iso2 = Annotated[str, Field(pattern=ISO2_PATTERN, description="ISO 3166-1 alpha-2 code", examples=["JP"])]
-# a list of them, checked as a whole by upper_iso2 in a field validator (so the error names the list)
-Iso2List = Annotated[
-    list[str], Field(json_schema_extra={"items": {"type": "string", "pattern": ISO2_PATTERN}})
-]
 Text300 = Annotated[str, Field(min_length=1, max_length=300)]
 Name200 = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -149,6 +144,35 @@ def not_blank(value: str | None, field: str) -> str | None:
     if not stripped:
         raise ValueError(f"{field} is empty; write some text or leave the field out")
     return stripped
+
+
+# the validators of the field types below: their errors name the field they check
+def _upper_iso2(value: str, info: ValidationInfo) -> str:
+    return upper_iso2(value, str(info.field_name))
+
+
+def _upper_iso2_list(values: list[str], info: ValidationInfo) -> list[str]:
+    return [upper_iso2(v, str(info.field_name)) for v in values]
+
+
+def _not_blank(value: str | None, info: ValidationInfo) -> str | None:
+    return not_blank(value, str(info.field_name))
+
+
+# read in upper case
+Iso2 = Annotated[
+    str,
+    Field(pattern=ISO2_PATTERN, description="ISO 3166-1 alpha-2 code", examples=["JP"]),
+    AfterValidator(_upper_iso2),
+]
+# a list of them, checked as a whole (so the error names the list)
+Iso2List = Annotated[
+    list[str],
+    Field(json_schema_extra={"items": {"type": "string", "pattern": ISO2_PATTERN}}),
+    AfterValidator(_upper_iso2_list),
+]
+# for text fields, with pattern=NOT_BLANK_PATTERN in their Field: read stripped of surrounding blanks
+NotBlank = AfterValidator(_not_blank)
 
 
 def request_config(*examples: dict[str, Any], **schema: Any) -> ConfigDict:

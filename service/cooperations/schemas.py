@@ -11,10 +11,10 @@ from service.common import (
     NOT_BLANK_PATTERN,
     Id,
     JsonNumber,
+    NotBlank,
     Page,
     StoreId,
     UtcDateTime,
-    not_blank,
     request_config,
 )
 
@@ -87,7 +87,7 @@ class CooperationCreate(BaseModel):
         }
     )
 
-    title: Annotated[str, Field(min_length=1, max_length=500, pattern=NOT_BLANK_PATTERN)]
+    title: Annotated[str, Field(min_length=1, max_length=500, pattern=NOT_BLANK_PATTERN), NotBlank]
     kind: CooperationKind
     city_ids: Annotated[
         list[Id], Field(min_length=2, max_length=500, json_schema_extra={"uniqueItems": True})
@@ -100,11 +100,6 @@ class CooperationCreate(BaseModel):
     outcome_summary: Annotated[str | None, Field(max_length=5000)] = None
     outcome_indicators: Annotated[list[OutcomeIndicator], Field(max_length=50)] = []
     success: SuccessLabel | None = None
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, value: str) -> str:
-        return not_blank(value, "title") or ""
 
     @field_validator("city_ids")
     @classmethod

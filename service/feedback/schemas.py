@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from db.tables import FeedbackKind
 from service.common import (
     NOT_BLANK_PATTERN,
     Id,
     JsonNumber,
+    NotBlank,
     Page,
     StoreId,
     UtcDateTime,
     given,
-    not_blank,
     request_config,
 )
 from service.recommendations.schemas import RecommendationRequest
@@ -38,19 +38,18 @@ class FeedbackCreate(BaseModel):
         anyOf=given("query_city_id", "query"),
     )
 
-    query_city_id: Annotated[StoreId | None, Field(description="The city the query was for"), JsonNumber] = (
-        None
-    )
+    query_city_id: Annotated[
+        StoreId | None,
+        Field(description="The city the query was for"),
+        JsonNumber,
+    ] = None
     query: RecommendationRequest | None = Field(None, description="The recommendation request as sent")
     partner_city_id: Id
     kind: FeedbackKind
-    comment: Annotated[str | None, Field(max_length=MAX_COMMENT_CHARS, pattern=NOT_BLANK_PATTERN)] = None
+    comment: Annotated[
+        str | None, Field(max_length=MAX_COMMENT_CHARS, pattern=NOT_BLANK_PATTERN), NotBlank
+    ] = None
     model_version: Annotated[str | None, Field(max_length=40)] = None
-
-    @field_validator("comment")
-    @classmethod
-    def _comment(cls, value: str | None) -> str | None:
-        return not_blank(value, "comment")
 
     @model_validator(mode="after")
     def _some_query(self) -> FeedbackCreate:

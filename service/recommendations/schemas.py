@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from db.places.city_match import Match
 from db.tables import Role
@@ -21,7 +21,6 @@ from service.common import (
     StoreId,
     given,
     request_config,
-    upper_iso2,
 )
 from service.cooperations.schemas import OutcomeIndicator
 
@@ -39,11 +38,6 @@ class CityInput(BaseModel):
     latitude: Annotated[float | None, Field(ge=-90, le=90), JsonNumber] = None
     longitude: Annotated[float | None, Field(ge=-180, le=180), JsonNumber] = None
     population: Annotated[int | None, Field(ge=0, le=100_000_000), JsonNumber] = None
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        return upper_iso2(value, "country")
 
 
 class RecommendationRequest(BaseModel):
@@ -118,11 +112,6 @@ class RecommendationRequest(BaseModel):
     )
     exclude_existing: bool = Field(True, strict=True)
     limit: Annotated[int, Field(ge=1, le=100), JsonNumber] = 10
-
-    @field_validator("desired_countries")
-    @classmethod
-    def _countries(cls, values: list[str]) -> list[str]:
-        return [upper_iso2(v, "desired_countries") for v in values]
 
     @model_validator(mode="after")
     def _one_city(self) -> RecommendationRequest:
