@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from service.auth import ReadKey
+from service.auth import READ_SCOPE
 from service.common import StoreId, errors
 from service.deps import SessionDep
 from service.partnerships import service
 from service.partnerships.schemas import NextStepsRead, PartnershipList, RolloutRead, RolloutSide
 
-router = APIRouter(tags=["partnerships"])
+# every route needs a read key (when reads need one)
+router = APIRouter(tags=["partnerships"], dependencies=[READ_SCOPE], responses=errors(401, 403))
 
 CityQuery = Annotated[StoreId, Query(description="The planner's city id (GET /v1/cities?q=)")]
 PartnerQuery = Annotated[StoreId, Query(description="The partner's city id")]
@@ -22,11 +23,10 @@ PartnerQuery = Annotated[StoreId, Query(description="The partner's city id")]
 @router.get(
     "/partnerships",
     summary="The cities a city shares cooperations with, most shared first",
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(404, 422, 503),
 )
 def list_partnerships(
     session: SessionDep,
-    _: ReadKey,
     city_id: CityQuery,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many partners")] = 10,
 ) -> PartnershipList:
@@ -36,11 +36,10 @@ def list_partnerships(
 @router.get(
     "/partnerships/next-steps",
     summary="A pair's history in time order and the sectors and schemes it is likely to add next",
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(404, 422, 503),
 )
 async def next_steps(
     session: SessionDep,
-    _: ReadKey,
     city_id: CityQuery,
     partner_city_id: PartnerQuery,
     limit: Annotated[int, Query(ge=1, le=30, description="At most this many sectors")] = 5,
@@ -56,11 +55,10 @@ async def next_steps(
 @router.get(
     "/partnerships/rollout",
     summary="Roll-out through a partner: places of its country (or yours) that need the sector",
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(404, 422, 503),
 )
 async def rollout(
     session: SessionDep,
-    _: ReadKey,
     city_id: CityQuery,
     partner_city_id: PartnerQuery,
     sector: Annotated[
