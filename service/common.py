@@ -180,6 +180,11 @@ def request_config(*examples: dict[str, Any], **schema: Any) -> ConfigDict:
     return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples), **schema})
 
 
+def response_config(*examples: dict[str, Any]) -> ConfigDict:
+    """An answer's config: ``examples`` shown."""
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
+
+
 def given(*fields: str) -> list[dict[str, Any]]:
     """JSON-schema alternatives, one a field: that field is there and not null (for anyOf, oneOf)."""
     return [{"required": [f], "properties": {f: {"not": {"type": "null"}}}} for f in fields]
