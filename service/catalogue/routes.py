@@ -22,7 +22,6 @@ from service.deps import SessionDep, SettingsDep
 
 router = APIRouter()
 
-YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 SCHEME_EXAMPLE: dict[str, Any] = {
     "id": "city-climate-fund",
     "name": "City climate partnership fund",
@@ -166,8 +165,13 @@ def put_funding_scheme(
     )
 
 
-async def _raw_body(request: Request) -> tuple[bytes, str]:
-    return await request.body(), request.headers.get("content-type", "").split(";")[0].strip().lower()
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+
+
+async def _body_and_format(request: Request) -> tuple[bytes, str]:
+    """The body unparsed, and its format: YAML when its content type says so, else JSON."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return await request.body(), "yaml" if media_type in YAML_TYPES else "json"
 
 
 @router.post(
@@ -190,18 +194,15 @@ async def _raw_body(request: Request) -> tuple[bytes, str]:
     },
 )
 def import_funding_schemes(
-    body: Annotated[tuple[bytes, str], Depends(_raw_body)],
+    body: Annotated[tuple[bytes, str], Depends(_body_and_format)],
     session: SessionDep,
     settings: SettingsDep,
     _: AdminKey,
 ) -> FundingSchemeImportRead:
     """Every record is validated before anything is written; the message lists every problem."""
-    data, media_type = body
+    data, fmt = body
     return service.import_funding_schemes(
-        session=session,
-        data=data,
-        fmt="yaml" if media_type in YAML_TYPES else "json",
-        curated_dir=settings.curated_dir,
+        session=session, data=data, fmt=fmt, curated_dir=settings.curated_dir
     )
 
 
