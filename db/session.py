@@ -41,7 +41,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work for CLI and background jobs: commit on success, roll back on error."""
+    """One unit of work (an API request, a CLI command, a job): commit on success, roll back on error."""
     session = factory()
     try:
         yield session

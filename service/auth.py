@@ -97,6 +97,9 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKey | None]]:
     return dependency
 
 
-ReadKey = Annotated[ApiKey | None, Depends(require_scope("read"))]
+# a route's parameter (`_: ReadKey`), or a router's dependencies=[...] when all its routes need the scope
+READ_SCOPE = Depends(require_scope("read"))
+ADMIN_SCOPE = Depends(require_scope("admin"))
+ReadKey = Annotated[ApiKey | None, READ_SCOPE]
 WriteKey = Annotated[ApiKey | None, Depends(require_scope("write"))]
-AdminKey = Annotated[ApiKey | None, Depends(require_scope("admin"))]
+AdminKey = Annotated[ApiKey | None, ADMIN_SCOPE]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from starlette.datastructures import URL
 
 from db.errors import InvalidInput, NotFound
@@ -123,12 +123,9 @@ def _json_number(value: Any) -> Any:
 
 # for JSON body fields typed int or float (and their optional forms): numbers only
 JsonNumber = BeforeValidator(_json_number)
-Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonNumber]
-Iso2 = Annotated[str, Field(pattern=ISO2_PATTERN, description="ISO 3166-1 alpha-2 code", examples=["JP"])]
-# a list of them, checked as a whole by upper_iso2 in a field validator (so the error names the list)
-Iso2List = Annotated[
-    list[str], Field(json_schema_extra={"items": {"type": "string", "pattern": ISO2_PATTERN}})
-]
+# the id of a stored row, as a query, a path or a body gives it
+StoreId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[StoreId, JsonNumber]
 Text300 = Annotated[str, Field(min_length=1, max_length=300)]
 Name200 = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -149,9 +146,43 @@ def not_blank(value: str | None, field: str) -> str | None:
     return stripped
 
 
+# the validators of the field types below: their errors name the field they check
+def _upper_iso2(value: str, info: ValidationInfo) -> str:
+    return upper_iso2(value, str(info.field_name))
+
+
+def _upper_iso2_list(values: list[str], info: ValidationInfo) -> list[str]:
+    return [upper_iso2(v, str(info.field_name)) for v in values]
+
+
+def _not_blank(value: str | None, info: ValidationInfo) -> str | None:
+    return not_blank(value, str(info.field_name))
+
+
+# read in upper case
+Iso2 = Annotated[
+    str,
+    Field(pattern=ISO2_PATTERN, description="ISO 3166-1 alpha-2 code", examples=["JP"]),
+    AfterValidator(_upper_iso2),
+]
+# a list of them, checked as a whole (so the error names the list)
+Iso2List = Annotated[
+    list[str],
+    Field(json_schema_extra={"items": {"type": "string", "pattern": ISO2_PATTERN}}),
+    AfterValidator(_upper_iso2_list),
+]
+# for text fields, with pattern=NOT_BLANK_PATTERN in their Field: read stripped of surrounding blanks
+NotBlank = AfterValidator(_not_blank)
+
+
 def request_config(*examples: dict[str, Any], **schema: Any) -> ConfigDict:
     """A request body's config: unknown fields refused, ``examples`` (and more JSON schema) shown."""
     return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples), **schema})
+
+
+def response_config(*examples: dict[str, Any]) -> ConfigDict:
+    """An answer's config: ``examples`` shown."""
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
 
 
 def given(*fields: str) -> list[dict[str, Any]]:

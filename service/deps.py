@@ -9,26 +9,21 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from db.errors import Unavailable
+from db.session import session_scope
 from service.config import Settings
 from service.model_holder import LoadedModel, ModelHolder
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """Commit when the handler succeeds, roll back when it raises.
+    """The request's unit of work (:func:`db.session.session_scope`): commit when the handler
+    succeeds, roll back when it raises.
 
     Declared with ``scope="function"`` (below), so the commit runs when the handler returns and
     before the response is sent: a commit that fails is answered with an error, never with the
     2xx the handler prepared. With FastAPI's default scope it would run after the response.
     """
-    session = request.app.state.session_factory()
-    try:
+    with session_scope(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # only read the app's state: async, so FastAPI runs them without a threadpool hop each

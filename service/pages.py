@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from service.common import MAX_ID, MAX_NEEDS_CHARS
+from service.common import MAX_NEEDS_CHARS, StoreId
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # Swagger UI's own files, from the swagger-ui-py package (Apache-2.0; its LICENSE is beside them),
@@ -46,7 +46,7 @@ def api_docs() -> HTMLResponse:
 
 @router.get("/widget", response_class=HTMLResponse, include_in_schema=False)
 def widget_page(
-    city_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    city_id: Annotated[StoreId | None, Query()] = None,
     name: Annotated[str | None, Query(max_length=200)] = None,
     country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
     needs: Annotated[str | None, Query(max_length=MAX_NEEDS_CHARS)] = None,

@@ -22,7 +22,6 @@ from service.deps import SessionDep, SettingsDep
 
 router = APIRouter()
 
-YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 SCHEME_EXAMPLE: dict[str, Any] = {
     "id": "city-climate-fund",
     "name": "City climate partnership fund",
@@ -60,7 +59,6 @@ def _put_record_schema() -> dict[str, Any]:
 
 @router.get(
     "/sectors",
-    response_model=SectorPage,
     tags=["sectors"],
     summary="The cooperation sector taxonomy",
     responses=errors(401, 403, 422, 503),
@@ -71,7 +69,6 @@ def list_sectors(session: SessionDep, _: ReadKey, page: PageDep) -> SectorPage:
 
 @router.get(
     "/sectors/{sector_id}",
-    response_model=SectorRead,
     tags=["sectors"],
     summary="One sector",
     responses=errors(401, 403, 404, 422, 503),
@@ -82,7 +79,6 @@ def get_sector(session: SessionDep, _: ReadKey, sector_id: Annotated[str, Path(m
 
 @router.get(
     "/funding-schemes",
-    response_model=FundingSchemePage,
     tags=["funding schemes"],
     summary="Funding schemes, optionally for a sector and a country",
     responses=errors(401, 403, 422, 503),
@@ -109,7 +105,6 @@ def list_funding_schemes(
 
 @router.get(
     "/funding-schemes/{scheme_id}",
-    response_model=FundingSchemeRead,
     tags=["funding schemes"],
     summary="One funding scheme with its eligibility facts",
     responses=errors(401, 403, 404, 422, 503),
@@ -122,7 +117,6 @@ def get_funding_scheme(
 
 @router.put(
     "/funding-schemes/{scheme_id}",
-    response_model=FundingSchemeRead,
     tags=["funding schemes"],
     summary="Add or replace a funding scheme (admin); re-imports keep this edit",
     responses={
@@ -171,13 +165,17 @@ def put_funding_scheme(
     )
 
 
-async def _raw_body(request: Request) -> tuple[bytes, str]:
-    return await request.body(), request.headers.get("content-type", "").split(";")[0].strip().lower()
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+
+
+async def _body_and_format(request: Request) -> tuple[bytes, str]:
+    """The body unparsed, and its format: YAML when its content type says so, else JSON."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return await request.body(), "yaml" if media_type in YAML_TYPES else "json"
 
 
 @router.post(
     "/funding-schemes/import",
-    response_model=FundingSchemeImportRead,
     tags=["funding schemes"],
     summary="Add or replace many funding schemes from JSON or YAML (admin); all or nothing",
     responses=errors(401, 403, 413, 422, 503),
@@ -196,24 +194,20 @@ async def _raw_body(request: Request) -> tuple[bytes, str]:
     },
 )
 def import_funding_schemes(
-    body: Annotated[tuple[bytes, str], Depends(_raw_body)],
+    body: Annotated[tuple[bytes, str], Depends(_body_and_format)],
     session: SessionDep,
     settings: SettingsDep,
     _: AdminKey,
 ) -> FundingSchemeImportRead:
     """Every record is validated before anything is written; the message lists every problem."""
-    data, media_type = body
+    data, fmt = body
     return service.import_funding_schemes(
-        session=session,
-        data=data,
-        fmt="yaml" if media_type in YAML_TYPES else "json",
-        curated_dir=settings.curated_dir,
+        session=session, data=data, fmt=fmt, curated_dir=settings.curated_dir
     )
 
 
 @router.get(
     "/regions",
-    response_model=list[RegionRead],
     tags=["regions"],
     summary="Region codes for desired_regions (from regions.json)",
     responses=errors(401, 403, 503),

@@ -9,17 +9,16 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from service.auth import ReadKey, WriteKey
 from service.cities import service
 from service.cities.schemas import CityCreate, CityDetailRead, CityPage, CityRead, ProfileRead, ProfileUpdate
-from service.common import ISO2_PATTERN, MAX_ID, PageDep, created_at, errors, upserted
+from service.common import ISO2_PATTERN, PageDep, StoreId, created_at, errors, upserted
 from service.deps import SessionDep, SettingsDep
 
 router = APIRouter(tags=["cities"])
 
-CityId = Annotated[int, Path(ge=1, le=MAX_ID, description="City id, from GET /v1/cities?q=")]
+CityId = Annotated[StoreId, Path(description="City id, from GET /v1/cities?q=")]
 
 
 @router.get(
     "/cities",
-    response_model=CityPage,
     summary="Search cities by name prefix (accents and case ignored; alternate names match too)",
     responses=errors(401, 403, 422, 503),
 )
@@ -38,7 +37,6 @@ def search_cities(
 
 @router.get(
     "/cities/{city_id}",
-    response_model=CityDetailRead,
     summary="One city with its profile and cooperation history",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -56,7 +54,6 @@ def get_city(
 
 @router.post(
     "/cities",
-    response_model=CityRead,
     status_code=201,
     summary="Add a city that is not in the store (write scope)",
     responses=errors(401, 403, 409, 413, 422, 503),
@@ -71,7 +68,6 @@ def create_city(
 
 @router.put(
     "/cities/{city_id}/profile",
-    response_model=ProfileRead,
     summary="Create or replace a city's profile (write scope); re-imports keep this edit",
     responses={
         201: {"model": ProfileRead, "description": "Profile created"},

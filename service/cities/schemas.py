@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from db.tables import Role
 from service.common import (
@@ -14,12 +14,11 @@ from service.common import (
     Iso2List,
     JsonNumber,
     Name200,
+    NotBlank,
     Page,
     Text300,
     UtcDateTime,
-    not_blank,
     request_config,
-    upper_iso2,
 )
 from service.cooperations.schemas import CooperationRead
 
@@ -64,23 +63,13 @@ class CityCreate(BaseModel):
         }
     )
 
-    name: Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN)]
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN), NotBlank]
     country: Annotated[Iso2, Field(examples=["KH"])]
     latitude: Annotated[float, Field(ge=-90, le=90), JsonNumber]
     longitude: Annotated[float, Field(ge=-180, le=180), JsonNumber]
     population: Annotated[int | None, Field(ge=0, le=100_000_000), JsonNumber] = None
     admin_area: Annotated[str | None, Field(max_length=200)] = None
     alternate_names: Annotated[list[Name200], Field(max_length=20)] = []
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        return upper_iso2(value, "country")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return not_blank(value, "name") or ""
 
 
 class ProfileUpdate(BaseModel):
@@ -106,6 +95,7 @@ class ProfileUpdate(BaseModel):
             pattern=NOT_BLANK_PATTERN,
             description="What the city needs, free text",
         ),
+        NotBlank,
     ]
     profile_text: Annotated[str, Field(max_length=20_000)] = ""
     strengths: Annotated[list[Text300], Field(max_length=50)] = []
@@ -119,16 +109,6 @@ class ProfileUpdate(BaseModel):
     role: Role | None = None
     languages: Annotated[list[Text300], Field(max_length=20)] = []
     area_km2: Annotated[float | None, Field(ge=0), JsonNumber] = None
-
-    @field_validator("needs_text")
-    @classmethod
-    def _needs(cls, value: str) -> str:
-        return not_blank(value, "needs_text") or ""
-
-    @field_validator("desired_countries")
-    @classmethod
-    def _countries(cls, values: list[str]) -> list[str]:
-        return [upper_iso2(v, "desired_countries") for v in values]
 
 
 class ProfileRead(BaseModel):

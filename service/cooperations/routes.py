@@ -7,9 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from service.auth import ReadKey, WriteKey
-from service.common import MAX_ID, MAX_OFFSET, Limit, PageQuery, created_at, errors
+from service.common import MAX_OFFSET, Limit, PageQuery, StoreId, created_at, errors
 from service.cooperations import service
-from service.cooperations.schemas import CooperationCreate, CooperationKind, CooperationPage, CooperationRead
+from service.cooperations.schemas import (
+    CooperationCreate,
+    CooperationFilters,
+    CooperationPage,
+    CooperationRead,
+)
 from service.deps import SessionDep
 
 router = APIRouter(tags=["cooperations"])
@@ -17,7 +22,6 @@ router = APIRouter(tags=["cooperations"])
 
 @router.get(
     "/cooperations",
-    response_model=CooperationPage,
     summary="List cooperations, filtered by city, sector, funding scheme, kind and start year",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -25,14 +29,7 @@ def list_cooperations(
     request: Request,
     session: SessionDep,
     _: ReadKey,
-    city_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Cooperations this city is a member of")
-    ] = None,
-    sector: Annotated[str | None, Query(max_length=60, description="A sector id")] = None,
-    scheme: Annotated[str | None, Query(max_length=100, description="A funding scheme id")] = None,
-    kind: CooperationKind | None = None,
-    year_from: Annotated[int | None, Query(ge=1800, le=2100, description="Started in or after")] = None,
-    year_to: Annotated[int | None, Query(ge=1800, le=2100, description="Started in or before")] = None,
+    filters: Annotated[CooperationFilters, Query()],
     limit: Limit = 50,
     offset: Annotated[
         int | None, Query(ge=0, le=MAX_OFFSET, description="Rows to skip; or page with `cursor`")
@@ -45,30 +42,23 @@ def list_cooperations(
         page=PageQuery(url=request.url, limit=limit, offset=offset or 0),
         by_cursor=offset is None,
         cursor=cursor,
-        city_id=city_id,
-        sector=sector,
-        scheme=scheme,
-        kind=kind,
-        year_from=year_from,
-        year_to=year_to,
+        filters=filters,
     )
 
 
 @router.get(
     "/cooperations/{cooperation_id}",
-    response_model=CooperationRead,
     summary="One cooperation with its members, sectors, funding and outcome",
     responses=errors(401, 403, 404, 422, 503),
 )
 def get_cooperation(
-    session: SessionDep, _: ReadKey, cooperation_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+    session: SessionDep, _: ReadKey, cooperation_id: Annotated[StoreId, Path()]
 ) -> CooperationRead:
     return service.get_cooperation(session=session, cooperation_id=cooperation_id)
 
 
 @router.post(
     "/cooperations",
-    response_model=CooperationRead,
     status_code=201,
     summary="Record a partnership (write scope); the next training learns from it",
     responses=errors(401, 403, 404, 413, 422, 503),

@@ -7,7 +7,16 @@ from typing import Annotated
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from db.tables import CooperationKind, SuccessLabel
-from service.common import NOT_BLANK_PATTERN, Id, JsonNumber, Page, UtcDateTime, not_blank, request_config
+from service.common import (
+    NOT_BLANK_PATTERN,
+    Id,
+    JsonNumber,
+    NotBlank,
+    Page,
+    StoreId,
+    UtcDateTime,
+    request_config,
+)
 
 
 class OutcomeIndicator(BaseModel):
@@ -47,6 +56,18 @@ class CooperationPage(Page[CooperationRead]):
     pass
 
 
+class CooperationFilters(BaseModel):
+    """The query of GET /v1/cooperations; every filter given must match. The names are the
+    repository's arguments, one for one."""
+
+    city_id: Annotated[StoreId | None, Field(description="Cooperations this city is a member of")] = None
+    sector: Annotated[str | None, Field(max_length=60, description="A sector id")] = None
+    scheme: Annotated[str | None, Field(max_length=100, description="A funding scheme id")] = None
+    kind: CooperationKind | None = None
+    year_from: Annotated[int | None, Field(ge=1800, le=2100, description="Started in or after")] = None
+    year_to: Annotated[int | None, Field(ge=1800, le=2100, description="Started in or before")] = None
+
+
 class CooperationCreate(BaseModel):
     """A partnership recorded by a planner or analyst; it feeds the next training."""
 
@@ -66,7 +87,7 @@ class CooperationCreate(BaseModel):
         }
     )
 
-    title: Annotated[str, Field(min_length=1, max_length=500, pattern=NOT_BLANK_PATTERN)]
+    title: Annotated[str, Field(min_length=1, max_length=500, pattern=NOT_BLANK_PATTERN), NotBlank]
     kind: CooperationKind
     city_ids: Annotated[
         list[Id], Field(min_length=2, max_length=500, json_schema_extra={"uniqueItems": True})
@@ -79,11 +100,6 @@ class CooperationCreate(BaseModel):
     outcome_summary: Annotated[str | None, Field(max_length=5000)] = None
     outcome_indicators: Annotated[list[OutcomeIndicator], Field(max_length=50)] = []
     success: SuccessLabel | None = None
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, value: str) -> str:
-        return not_blank(value, "title") or ""
 
     @field_validator("city_ids")
     @classmethod

@@ -11,6 +11,7 @@ from db.tables import Cooperation
 from service.common import PageQuery, decode_cursor, encode_cursor, or_not_found
 from service.cooperations.schemas import (
     CooperationCreate,
+    CooperationFilters,
     CooperationMemberRead,
     CooperationPage,
     CooperationRead,
@@ -43,38 +44,24 @@ def cooperation_read(coop: Cooperation) -> CooperationRead:
 
 
 def list_cooperations(
-    *,
-    session: Session,
-    page: PageQuery,
-    by_cursor: bool,
-    cursor: str | None,
-    city_id: int | None,
-    sector: str | None,
-    scheme: str | None,
-    kind: str | None,
-    year_from: int | None,
-    year_to: int | None,
+    *, session: Session, page: PageQuery, by_cursor: bool, cursor: str | None, filters: CooperationFilters
 ) -> CooperationPage:
     """Ordered by id; by cursor (stable while rows are added) unless an offset is given."""
     if not by_cursor and cursor is not None:
         raise InvalidInput("give either offset or cursor, not both", field="cursor")
+    year_from, year_to = filters.year_from, filters.year_to
     if year_from is not None and year_to is not None and year_to < year_from:
         raise InvalidInput(f"year_to {year_to} is before year_from {year_from}", field="year_to")
-    if city_id is not None:
-        writes.check_cities(session, city_ids=city_id, field="city_id")
-    if sector is not None:
-        writes.check_sectors(session, sectors=sector, field="sector")
-    if scheme is not None:
-        writes.check_schemes(session, scheme_ids=scheme, field="scheme")
+    if filters.city_id is not None:
+        writes.check_cities(session, city_ids=filters.city_id, field="city_id")
+    if filters.sector is not None:
+        writes.check_sectors(session, sectors=filters.sector, field="sector")
+    if filters.scheme is not None:
+        writes.check_schemes(session, scheme_ids=filters.scheme, field="scheme")
     limit = page.limit
     rows, total = cooperations.list_cooperations(
         session,
-        city_id=city_id,
-        sector=sector,
-        scheme=scheme,
-        kind=kind,
-        year_from=year_from,
-        year_to=year_to,
+        **filters.model_dump(),
         # one row more than asked tells whether a next page exists
         limit=limit + 1 if by_cursor else limit,
         offset=page.offset,

@@ -7,17 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from service.auth import AdminKey
-from service.common import MAX_ID, PageDep, errors
+from service.common import PageDep, errors
 from service.deps import SessionDep, SettingsDep
 from service.feedback import service
-from service.feedback.schemas import FeedbackCreate, FeedbackKind, FeedbackPage, FeedbackRead
+from service.feedback.schemas import FeedbackCreate, FeedbackFilters, FeedbackPage, FeedbackRead
 
 router = APIRouter(tags=["feedback"])
 
 
 @router.post(
     "/feedback",
-    response_model=FeedbackRead,
     status_code=201,
     summary="Tell how useful a suggested partner was (rate-limited per client)",
     responses=errors(401, 404, 413, 422, 429, 503),
@@ -33,7 +32,6 @@ def create_feedback(
 
 @router.get(
     "/feedback",
-    response_model=FeedbackPage,
     summary="Stored feedback, newest first (admin); a training signal",
     responses=errors(401, 403, 422, 503),
 )
@@ -41,16 +39,6 @@ def list_feedback(
     session: SessionDep,
     _: AdminKey,
     page: PageDep,
-    kind: FeedbackKind | None = None,
-    partner_city_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    query_city_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    model_version: Annotated[str | None, Query(max_length=40)] = None,
+    filters: Annotated[FeedbackFilters, Query()],
 ) -> FeedbackPage:
-    return service.list_feedback(
-        session=session,
-        page=page,
-        kind=kind,
-        partner_city_id=partner_city_id,
-        query_city_id=query_city_id,
-        model_version=model_version,
-    )
+    return service.list_feedback(session=session, page=page, filters=filters)

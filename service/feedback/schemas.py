@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from db.tables import FeedbackKind
 from service.common import (
-    MAX_ID,
     NOT_BLANK_PATTERN,
     Id,
     JsonNumber,
+    NotBlank,
     Page,
+    StoreId,
     UtcDateTime,
     given,
-    not_blank,
     request_config,
 )
 from service.recommendations.schemas import RecommendationRequest
@@ -39,18 +39,17 @@ class FeedbackCreate(BaseModel):
     )
 
     query_city_id: Annotated[
-        int | None, Field(ge=1, le=MAX_ID, description="The city the query was for"), JsonNumber
+        StoreId | None,
+        Field(description="The city the query was for"),
+        JsonNumber,
     ] = None
     query: RecommendationRequest | None = Field(None, description="The recommendation request as sent")
     partner_city_id: Id
     kind: FeedbackKind
-    comment: Annotated[str | None, Field(max_length=MAX_COMMENT_CHARS, pattern=NOT_BLANK_PATTERN)] = None
+    comment: Annotated[
+        str | None, Field(max_length=MAX_COMMENT_CHARS, pattern=NOT_BLANK_PATTERN), NotBlank
+    ] = None
     model_version: Annotated[str | None, Field(max_length=40)] = None
-
-    @field_validator("comment")
-    @classmethod
-    def _comment(cls, value: str | None) -> str | None:
-        return not_blank(value, "comment")
 
     @model_validator(mode="after")
     def _some_query(self) -> FeedbackCreate:
@@ -75,3 +74,13 @@ class FeedbackRead(BaseModel):
 
 class FeedbackPage(Page[FeedbackRead]):
     pass
+
+
+class FeedbackFilters(BaseModel):
+    """The query of GET /v1/feedback; every filter given must match. The names are the
+    repository's arguments, one for one."""
+
+    kind: FeedbackKind | None = None
+    partner_city_id: StoreId | None = None
+    query_city_id: StoreId | None = None
+    model_version: Annotated[str | None, Field(max_length=40)] = None

@@ -9,7 +9,7 @@ from db import writes
 from db.repositories import feedback
 from service.common import PageQuery
 from service.config import Settings
-from service.feedback.schemas import FeedbackCreate, FeedbackPage, FeedbackRead
+from service.feedback.schemas import FeedbackCreate, FeedbackFilters, FeedbackPage, FeedbackRead
 from service.ratelimit import client_id
 
 
@@ -37,22 +37,8 @@ def create_feedback(
     return FeedbackRead.model_validate(row)
 
 
-def list_feedback(
-    *,
-    session: Session,
-    page: PageQuery,
-    kind: str | None,
-    partner_city_id: int | None,
-    query_city_id: int | None,
-    model_version: str | None,
-) -> FeedbackPage:
+def list_feedback(*, session: Session, page: PageQuery, filters: FeedbackFilters) -> FeedbackPage:
     rows, total = feedback.list_feedback(
-        session,
-        kind=kind,
-        partner_city_id=partner_city_id,
-        query_city_id=query_city_id,
-        model_version=model_version,
-        limit=page.limit,
-        offset=page.offset,
+        session, **filters.model_dump(), limit=page.limit, offset=page.offset
     )
     return FeedbackPage(**page.of([FeedbackRead.model_validate(r) for r in rows], total))

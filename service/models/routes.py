@@ -7,40 +7,38 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
-from service.auth import AdminKey
+from service.auth import ADMIN_SCOPE
 from service.common import PageDep, created_at, errors
 from service.deps import SessionDep, SettingsDep
 from service.jobs import TrainFn, train_and_register
 from service.models import service
 from service.models.schemas import ModelVersionPage, ModelVersionRead, TrainingJobCreate, TrainingJobRead
 
-router = APIRouter(prefix="/models", tags=["models"])
+# every route needs an admin key
+router = APIRouter(prefix="/models", tags=["models"], dependencies=[ADMIN_SCOPE], responses=errors(401, 403))
 
 Version = Annotated[str, Path(max_length=40, description="e.g. 2026-11-23-1")]
 
 
 @router.get(
     "",
-    response_model=ModelVersionPage,
     summary="Model versions with metrics and status, newest first (admin)",
-    responses=errors(401, 403, 422, 503),
+    responses=errors(422, 503),
 )
-def list_models(session: SessionDep, _: AdminKey, page: PageDep) -> ModelVersionPage:
+def list_models(session: SessionDep, page: PageDep) -> ModelVersionPage:
     return service.list_models(session=session, page=page)
 
 
 @router.post(
     "/retrain",
-    response_model=TrainingJobRead,
     status_code=202,
     summary="Train a new version in the background (admin); poll the job for its status",
-    responses=errors(401, 403, 409, 422, 503),
+    responses=errors(409, 422, 503),
 )
 def retrain(
     request: Request,
     response: Response,
     settings: SettingsDep,
-    _: AdminKey,
     body: TrainingJobCreate | None = None,
 ) -> TrainingJobRead:
     """One job at a time across workers: 409 names the job still queued or running."""
@@ -59,39 +57,35 @@ def retrain(
 
 @router.get(
     "/jobs/{job_id}",
-    response_model=TrainingJobRead,
     summary="Status of a training job (admin): queued, running, succeeded or failed",
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(404, 422, 503),
 )
-def get_job(session: SessionDep, _: AdminKey, job_id: Annotated[str, Path(max_length=36)]) -> TrainingJobRead:
+def get_job(session: SessionDep, job_id: Annotated[str, Path(max_length=36)]) -> TrainingJobRead:
     return service.get_job(session=session, job_id=job_id)
 
 
 @router.post(
     "/rollback",
-    response_model=ModelVersionRead,
     summary="Serve again the version promoted before the current one (admin)",
-    responses=errors(401, 403, 409, 503),
+    responses=errors(409, 503),
 )
-def rollback(session: SessionDep, _: AdminKey) -> ModelVersionRead:
+def rollback(session: SessionDep) -> ModelVersionRead:
     return service.rollback(session=session)
 
 
 @router.get(
     "/{version}",
-    response_model=ModelVersionRead,
     summary="One model version with its metrics and parameters (admin)",
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(404, 422, 503),
 )
-def get_model(session: SessionDep, _: AdminKey, version: Version) -> ModelVersionRead:
+def get_model(session: SessionDep, version: Version) -> ModelVersionRead:
     return service.get_model(session=session, version=version)
 
 
 @router.post(
     "/{version}/promote",
-    response_model=ModelVersionRead,
     summary="Serve this version (admin); every worker switches within seconds",
-    responses=errors(401, 403, 404, 409, 422, 503),
+    responses=errors(404, 409, 422, 503),
 )
-def promote(session: SessionDep, _: AdminKey, version: Version) -> ModelVersionRead:
+def promote(session: SessionDep, version: Version) -> ModelVersionRead:
     return service.promote(session=session, version=version)

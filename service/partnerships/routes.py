@@ -7,27 +7,26 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from service.auth import ReadKey
-from service.common import MAX_ID, errors
+from service.auth import READ_SCOPE
+from service.common import StoreId, errors
 from service.deps import SessionDep
 from service.partnerships import service
 from service.partnerships.schemas import NextStepsRead, PartnershipList, RolloutRead, RolloutSide
 
-router = APIRouter(tags=["partnerships"])
+# every route needs a read key (when reads need one)
+router = APIRouter(tags=["partnerships"], dependencies=[READ_SCOPE], responses=errors(401, 403))
 
-CityQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="The planner's city id (GET /v1/cities?q=)")]
-PartnerQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="The partner's city id")]
+CityQuery = Annotated[StoreId, Query(description="The planner's city id (GET /v1/cities?q=)")]
+PartnerQuery = Annotated[StoreId, Query(description="The partner's city id")]
 
 
 @router.get(
     "/partnerships",
-    response_model=PartnershipList,
     summary="The cities a city shares cooperations with, most shared first",
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(404, 422, 503),
 )
 def list_partnerships(
     session: SessionDep,
-    _: ReadKey,
     city_id: CityQuery,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many partners")] = 10,
 ) -> PartnershipList:
@@ -36,13 +35,11 @@ def list_partnerships(
 
 @router.get(
     "/partnerships/next-steps",
-    response_model=NextStepsRead,
     summary="A pair's history in time order and the sectors and schemes it is likely to add next",
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(404, 422, 503),
 )
 async def next_steps(
     session: SessionDep,
-    _: ReadKey,
     city_id: CityQuery,
     partner_city_id: PartnerQuery,
     limit: Annotated[int, Query(ge=1, le=30, description="At most this many sectors")] = 5,
@@ -57,13 +54,11 @@ async def next_steps(
 
 @router.get(
     "/partnerships/rollout",
-    response_model=RolloutRead,
     summary="Roll-out through a partner: places of its country (or yours) that need the sector",
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(404, 422, 503),
 )
 async def rollout(
     session: SessionDep,
-    _: ReadKey,
     city_id: CityQuery,
     partner_city_id: PartnerQuery,
     sector: Annotated[

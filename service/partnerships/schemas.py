@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from db.tables import CooperationKind
+from service.common import response_config
 
 
 class HistoryStep(BaseModel):
@@ -37,17 +38,13 @@ class PartnershipRead(BaseModel):
 
 
 class PartnershipList(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "city_id": 12,
-                    "items": [
-                        {"partner_city_id": 31, "name": "Dalian", "country": "CN", "cooperations": 8,
-                         "dated": 8, "first_year": 1979, "last_year": 2014}
-                    ],
-                }
-            ]
+    model_config = response_config(
+        {
+            "city_id": 12,
+            "items": [
+                {"partner_city_id": 31, "name": "Dalian", "country": "CN", "cooperations": 8,
+                 "dated": 8, "first_year": 1979, "last_year": 2014}
+            ],
         }
     )  # fmt: skip
 
@@ -73,46 +70,42 @@ class NextScheme(BaseModel):
 
 
 class NextStepsRead(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = response_config(
+        {
+            "city_id": 12,
+            "partner_city_id": 40,
+            "history": [
                 {
-                    "city_id": 12,
-                    "partner_city_id": 40,
-                    "history": [
-                        {
-                            "cooperation_id": 31,
-                            "title": "JICA Project on Capacity Building for Water Supply Systems, Phase 3",
-                            "kind": "funded-project",
-                            "start_year": 2012,
-                            "end_year": 2017,
-                            "sectors": ["capacity-building", "water-supply"],
-                            "funding_scheme_ids": ["jica-technical-cooperation-project"],
-                            "source": "curated",
-                            "used": True,
-                            "note": None,
-                        }
-                    ],
-                    "sectors": [
-                        {
-                            "sector_id": "sewage-wastewater",
-                            "name": "Sewage and wastewater",
-                            "score": 0.61,
-                            "done_before": False,
-                            "needed_by": ["Phnom Penh"],
-                            "offered_by": ["Kitakyushu"],
-                            "reasons": [
-                                "pairs whose cooperation included water supply went on to sewage within 5 "
-                                "years in 4 of 6 cases",
-                                "Phnom Penh says it needs Sewage and wastewater (its profile)",
-                            ],
-                        }
-                    ],
-                    "schemes": [],
-                    "trajectories": 617,
+                    "cooperation_id": 31,
+                    "title": "JICA Project on Capacity Building for Water Supply Systems, Phase 3",
+                    "kind": "funded-project",
+                    "start_year": 2012,
+                    "end_year": 2017,
+                    "sectors": ["capacity-building", "water-supply"],
+                    "funding_scheme_ids": ["jica-technical-cooperation-project"],
+                    "source": "curated",
+                    "used": True,
                     "note": None,
                 }
-            ]
+            ],
+            "sectors": [
+                {
+                    "sector_id": "sewage-wastewater",
+                    "name": "Sewage and wastewater",
+                    "score": 0.61,
+                    "done_before": False,
+                    "needed_by": ["Phnom Penh"],
+                    "offered_by": ["Kitakyushu"],
+                    "reasons": [
+                        "pairs whose cooperation included water supply went on to sewage within 5 "
+                        "years in 4 of 6 cases",
+                        "Phnom Penh says it needs Sewage and wastewater (its profile)",
+                    ],
+                }
+            ],
+            "schemes": [],
+            "trajectories": 617,
+            "note": None,
         }
     )
 
@@ -143,38 +136,33 @@ class RolloutPlace(BaseModel):
 
 
 class RolloutRead(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = response_config(
+        {
+            "city_id": 12,
+            "partner_city_id": 40,
+            "sector": "water-supply",
+            "side": "partner",
+            "country": "KH",
+            "candidates": 412,
+            "places": [
                 {
-                    "city_id": 12,
-                    "partner_city_id": 40,
-                    "sector": "water-supply",
-                    "side": "partner",
+                    "name": "Battambang",
                     "country": "KH",
-                    "candidates": 412,
-                    "places": [
-                        {
-                            "name": "Battambang",
-                            "country": "KH",
-                            "admin_area": "Battambang",
-                            "geonames_id": 1831797,
-                            "city_id": None,
-                            "population": 150444,
-                            "latitude": 13.1027,
-                            "longitude": 103.1982,
-                            "distance_km": 246.0,
-                            "score": 0.71,
-                            "reasons": [
-                                "a provincial capital of 150,444 people, the size of the towns such "
-                                "programmes reach",
-                                "246 km from Phnom Penh",
-                            ],
-                        }
+                    "admin_area": "Battambang",
+                    "geonames_id": 1831797,
+                    "city_id": None,
+                    "population": 150444,
+                    "latitude": 13.1027,
+                    "longitude": 103.1982,
+                    "distance_km": 246.0,
+                    "score": 0.71,
+                    "reasons": [
+                        "a provincial capital of 150,444 people, the size of the towns such programmes reach",
+                        "246 km from Phnom Penh",
                     ],
-                    "note": None,
                 }
-            ]
+            ],
+            "note": None,
         }
     )
 

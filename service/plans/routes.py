@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from models.advice.catalogue_index import CatalogueIndex
 from service.auth import ReadKey, WriteKey
-from service.common import MAX_ID, Limit, PageQuery, created_at, errors
+from service.common import Limit, PageQuery, StoreId, created_at, errors
 from service.deps import SessionDep
 from service.plans import service
 from service.plans.schemas import (
@@ -25,7 +25,7 @@ from service.plans.schemas import (
 )
 
 router = APIRouter(tags=["plans"])
-PlanId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PlanId = Annotated[StoreId, Path()]
 
 
 def _index(request: Request, session: Session) -> CatalogueIndex:
@@ -40,7 +40,6 @@ def _index(request: Request, session: Session) -> CatalogueIndex:
 
 @router.post(
     "/plans/readiness",
-    response_model=ReadinessRead,
     summary="Readiness of a pair: the seven factors and three conditions, with evidence and questions",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -56,7 +55,6 @@ async def check_readiness(
 
 @router.post(
     "/plans/draft",
-    response_model=PlanDraft,
     summary="A draft Urban Cooperation Action Plan for a pair (not saved)",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -68,7 +66,6 @@ async def draft_plan(body: PairRequest, request: Request, session: SessionDep, _
 
 @router.post(
     "/plans",
-    response_model=PlanRead,
     status_code=201,
     summary="Save a plan (write scope): the given text, or the generated draft; it is version 1",
     responses=errors(401, 403, 404, 413, 422, 503),
@@ -84,16 +81,12 @@ async def create_plan(
     return created_at(response, f"{request.url.path}/{plan.id}", plan)
 
 
-@router.get(
-    "/plans", response_model=PlanPage, summary="List saved plans", responses=errors(401, 403, 422, 503)
-)
+@router.get("/plans", summary="List saved plans", responses=errors(401, 403, 422, 503))
 def list_plans(
     request: Request,
     session: SessionDep,
     _: ReadKey,
-    city_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Plans with this city on either side")
-    ] = None,
+    city_id: Annotated[StoreId | None, Query(description="Plans with this city on either side")] = None,
     limit: Limit = 50,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> PlanPage:
@@ -104,7 +97,6 @@ def list_plans(
 
 @router.get(
     "/plans/{plan_id:int}",
-    response_model=PlanRead,
     summary="A plan's current version",
     responses=errors(401, 403, 404, 422, 503),
 )
@@ -114,7 +106,6 @@ def get_plan(session: SessionDep, _: ReadKey, plan_id: PlanId) -> PlanRead:
 
 @router.put(
     "/plans/{plan_id:int}",
-    response_model=PlanRead,
     summary="Save an edit (write scope) as the next version; earlier versions are kept",
     responses=errors(401, 403, 404, 409, 413, 422, 503),
 )
@@ -124,7 +115,6 @@ def update_plan(body: PlanUpdate, session: SessionDep, _: WriteKey, plan_id: Pla
 
 @router.get(
     "/plans/{plan_id:int}/versions",
-    response_model=PlanVersionList,
     summary="Every saved version of a plan, oldest first",
     responses=errors(401, 403, 404, 422, 503),
 )

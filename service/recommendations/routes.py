@@ -17,7 +17,6 @@ router = APIRouter(tags=["recommendations"])
 
 @router.post(
     "/recommendations",
-    response_model=RecommendationResponse,
     summary="Rank partner cities, sectors and funding schemes for a city's needs",
     responses=errors(401, 403, 404, 413, 422, 429, 503),
     dependencies=[RecommendLimit],

@@ -7,21 +7,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from db.places.city_match import Match
 from db.tables import Role
 from models.wishes import SIMILAR_POPULATION_FACTOR, WISH_FLOOR
 from service.cities.schemas import CitySummary
 from service.common import (
-    MAX_ID,
     MAX_NEEDS_CHARS,
     Iso2,
     Iso2List,
     JsonNumber,
+    StoreId,
     given,
     request_config,
-    upper_iso2,
 )
 from service.cooperations.schemas import OutcomeIndicator
 
@@ -39,11 +38,6 @@ class CityInput(BaseModel):
     latitude: Annotated[float | None, Field(ge=-90, le=90), JsonNumber] = None
     longitude: Annotated[float | None, Field(ge=-180, le=180), JsonNumber] = None
     population: Annotated[int | None, Field(ge=0, le=100_000_000), JsonNumber] = None
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        return upper_iso2(value, "country")
 
 
 class RecommendationRequest(BaseModel):
@@ -68,7 +62,7 @@ class RecommendationRequest(BaseModel):
     )
 
     city_id: Annotated[
-        int | None, Field(ge=1, le=MAX_ID, description="A city in the store; or give `city`"), JsonNumber
+        StoreId | None, Field(description="A city in the store; or give `city`"), JsonNumber
     ] = None
     city: CityInput | None = Field(
         None, description="Or a city by name and country (coordinates tell namesakes apart)"
@@ -118,11 +112,6 @@ class RecommendationRequest(BaseModel):
     )
     exclude_existing: bool = Field(True, strict=True)
     limit: Annotated[int, Field(ge=1, le=100), JsonNumber] = 10
-
-    @field_validator("desired_countries")
-    @classmethod
-    def _countries(cls, values: list[str]) -> list[str]:
-        return [upper_iso2(v, "desired_countries") for v in values]
 
     @model_validator(mode="after")
     def _one_city(self) -> RecommendationRequest:

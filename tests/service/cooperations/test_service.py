@@ -11,18 +11,18 @@ from starlette.datastructures import URL
 from db.errors import InvalidInput, NotFound
 from service.common import PageQuery
 from service.cooperations import service
-from service.cooperations.schemas import CooperationCreate
+from service.cooperations.schemas import CooperationCreate, CooperationFilters
 from tests import factories as f
 from tests.service.helpers import refused
 
 
-def _list(session, *, limit: int = 2, offset: int | None = None, **filters: Any):
-    defaults = dict.fromkeys(("cursor", "city_id", "sector", "scheme", "kind", "year_from", "year_to"))
+def _list(session, *, limit: int = 2, offset: int | None = None, cursor: str | None = None, **filters: Any):
     return service.list_cooperations(
         session=session,
         page=PageQuery(url=URL("/v1/cooperations"), limit=limit, offset=offset or 0),
         by_cursor=offset is None,
-        **{**defaults, **filters},
+        cursor=cursor,
+        filters=CooperationFilters(**filters),
     )
 
 

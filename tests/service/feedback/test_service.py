@@ -6,13 +6,13 @@ from starlette.datastructures import URL
 
 from service.common import PageQuery
 from service.feedback import service
+from service.feedback.schemas import FeedbackFilters
 from tests import factories as f
 
 
 def _list(session, **filters):
-    defaults = dict.fromkeys(("kind", "partner_city_id", "query_city_id", "model_version"))
     return service.list_feedback(
-        session=session, page=PageQuery(url=URL("/v1/feedback"), limit=10), **{**defaults, **filters}
+        session=session, page=PageQuery(url=URL("/v1/feedback"), limit=10), filters=FeedbackFilters(**filters)
     )
 
 

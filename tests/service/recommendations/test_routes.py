@@ -13,6 +13,7 @@ from sqlalchemy import select
 from db.places.regions import load_regions
 from db.tables import City, Cooperation, CooperationMember
 from service.batch import run_batch
+from service.recommendations.schemas import RecommendationRequest
 from tests.service.helpers import Api, assert_error, serve_promoted
 
 
@@ -75,23 +76,10 @@ def test_known_city_gets_partners_with_reasons_precedents_sectors_and_funding(ap
 
 
 def test_new_city_by_profile_with_strict_countries(api: Api, served: str):
-    r = api.client.post(
-        "/v1/recommendations",
-        json={
-            "city": {
-                "name": "Takeo",
-                "country": "kh",
-                "latitude": 10.99,
-                "longitude": 104.78,
-                "population": 40000,
-            },
-            "needs": "reduce non-revenue water and improve drinking water quality",
-            "sectors": ["water-supply"],
-            "desired_countries": ["JP"],
-            "strict": True,
-            "limit": 3,
-        },
-    )
+    # the request the docs show (a new city by its profile), its country in lower case
+    example = RecommendationRequest.model_config["json_schema_extra"]["examples"][0]
+    city = {**example["city"], "country": "kh"}
+    r = api.client.post("/v1/recommendations", json={**example, "city": city, "strict": True, "limit": 3})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["query"]["city"] is None
