@@ -34,7 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 from db.progress import stage
 from features.cities import QuerySide
 from features.pairs import ALL_COLUMNS, COLD_COLUMNS, PairFeaturizer
-from features.text import graph_embeddings
+from features.text import TWINNING_PHRASES, embed_texts, graph_embeddings
 from models.candidates import CandidateGenerator
 from models.dataset import CityQuery, GraphData
 from models.sampling import TrainingSampler
@@ -60,7 +60,7 @@ class PartnerRanker(BaseEstimator):
         raised cold-start HR@10 by about 0.01 on each of four split seeds (leave-one-out the same).
         The retrieval models follow their full models; the themed ones keep 255.
     n_random, n_country, n_near, n_two_hop, n_regional, negative_weight, n_cold_queries : \
-    theme_folds, n_rerank_queries, query_weighting
+    theme_folds, thematic_balance, n_twinning_queries, theme_cold_share, n_rerank_queries, query_weighting
         How training rows are sampled: the parameters of :class:`models.sampling.TrainingSampler`
         (``theme_folds=0`` leaves the themed model out; with ``n_rerank_queries > 0`` the warm
         model is a LightGBM lambdarank model trained on retrieved candidate sets).
@@ -84,6 +84,11 @@ class PartnerRanker(BaseEstimator):
     featurizer_ : features.pairs.PairFeaturizer
     warm_model_, cold_model_ : lightgbm.LGBMClassifier
     theme_model_ : lightgbm.LGBMClassifier or None
+        The needs model: it learns from group co-members asking with their group's text and
+        from training links asked with a twinning phrasing (see the sampler), so a needs text
+        keeps what the links say.
+    theme_examples_ : dict
+        Rows the needs model learnt from: of thematic networks, of other groups, of links.
     warm_candidates_, cold_candidates_, theme_candidates_ : models.candidates.CandidateGenerator
     n_cities_ : int
     cities_ : pandas.DataFrame
@@ -107,6 +112,9 @@ class PartnerRanker(BaseEstimator):
         negative_weight: float = 20.0,
         n_cold_queries: int = 15_000,
         theme_folds: int = 4,
+        thematic_balance: bool = True,
+        n_twinning_queries: int = 4000,
+        theme_cold_share: float = 0.5,
         n_candidates: int = 200,
         retrieval_estimators: int = 40,
         retrieval_shortlist: int = 1500,
@@ -132,6 +140,9 @@ class PartnerRanker(BaseEstimator):
         self.negative_weight = negative_weight
         self.n_cold_queries = n_cold_queries
         self.theme_folds = theme_folds
+        self.thematic_balance = thematic_balance
+        self.n_twinning_queries = n_twinning_queries
+        self.theme_cold_share = theme_cold_share
         self.n_candidates = n_candidates
         self.retrieval_estimators = retrieval_estimators
         self.retrieval_shortlist = retrieval_shortlist
@@ -162,6 +173,7 @@ class PartnerRanker(BaseEstimator):
         *,
         profile_embeddings: np.ndarray | None = None,
         group_embeddings: np.ndarray | None = None,
+        twinning_embeddings: np.ndarray | None = None,
         cache=None,
     ) -> PartnerRanker:
         """Fit features, retrieval and the three models on the training graph.
@@ -170,9 +182,10 @@ class PartnerRanker(BaseEstimator):
         ----------
         graph : GraphData
             Training graph; nothing outside it is ever seen.
-        profile_embeddings, group_embeddings : numpy.ndarray, optional
-            Precomputed embeddings of ``cities.profile_text`` and group texts; computed
-            with ``embedder`` (through ``cache``) when omitted.
+        profile_embeddings, group_embeddings, twinning_embeddings : numpy.ndarray, optional
+            Precomputed embeddings of ``cities.profile_text``, group texts and
+            :data:`features.text.TWINNING_PHRASES`; computed with ``embedder`` (through ``cache``)
+            when omitted.
         cache : features.text.EmbeddingCache, optional
         """
         if not isinstance(graph, GraphData):
@@ -182,14 +195,17 @@ class PartnerRanker(BaseEstimator):
             prof, grp = graph_embeddings(graph, embedder=self.embedder, cache=cache)
             profile_embeddings = prof if profile_embeddings is None else profile_embeddings
             group_embeddings = grp if group_embeddings is None else group_embeddings
+        if twinning_embeddings is None and self.embedder is not None:
+            twinning_embeddings = embed_texts(list(TWINNING_PHRASES), embedder=self.embedder, cache=cache)
         self.n_cities_ = graph.n_cities
         self.cities_ = graph.cities[["city_id", "name", "country"]].reset_index(drop=True)
         self.position_of_ = _positions(self.cities_)
         self.neighbours_ = graph.neighbours()
         with stage("pair features", cities=graph.n_cities):
             self.featurizer_ = PairFeaturizer(n_near=self.n_near_towns, n_near_wide=self.n_near_wide).fit(
-                graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
-            )
+                graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings,
+                twinning_embeddings=twinning_embeddings,
+            )  # fmt: skip
         params = {k: getattr(self, k) for k in TrainingSampler._get_param_names()}
         sampler = TrainingSampler(**params).fit(graph, featurizer=self.featurizer_)
         X, y, w = sampler.sample_warm()
@@ -214,7 +230,8 @@ class PartnerRanker(BaseEstimator):
         del X, y, w
         self.theme_model_, self.theme_candidates_ = None, None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
-            X, y, w = sampler.sample_theme(graph, profile_embeddings, group_embeddings)
+            X, y, w = sampler.sample_theme(graph, profile_embeddings, group_embeddings, twinning_embeddings)
+            self.theme_examples_ = sampler.theme_examples_
             with stage("theme model", rows=len(y)):
                 self.theme_model_, self.theme_candidates_ = self._fit_pair(
                     X, y, w, extra_trees=False, max_bin=255
