@@ -7,8 +7,11 @@ Three gradient-boosted models share one featurizer:
   its negatives' features);
 * cold — a city known only by its profile; trained on cities whose links are
   all hidden;
-* themed — a needs text; trained on group co-memberships, each group removed
-  (k-fold) from the features of its own members.
+* themed (the needs model) — any query with a needs text, a known city (its links,
+  memberships and co-members among the features) or a new one; trained on group
+  co-memberships, each group removed (k-fold) from the features of its own members,
+  some members asking as new cities, and on training links asked with a twinning
+  phrasing, so that a request for a twin town keeps what the links say.
 
 Their training rows (positives and importance-weighted negatives) are sampled by
 :class:`models.sampling.TrainingSampler`.
