@@ -251,12 +251,13 @@ def embed_texts(
 
 
 def graph_embeddings(graph, *, embedder: SentenceEmbedder, cache: EmbeddingCache | None = None):
-    """Embeddings of a graph's city profile texts and group texts (the encoder loaded if need be).
+    """Embeddings of what training reads: a graph's city profile texts, its group texts and the
+    :data:`TWINNING_PHRASES` (the encoder loaded if need be).
 
     Returns
     -------
-    (numpy.ndarray, numpy.ndarray)
-        float32 ``(n_cities, dim)`` and ``(n_groups, dim)``.
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        float32 ``(n_cities, dim)``, ``(n_groups, dim)`` and ``(len(TWINNING_PHRASES), dim)``.
     """
     if not hasattr(embedder, "encoder_"):
         with stage("load the embedding model"):
@@ -267,7 +268,7 @@ def graph_embeddings(graph, *, embedder: SentenceEmbedder, cache: EmbeddingCache
     texts = [group_text(g) for g in graph.groups]
     with stage("group embeddings", texts=len(texts)):
         groups = embed_texts(texts, embedder=embedder, cache=cache)
-    return profiles, groups
+    return profiles, groups, embed_texts(list(TWINNING_PHRASES), embedder=embedder, cache=cache)
 
 
 def profile_text(

@@ -37,8 +37,8 @@ from sklearn.utils.validation import check_is_fitted
 from db.progress import stage
 from features.cities import QuerySide
 from features.pairs import ALL_COLUMNS, COLD_COLUMNS, PairFeaturizer
-from features.text import TWINNING_PHRASES, embed_texts, graph_embeddings
-from models.candidates import CandidateGenerator
+from features.text import graph_embeddings
+from models.candidates import CandidateGenerator, booster_probability
 from models.dataset import CityQuery, GraphData
 from models.sampling import TrainingSampler
 
@@ -87,9 +87,7 @@ class PartnerRanker(BaseEstimator):
     featurizer_ : features.pairs.PairFeaturizer
     warm_model_, cold_model_ : lightgbm.LGBMClassifier
     theme_model_ : lightgbm.LGBMClassifier or None
-        The needs model: it learns from group co-members asking with their group's text and
-        from training links asked with a twinning phrasing (see the sampler), so a needs text
-        keeps what the links say.
+        The needs model (see the module docstring).
     theme_examples_ : dict
         Rows the needs model learnt from: of thematic networks, of other groups, of links.
     warm_candidates_, cold_candidates_, theme_candidates_ : models.candidates.CandidateGenerator
@@ -194,12 +192,12 @@ class PartnerRanker(BaseEstimator):
         if not isinstance(graph, GraphData):
             raise TypeError(f"fit expects a GraphData, got {type(graph).__name__}")
         graph.validate()
-        if (profile_embeddings is None or group_embeddings is None) and self.embedder is not None:
-            prof, grp = graph_embeddings(graph, embedder=self.embedder, cache=cache)
-            profile_embeddings = prof if profile_embeddings is None else profile_embeddings
-            group_embeddings = grp if group_embeddings is None else group_embeddings
-        if twinning_embeddings is None and self.embedder is not None:
-            twinning_embeddings = embed_texts(list(TWINNING_PHRASES), embedder=self.embedder, cache=cache)
+        given = (profile_embeddings, group_embeddings, twinning_embeddings)
+        if self.embedder is not None and any(e is None for e in given):
+            computed = graph_embeddings(graph, embedder=self.embedder, cache=cache)
+            profile_embeddings, group_embeddings, twinning_embeddings = (
+                e if e is not None else c for e, c in zip(given, computed, strict=True)
+            )
         self.n_cities_ = graph.n_cities
         self.cities_ = graph.cities[["city_id", "name", "country"]].reset_index(drop=True)
         self.position_of_ = _positions(self.cities_)
@@ -265,7 +263,7 @@ class PartnerRanker(BaseEstimator):
         """Warm-model scores (probability-like) of position pairs ``X`` ``(n, 2)``."""
         check_is_fitted(self, "warm_model_")
         X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
-        return _prob(self.warm_model_, self.featurizer_.transform(X))
+        return booster_probability(self.warm_model_, self.featurizer_.transform(X))
 
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """ROC AUC of :meth:`predict` on labelled pairs (higher is better)."""
@@ -318,7 +316,7 @@ class PartnerRanker(BaseEstimator):
         if p >= 0:
             drop = np.r_[p, self.neighbours_[p]] if exclude_existing else np.array([p])
         cand = retrieval.generate(s0, exclude=drop)
-        s1 = _prob(model, X[cand])
+        s1 = booster_probability(model, X[cand])
         order = np.argsort(-s1, kind="stable")
         return cand[order], s1[order], F, s0, drop
 
@@ -371,7 +369,7 @@ class PartnerRanker(BaseEstimator):
                 pool = np.arange(self.n_cities_) if within is None else np.flatnonzero(within)
                 rest = np.setdiff1d(pool, np.r_[cand, drop])
                 rest = rest[np.argsort(-s0[rest], kind="stable")][: k - len(c)]
-                extra = _prob(model, F[rest] if cols is None else F[rest][:, cols])
+                extra = booster_probability(model, F[rest] if cols is None else F[rest][:, cols])
                 c, sc = np.r_[c, rest], np.minimum.accumulate(np.r_[sc, extra])
             top = c[: min(k, len(c))]
             frame = self.cities_.iloc[top].reset_index(drop=True)
@@ -391,18 +389,6 @@ class PartnerRanker(BaseEstimator):
         s0[drop] = -np.inf
         rest = np.argsort(-s0, kind="stable")[: self.n_cities_ - len(cand) - len(np.unique(drop))]
         return np.r_[cand, rest].astype(np.int64)
-
-
-def _prob(model, X: np.ndarray) -> np.ndarray:
-    """Probability-like score in (0, 1): the sigmoid of the boosted trees' raw score.
-
-    For a classifier this is ``predict_proba``; for a lambdarank model a squashed score.
-    The booster is called directly: the scikit-learn wrapper's checks cost about a
-    millisecond per call, a tenth of a request.
-    """
-    if not len(X):
-        return np.zeros(0)
-    return 1.0 / (1.0 + np.exp(-model.booster_.predict(X, raw_score=True, num_threads=1)))
 
 
 def _positions(cities: pd.DataFrame) -> dict[int, int]:
