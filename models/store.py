@@ -7,14 +7,10 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.repositories.snapshots import city_frame_rows, cooperation_rows
-from db.tables import COOPERATION_KINDS
 from models.dataset import CITY_COLUMNS, GraphData, Group
 
 # Pairs of these kinds are partner links; multi-member cooperations become groups.
 LINK_KINDS = frozenset({"twinning", "technical-cooperation", "programme-pairing", "business-cooperation"})
-# The cities a city already cooperates with, whom a recommendation leaves out: those of every
-# cooperation but a thematic network, whose members meet again in later networks.
-EXISTING_PARTNER_KINDS = frozenset(COOPERATION_KINDS) - {"thematic-network"}
 
 
 def load_graph(session: Session) -> GraphData:

@@ -110,13 +110,7 @@ class RecommendationRequest(BaseModel):
         f"{SIMILAR_POPULATION_FACTOR:g} times the city's population (it must be known: in the store, or "
         "`city.population`); partners of unknown size are left out",
     )
-    exclude_existing: bool = Field(
-        True,
-        strict=True,
-        description="Leave out the cities the query city already cooperates with: a twinning, a technical, "
-        "programme or business cooperation, or a funded project together (a thematic network's members "
-        "stay candidates)",
-    )
+    exclude_existing: bool = Field(True, strict=True)
     limit: Annotated[int, Field(ge=1, le=100), JsonNumber] = 10
 
     @model_validator(mode="after")

@@ -28,7 +28,7 @@ from models.advice.roles import ROLE_BOOST, learner_fit, mentor_fit, offered_sec
 from models.advice.schemes import suggest_schemes
 from models.advice.sectors import needed_sectors, suggest_sectors
 from models.dataset import CityQuery
-from models.store import EXISTING_PARTNER_KINDS
+from models.store import LINK_KINDS
 from models.wishes import WISH_FLOOR, order_by_wishes, similar_population
 from service.catalogue_holder import CatalogueHolder
 from service.cities.schemas import CitySummary
@@ -212,7 +212,7 @@ def recommend(
     # partnerships recorded since the model was trained are existing partners too
     taken = {query_city.id} if query_city is not None else set()
     if query_city is not None and request.exclude_existing:
-        taken |= current_partner_ids(session, city_id=query_city.id, kinds=sorted(EXISTING_PARTNER_KINDS))
+        taken |= current_partner_ids(session, city_id=query_city.id, kinds=sorted(LINK_KINDS))
     wanted = wished_countries(request, regions)
     home = query_city.country if query_city is not None else query.country
     population = population_wish(request, query_city)

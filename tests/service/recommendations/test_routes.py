@@ -261,31 +261,6 @@ def test_recorded_cooperation_backs_the_next_answer_at_once(api: Api, served: st
     assert recorded.json()["id"] not in [p["cooperation_id"] for p in first["precedents"]]
 
 
-def test_a_funded_project_together_makes_an_existing_partner_a_thematic_network_does_not(
-    api: Api, served: str
-):
-    request = {"city_id": api.city_id("Kitakyushu"), "needs": "port logistics and harbour management"}
-    first, second = (
-        p["city"]["id"] for p in api.client.post("/v1/recommendations", json=request).json()["partners"][:2]
-    )
-    for kind, members in (("funded-project", [first]), ("thematic-network", [second])):
-        recorded = api.client.post(
-            "/v1/cooperations",
-            headers=api.auth("write"),
-            json={
-                "title": f"Harbour {kind} recorded by an API test",
-                "kind": kind,
-                "city_ids": [request["city_id"], *members, api.city_id("Saldus")],
-                "start_year": 2026,
-            },
-        )
-        assert recorded.status_code == 201, recorded.text
-    shown = [p["city"]["id"] for p in api.client.post("/v1/recommendations", json=request).json()["partners"]]
-    assert first not in shown and second in shown
-    everyone = api.client.post("/v1/recommendations", json={**request, "exclude_existing": False}).json()
-    assert first in [p["city"]["id"] for p in everyone["partners"]]
-
-
 def test_statements_after_ranking_are_counted(api: Api, served: str, monkeypatch: pytest.MonkeyPatch):
     """After the ranker: the shown cities, one batched read of the histories not yet cached (its
     cooperations, then their sectors), the precedents' member names. Nothing per partner."""
