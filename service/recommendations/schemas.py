@@ -110,7 +110,13 @@ class RecommendationRequest(BaseModel):
         f"{SIMILAR_POPULATION_FACTOR:g} times the city's population (it must be known: in the store, or "
         "`city.population`); partners of unknown size are left out",
     )
-    exclude_existing: bool = Field(True, strict=True)
+    exclude_existing: bool = Field(
+        True,
+        strict=True,
+        description="Leave out the cities the query city already has a twinning, a technical, programme or "
+        "business cooperation with, also one recorded since the model was trained (the members of a funded "
+        "project or a thematic network it took part in stay candidates)",
+    )
     limit: Annotated[int, Field(ge=1, le=100), JsonNumber] = 10
 
     @model_validator(mode="after")

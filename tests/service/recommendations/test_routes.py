@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from db.places.regions import load_regions
 from db.tables import City, Cooperation, CooperationMember
+from models.store import LINK_KINDS
 from service.batch import run_batch
 from service.recommendations.schemas import RecommendationRequest
 from tests.service.helpers import Api, assert_error, serve_promoted
@@ -24,12 +25,13 @@ def served(api: Api) -> str:
 
 
 def _partners_of(api: Api, city_id: int) -> set[int]:
+    """The cities ``city_id`` shares a partner link's kind of cooperation with (models.store.LINK_KINDS)."""
     with api.factory() as session:
         coop_ids = select(CooperationMember.cooperation_id).where(CooperationMember.city_id == city_id)
         rows = session.scalars(
             select(CooperationMember.city_id)
             .join(Cooperation, Cooperation.id == CooperationMember.cooperation_id)
-            .where(CooperationMember.cooperation_id.in_(coop_ids), Cooperation.kind != "thematic-network")
+            .where(CooperationMember.cooperation_id.in_(coop_ids), Cooperation.kind.in_(sorted(LINK_KINDS)))
         ).all()
     return set(rows) - {city_id}
 
@@ -259,6 +261,30 @@ def test_recorded_cooperation_backs_the_next_answer_at_once(api: Api, served: st
     assert again["city"] == first["city"]
     assert again["precedents"][0]["cooperation_id"] == recorded.json()["id"]
     assert recorded.json()["id"] not in [p["cooperation_id"] for p in first["precedents"]]
+
+
+def test_a_partnership_recorded_after_training_is_left_out_at_once_a_network_is_not(api: Api, served: str):
+    request = {"city_id": api.city_id("Kitakyushu"), "needs": "port logistics and harbour management"}
+    answer = api.client.post("/v1/recommendations", json=request).json()
+    first, second = (p["city"]["id"] for p in answer["partners"][:2])
+    for kind, member in (("technical-cooperation", first), ("thematic-network", second)):
+        recorded = api.client.post(
+            "/v1/cooperations",
+            headers=api.auth("write"),
+            json={
+                "title": f"Harbour {kind} recorded by an API test",
+                "kind": kind,
+                "city_ids": [request["city_id"], member],
+                "start_year": 2026,
+            },
+        )
+        assert recorded.status_code == 201, recorded.text
+    shown = [p["city"]["id"] for p in api.client.post("/v1/recommendations", json=request).json()["partners"]]
+    assert first not in shown and second in shown
+    everyone = api.client.post(
+        "/v1/recommendations", json={**request, "exclude_existing": False, "limit": 100}
+    )
+    assert first in [p["city"]["id"] for p in everyone.json()["partners"]]
 
 
 def test_statements_after_ranking_are_counted(api: Api, served: str, monkeypatch: pytest.MonkeyPatch):
