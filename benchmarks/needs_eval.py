@@ -6,8 +6,9 @@ ranker fitted per fold) and :func:`models.evaluate_needs.leave_one_out_with_need
 leave-one-out queries asked again with a generic twinning text). Writes one JSON report.
 
 Fitting six rankers takes a while (each about as long as ``partnermatch train``); ``--fits DIR``
-keeps every fitted ranker there, keyed by its parameters, the ranker's source and the training
-graph, so that a re-run that changes only the scoring reuses them.
+keeps every fitted ranker there, keyed by its parameters, the sources of the ranker, its sampler, its
+retrieval and the features, and the training graph, so that a re-run that changes only the scoring
+reuses them.
 
 Usage::
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import inspect
 import json
 import os
 import sys
@@ -96,7 +96,6 @@ def main() -> int:
 
     import joblib
 
-    import models.ranker as ranker_module
     from db.progress import stage
     from db.repositories.embeddings import EmbeddingCache
     from db.session import make_engine, make_session_factory
@@ -112,7 +111,13 @@ def main() -> int:
     cache = EmbeddingCache(session)
     graph = load_graph(session)
     embedder = SentenceEmbedder().fit()
-    source = hashlib.sha256(inspect.getsource(ranker_module).encode()).hexdigest()[:12]
+    # a fitted ranker is reused only by the same code: the ranker's, its sampler's and retrieval's,
+    # and the features' sources
+    code = [
+        *(REPO / "models" / m for m in ("ranker.py", "sampling.py", "candidates.py")),
+        *sorted((REPO / "features").glob("*.py")),
+    ]
+    source = hashlib.sha256(b"".join(p.read_bytes() for p in code)).hexdigest()[:12]
     fit_seconds: list[float] = []
 
     def embed(texts):

@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 # What a block's transformer may ask for when it is fitted, besides the training graph.
-FIT_INPUTS = frozenset({"table", "profile_embeddings", "group_embeddings"})
+FIT_INPUTS = frozenset({"table", "profile_embeddings", "group_embeddings", "twinning_embeddings"})
 
 
 @dataclass(frozen=True)

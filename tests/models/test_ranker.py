@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -265,6 +267,27 @@ def test_needs_embedding_may_arrive_while_features_are_computed(fitted):
             full = r.rank_all(q, needs_embedding=e)
             np.testing.assert_array_equal(r.rank_all(q, needs_embedding=later()), full)
             assert not want.equals(r.rank(q, k=20))
+
+
+def test_the_needs_model_learns_from_links_asked_as_twinning_requests():
+    g = synthetic_graph()
+    g.groups = [
+        replace(x, kind="thematic-network" if k % 2 else "funded-project") for k, x in enumerate(g.groups)
+    ]
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
+    prof = np.zeros((g.n_cities, 8), np.float32)
+    twin = rng.normal(size=(3, 8)).astype(np.float32)
+    fit = dict(profile_embeddings=prof, group_embeddings=emb, twinning_embeddings=twin)
+    r = PartnerRanker(**SMALL, n_twinning_queries=40).fit(g, **fit)
+    assert r.theme_examples_["twinning_links"] > 40  # each link with its negatives
+    assert r.theme_examples_["thematic_groups"] and r.theme_examples_["other_groups"]
+    without = PartnerRanker(**SMALL, n_twinning_queries=0).fit(g, **fit)
+    assert without.theme_examples_["twinning_links"] == 0
+    # the needs read exactly like the twinning phrasings' centroid
+    centroid = twin.mean(axis=0) / np.linalg.norm(twin.mean(axis=0))
+    top = r.rank(CityQuery(position=0), k=3, needs_embedding=centroid)
+    assert np.allclose(top["needs_twinning_similarity"], 1.0, atol=1e-5)
 
 
 def test_position_of_is_fitted_and_rebuilt_from_the_cities_when_loaded(fitted):

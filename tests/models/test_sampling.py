@@ -61,3 +61,20 @@ def test_an_unknown_query_weighting_is_refused(graph_and_featurizer):
     g, feat = graph_and_featurizer
     with pytest.raises(ValueError, match="query_weighting"):
         TrainingSampler(query_weighting="hubs").fit(g, featurizer=feat)
+
+
+def test_themed_rows_ask_a_share_of_the_members_as_new_cities(graph_and_featurizer):
+    from features.participation import CO_MEMBER_ADAMIC_ADAR, SHARED_THEMATIC_GROUPS
+
+    g, feat = graph_and_featurizer
+    rng = np.random.default_rng(0)
+    grp = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
+    prof = np.zeros((g.n_cities, 8), np.float32)
+    warm_only = [ALL_COLUMNS.index(c) for c in (SHARED_THEMATIC_GROUPS, CO_MEMBER_ADAMIC_ADAR)]
+    known = TrainingSampler(theme_folds=2, theme_cold_share=0.0).fit(g, featurizer=feat)
+    X, y, _ = known.sample_theme(g, prof, grp)
+    assert y.sum() and X[:, warm_only].any()
+    new = TrainingSampler(theme_folds=2, theme_cold_share=1.0).fit(g, featurizer=feat)
+    X, y, _ = new.sample_theme(g, prof, grp)
+    # a new city has no memberships of its own: nothing it shares with a candidate is seen
+    assert y.sum() and not X[:, warm_only].any()
