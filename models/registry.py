@@ -85,6 +85,15 @@ def load_artifact_bytes(data: bytes) -> Any:
     return model
 
 
+def load_error(session: Session, version: str, cache_dir: Path | None = None) -> str | None:
+    """Why this version of partnermatch cannot load the model ``version`` (None when it can)."""
+    try:
+        load_model(session, version, cache_dir)
+    except (LookupError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
 def next_version_name(session: Session, today: dt.date | None = None) -> str:
     today = today or dt.datetime.now(dt.UTC).date()
     prefix = today.isoformat()

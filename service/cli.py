@@ -187,9 +187,17 @@ def train_cmd(
     if if_none_promoted:
         with factory() as session:
             current = registry.promoted(session)
-        if current is not None:
+            # a model an earlier version of partnermatch promoted may not load in this one
+            error = (
+                registry.load_error(session, current.version, get_settings().model_dir) if current else None
+            )
+        if current is not None and error is None:
             typer.echo(f"model {current.version} is already promoted; nothing to do")
             return
+        if current is not None:
+            typer.echo(
+                f"model {current.version} is promoted but cannot be served ({error}); training a new one"
+            )
     with show_progress(), session_scope(factory) as session:
         row = train_and_register(
             session,

@@ -57,3 +57,21 @@ def test_attach_evaluation_adds_its_entries_to_the_version_metrics(db_session):
     assert row.metrics == {"train": {"cities": 6}, "summary": {"leave_one_out.HR@10": 0.5}}
     with pytest.raises(LookupError, match="does not exist"):
         attach_evaluation(db_session, "nope", {})
+
+
+def test_load_error_says_why_a_stored_model_cannot_be_served(db_session):
+    import hashlib
+
+    from models.registry import load_error
+    from tests import factories as f
+
+    def stored(artifact: bytes):
+        return f.model_version(
+            db_session, artifact=artifact, artifact_sha256=hashlib.sha256(artifact).hexdigest()
+        )
+
+    assert load_error(db_session, stored(dump_artifact({"weights": [1]})).version) is None
+    buffer = io.BytesIO()
+    joblib.dump({"format": ARTIFACT_FORMAT - 1, "libraries": {}, "model": {}}, buffer)
+    assert "partnermatch train --promote" in load_error(db_session, stored(buffer.getvalue()).version)
+    assert "does not exist" in load_error(db_session, "nope")
