@@ -114,7 +114,7 @@ class PartnerRanker(BaseEstimator):
         n_cold_queries: int = 15_000,
         theme_folds: int = 4,
         thematic_balance: bool = True,
-        n_twinning_queries: int = 4000,
+        n_twinning_queries: int = 12_000,
         theme_cold_share: float = 0.5,
         n_candidates: int = 200,
         retrieval_estimators: int = 40,

@@ -110,7 +110,7 @@ class TrainingSampler(BaseEstimator):
         n_cold_queries: int = 15_000,
         theme_folds: int = 4,
         thematic_balance: bool = True,
-        n_twinning_queries: int = 4000,
+        n_twinning_queries: int = 12_000,
         theme_cold_share: float = 0.5,
         n_rerank_queries: int = 0,
         query_weighting: str = "cold",
