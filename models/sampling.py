@@ -223,11 +223,8 @@ class TrainingSampler(BaseEstimator):
         warm stream after :meth:`sample_warm`.
         """
         check_is_fitted(self, "rng_")
-        deg = np.array([len(p) for p in self.neighbours_])
-        qs = np.repeat(np.arange(self.n_cities_), deg)
-        rs = np.concatenate(self.neighbours_) if len(qs) else np.zeros(0, np.int64)
-        ok = np.flatnonzero((deg[qs] >= 2) & self.stays_visible_[rs])  # as in leave-one-out
-        pick = self.rng_.choice(ok, size=min(self.n_rerank_queries, len(ok)), replace=False)
+        qs, rs = self._hideable_links()
+        pick = self.rng_.choice(len(qs), size=min(self.n_rerank_queries, len(qs)), replace=False)
         t = self.featurizer_.table_
         qq, cc, rr, ys, sizes = [], [], [], [], []
         for q, r in zip(qs[pick], rs[pick], strict=True):
@@ -243,6 +240,15 @@ class TrainingSampler(BaseEstimator):
         q, c, r = np.concatenate(qq), np.concatenate(cc), np.concatenate(rr)
         X = self._transform_chunked(np.c_[q, c], removed=r)
         return X, np.concatenate(ys).astype(np.float32), np.array(sizes)
+
+    def _hideable_links(self) -> tuple[np.ndarray, np.ndarray]:
+        """Training links (query, partner) that can be hidden as in leave-one-out: the query keeps
+        another link and the partner stays in the store."""
+        deg = np.array([len(p) for p in self.neighbours_])
+        qs = np.repeat(np.arange(self.n_cities_), deg)
+        rs = np.concatenate(self.neighbours_) if len(qs) else np.zeros(0, np.int64)
+        ok = (deg[qs] >= 2) & self.stays_visible_[rs]
+        return qs[ok], rs[ok]
 
     def _transform_chunked(self, X: np.ndarray, chunk: int = 131_072, **kw) -> np.ndarray:
         """Pair features as float32, computed in chunks of rows to bound memory."""
@@ -355,13 +361,10 @@ class TrainingSampler(BaseEstimator):
         """Training links, each hidden from its features and asked with a twinning phrasing (or None)."""
         if not self.n_twinning_queries or twinning_embeddings is None or not len(twinning_embeddings):
             return None
-        deg = np.array([len(p) for p in self.neighbours_])
-        qs = np.repeat(np.arange(self.n_cities_), deg)
-        rs = np.concatenate(self.neighbours_) if len(qs) else np.zeros(0, np.int64)
-        ok = np.flatnonzero((deg[qs] >= 2) & self.stays_visible_[rs])  # as in leave-one-out
-        if not len(ok):
+        qs, rs = self._hideable_links()
+        if not len(qs):
             return None
-        pick = self.rng_.choice(ok, size=min(self.n_twinning_queries, len(ok)), replace=False)
+        pick = self.rng_.choice(len(qs), size=min(self.n_twinning_queries, len(qs)), replace=False)
         a = self.featurizer_.graph_.adjacency_
         qq, cc, rr, ys, ws = [], [], [], [], []
         for q, r in zip(qs[pick], rs[pick], strict=True):
