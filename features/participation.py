@@ -48,6 +48,18 @@ def kind_membership(graph, kinds: frozenset[str]) -> sparse.csr_matrix:
     return (member @ sparse.diags(keep)).tocsr() if len(keep) else member
 
 
+def co_membership(graph) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """City x city 0/1 co-membership (sharing any group, no diagonal), and the same with column
+    ``z`` weighted by 1 / log(co-members of z): ``aa[q] @ co`` is co-membership Adamic–Adar."""
+    member = graph.membership()
+    co = (member @ member.T).tocsr()
+    co.setdiag(0)
+    co.eliminate_zeros()
+    co.data[:] = 1.0
+    degree = np.asarray(co.sum(axis=1)).ravel()
+    return co, (co @ sparse.diags(1.0 / np.log(np.maximum(degree, 2.0)))).tocsr()
+
+
 class ParticipationPairFeatures(_NoLookupCache, PairTransformer):
     """Memberships by kind and co-membership indices (see the module docstring).
 
@@ -69,14 +81,7 @@ class ParticipationPairFeatures(_NoLookupCache, PairTransformer):
         self.thematic_t_ = self.thematic_.T.tocsr()
         self.n_thematic_ = np.asarray(self.thematic_.sum(axis=1)).ravel()
         self.n_project_ = np.asarray(kind_membership(graph, PROJECT_KINDS).sum(axis=1)).ravel()
-        member = graph.membership()
-        co = (member @ member.T).tocsr()
-        co.setdiag(0)
-        co.eliminate_zeros()
-        co.data[:] = 1.0
-        self.co_ = co
-        degree = np.asarray(co.sum(axis=1)).ravel()
-        self.co_aa_ = (co @ sparse.diags(1.0 / np.log(np.maximum(degree, 2.0)))).tocsr()
+        self.co_, self.co_aa_ = co_membership(graph)
         return self
 
     def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:

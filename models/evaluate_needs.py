@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from db.progress import stage
+from features.participation import co_membership
 from features.text import group_text
 from models import metrics as M
 from models.baselines import AdamicAdarBaseline
@@ -110,15 +111,9 @@ class NeedsBaselines:
         self.track = np.where(norm > 0, track / np.maximum(norm, 1e-12), 0.0).astype(np.float32)
         self.country = train.cities["country"].fillna("").to_numpy()
         self.region = train.cities["wb_region"].fillna("").to_numpy()
-        # co-membership graph: cities sharing a group; Adamic–Adar weighs each shared neighbour
-        # by 1 / log(its co-membership degree)
-        co = (member @ member.T).tocsr()
-        co.setdiag(0)
-        co.eliminate_zeros()
-        co.data[:] = 1.0
-        degree = np.asarray(co.sum(axis=1)).ravel()
-        self.co = co
-        self.co_weighted = co.multiply(1.0 / np.log(np.maximum(degree, 2.0))[None, :]).tocsr()
+        # co-membership graph: cities sharing a group, each shared neighbour weighed by
+        # 1 / log(its co-membership degree)
+        self.co, self.co_weighted = co_membership(train)
 
     def scores(self, name: str, q: NeedsQuery, needs: np.ndarray) -> np.ndarray:
         """Score of every city for query ``q`` under baseline ``name``."""
