@@ -17,6 +17,29 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+
+class Columns(tuple):
+    """A block's column names, declared once and in order: a tuple of the names, each of which is also
+    an attribute (``GRAPH_COLUMNS.adamic_adar == "adamic_adar"``), so that code naming one column
+    cannot drift from the block's list. Built from one string of names separated by white space."""
+
+    def __new__(cls, names: str) -> Columns:
+        split = names.split()
+        if len(set(split)) != len(split) or not all(
+            n.isidentifier() and not hasattr(tuple, n) for n in split
+        ):
+            raise ValueError(f"column names must be distinct identifiers, none a tuple method: {names!r}")
+        return super().__new__(cls, split)
+
+    def __getattr__(self, name: str) -> str:
+        if name in self:
+            return name
+        raise AttributeError(f"no column {name!r} among {tuple(self)}")
+
+    def __getnewargs__(self) -> tuple[str]:
+        return (" ".join(self),)
+
+
 # What a block's transformer may ask for when it is fitted, besides the training graph.
 FIT_INPUTS = frozenset({"table", "profile_embeddings", "group_embeddings", "twinning_embeddings"})
 

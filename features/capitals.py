@@ -15,12 +15,10 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from db.places.names import normalise_name
-from features.blocks import Block, PairTransformer
+from features.blocks import Block, Columns, PairTransformer
 from features.cities import CityTable, QuerySide
 
-CANDIDATE_CAPITAL = "candidate_capital"
-BOTH_CAPITALS = "both_capitals"
-CAPITAL_COLUMNS: tuple[str, ...] = (CANDIDATE_CAPITAL, BOTH_CAPITALS)
+CAPITAL_COLUMNS = Columns("candidate_capital both_capitals")
 
 
 @lru_cache(maxsize=1)

@@ -6,46 +6,16 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from db.places.geometry import haversine_km
-from features.blocks import Block, PairTransformer
+from features.blocks import Block, Columns, PairTransformer
 from features.cities import CityTable, QuerySide
 
-# Columns of GeoPairFeatures
-DISTANCE_KM = "distance_km"
-LOG_DISTANCE = "log_distance"
-SAME_COUNTRY = "same_country"
-SAME_CONTINENT = "same_continent"
-SAME_WB_REGION = "same_wb_region"
-INCOME_GAP = "income_gap"
-TZ_DIFF_HOURS = "tz_diff_hours"
-LOG_POP_RATIO = "log_pop_ratio"
-QUERY_LOG_POP = "query_log_pop"
-CANDIDATE_LOG_POP = "candidate_log_pop"
-# log10 of the population rank within the country and within the admin region (0: the largest)
-QUERY_LOG_RANK = "query_log_rank"
-CANDIDATE_LOG_RANK = "candidate_log_rank"
-LOG_RANK_DIFF = "log_rank_diff"
-QUERY_LOG_ADMIN_RANK = "query_log_admin_rank"
-CANDIDATE_LOG_ADMIN_RANK = "candidate_log_admin_rank"
-# 1 when both cities bear the same name (Córdoba and Córdoba, Perth and Perth)
-SAME_NAME = "same_name"
-
-GEO_COLUMNS: tuple[str, ...] = (
-    DISTANCE_KM,
-    LOG_DISTANCE,
-    SAME_COUNTRY,
-    SAME_CONTINENT,
-    SAME_WB_REGION,
-    INCOME_GAP,
-    TZ_DIFF_HOURS,
-    LOG_POP_RATIO,
-    QUERY_LOG_POP,
-    CANDIDATE_LOG_POP,
-    QUERY_LOG_RANK,
-    CANDIDATE_LOG_RANK,
-    LOG_RANK_DIFF,
-    QUERY_LOG_ADMIN_RANK,
-    CANDIDATE_LOG_ADMIN_RANK,
-    SAME_NAME,
+# Columns of GeoPairFeatures. The log ranks are log10 of the population rank within the country
+# and within the admin region (0: the largest); same_name is 1 when both cities bear the same
+# name (Córdoba and Córdoba, Perth and Perth).
+GEO_COLUMNS = Columns(
+    "distance_km log_distance same_country same_continent same_wb_region income_gap tz_diff_hours"
+    " log_pop_ratio query_log_pop candidate_log_pop query_log_rank candidate_log_rank log_rank_diff"
+    " query_log_admin_rank candidate_log_admin_rank same_name"
 )
 
 

@@ -13,53 +13,21 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import check_is_fitted
 
-from features.blocks import Block, PairTransformer
+from features.blocks import Block, Columns, PairTransformer
 from features.cities import CityTable, QuerySide, repeat_side
 
 _CHUNK = 512
 
 # Graph indices from training links
-QUERY_DEGREE = "query_degree"
-CANDIDATE_DEGREE = "candidate_degree"
-COMMON_NEIGHBOURS = "common_neighbours"
-ADAMIC_ADAR = "adamic_adar"
-RESOURCE_ALLOCATION = "resource_allocation"
-PATHS3 = "paths3"
-SHARED_GROUPS = "shared_groups"
-CANDIDATE_GROUPS = "candidate_groups"
-
-GRAPH_COLUMNS: tuple[str, ...] = (
-    QUERY_DEGREE,
-    CANDIDATE_DEGREE,
-    COMMON_NEIGHBOURS,
-    ADAMIC_ADAR,
-    RESOURCE_ALLOCATION,
-    PATHS3,
-    SHARED_GROUPS,
-    CANDIDATE_GROUPS,
+GRAPH_COLUMNS = Columns(
+    "query_degree candidate_degree common_neighbours adamic_adar resource_allocation paths3"
+    " shared_groups candidate_groups"
 )
 
 # Country, grid-cell and admin-region (GeoNames admin1) affinities from training links
-COUNTRY_PAIR_LINKS = "country_pair_links"
-COUNTRY_PAIR_AFFINITY = "country_pair_affinity"
-REGION_PAIR_LINKS = "region_pair_links"
-REGION_PAIR_AFFINITY = "region_pair_affinity"
-LOCAL_PAIR_AFFINITY = "local_pair_affinity"
-CANDIDATE_COUNTRY_SHARE = "candidate_country_share"
-ADMIN_PAIR_LINKS = "admin_pair_links"
-ADMIN_PAIR_AFFINITY = "admin_pair_affinity"
-CANDIDATE_ADMIN_SHARE = "candidate_admin_share"
-
-AFFINITY_COLUMNS: tuple[str, ...] = (
-    COUNTRY_PAIR_LINKS,
-    COUNTRY_PAIR_AFFINITY,
-    REGION_PAIR_LINKS,
-    REGION_PAIR_AFFINITY,
-    LOCAL_PAIR_AFFINITY,
-    CANDIDATE_COUNTRY_SHARE,
-    ADMIN_PAIR_LINKS,
-    ADMIN_PAIR_AFFINITY,
-    CANDIDATE_ADMIN_SHARE,
+AFFINITY_COLUMNS = Columns(
+    "country_pair_links country_pair_affinity region_pair_links region_pair_affinity local_pair_affinity"
+    " candidate_country_share admin_pair_links admin_pair_affinity candidate_admin_share"
 )
 
 
@@ -358,7 +326,14 @@ GRAPH_BLOCK = Block(
     GRAPH_COLUMNS,
     attribute="graph_",
     make=lambda f: GraphPairFeatures(),
-    warm_only=(QUERY_DEGREE, COMMON_NEIGHBOURS, ADAMIC_ADAR, RESOURCE_ALLOCATION, PATHS3, SHARED_GROUPS),
+    warm_only=(
+        GRAPH_COLUMNS.query_degree,
+        GRAPH_COLUMNS.common_neighbours,
+        GRAPH_COLUMNS.adamic_adar,
+        GRAPH_COLUMNS.resource_allocation,
+        GRAPH_COLUMNS.paths3,
+        GRAPH_COLUMNS.shared_groups,
+    ),
 )
 AFFINITY_BLOCK = Block(
     AFFINITY_COLUMNS,

@@ -10,32 +10,24 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from features.blocks import Block, PairTransformer
+from features.blocks import Block, Columns, PairTransformer
 from features.capitals import CAPITAL_BLOCK
 from features.cities import TABLE_READS, CityTable, QuerySide, repeat_side
 from features.geo import GEO_BLOCK
-from features.graph import AFFINITY_BLOCK, CANDIDATE_DEGREE, GRAPH_BLOCK, QUERY_DEGREE, gather
+from features.graph import AFFINITY_BLOCK, GRAPH_BLOCK, GRAPH_COLUMNS, gather
 from features.participation import PARTICIPATION_BLOCK, THEMATIC_KINDS, kind_membership
 from features.regional import REGIONAL_BLOCK, WIDE_REGIONAL_BLOCK
 
 _ROWS = 65_536
 
-# Columns of TextPairFeatures
-NEEDS_TRACK_SIMILARITY = "needs_track_similarity"
-NEEDS_PROFILE_SIMILARITY = "needs_profile_similarity"
-SECTOR_JACCARD = "sector_jaccard"
-# the query vector against the candidate's thematic networks alone: its mixed track record is
-# mostly cross-border projects where it has any
-NEEDS_THEMATIC_SIMILARITY = "needs_thematic_similarity"
-# the query vector against the centroid of the twinning phrasings: how much the needs read like a
-# request for a twin town (the same for every candidate; the needs model splits on it)
-NEEDS_TWINNING_SIMILARITY = "needs_twinning_similarity"
-TEXT_COLUMNS: tuple[str, ...] = (
-    NEEDS_TRACK_SIMILARITY,
-    NEEDS_PROFILE_SIMILARITY,
-    SECTOR_JACCARD,
-    NEEDS_THEMATIC_SIMILARITY,
-    NEEDS_TWINNING_SIMILARITY,
+# Columns of TextPairFeatures. needs_thematic_similarity is the query vector against the
+# candidate's thematic networks alone (its mixed track record is mostly cross-border projects where
+# it has any); needs_twinning_similarity the query vector against the centroid of the twinning
+# phrasings: how much the needs read like a request for a twin town (the same for every candidate;
+# the needs model splits on it).
+TEXT_COLUMNS = Columns(
+    "needs_track_similarity needs_profile_similarity sector_jaccard needs_thematic_similarity"
+    " needs_twinning_similarity"
 )
 # Positive when the candidate is more experienced than the query (mentor fit).
 ROLE_FIT = "role_fit"
@@ -219,7 +211,7 @@ TEXT_BLOCK = Block(
 
 
 def _role_fit(values: Mapping[str, np.ndarray]) -> np.ndarray:
-    cand, query = values[CANDIDATE_DEGREE], values[QUERY_DEGREE]
+    cand, query = values[GRAPH_COLUMNS.candidate_degree], values[GRAPH_COLUMNS.query_degree]
     return (np.log1p(np.maximum(cand, 0)) - np.log1p(np.maximum(query, 0)))[:, None]
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import check_is_fitted
 
-from features.blocks import Block, PairTransformer
+from features.blocks import Block, Columns, PairTransformer
 from features.cities import QuerySide
 from features.graph import _NoLookupCache, _row_products
 
@@ -29,15 +29,8 @@ from features.graph import _NoLookupCache, _row_products
 THEMATIC_KINDS = frozenset({"thematic-network"})
 PROJECT_KINDS = frozenset({"funded-project"})
 
-CANDIDATE_THEMATIC_GROUPS = "candidate_thematic_groups"
-CANDIDATE_PROJECT_GROUPS = "candidate_project_groups"
-SHARED_THEMATIC_GROUPS = "shared_thematic_groups"
-CO_MEMBER_ADAMIC_ADAR = "co_member_adamic_adar"
-PARTICIPATION_COLUMNS: tuple[str, ...] = (
-    CANDIDATE_THEMATIC_GROUPS,
-    CANDIDATE_PROJECT_GROUPS,
-    SHARED_THEMATIC_GROUPS,
-    CO_MEMBER_ADAMIC_ADAR,
+PARTICIPATION_COLUMNS = Columns(
+    "candidate_thematic_groups candidate_project_groups shared_thematic_groups co_member_adamic_adar"
 )
 
 
@@ -114,5 +107,5 @@ PARTICIPATION_BLOCK = Block(
     PARTICIPATION_COLUMNS,
     attribute="participation_",
     make=lambda f: ParticipationPairFeatures(),
-    warm_only=(SHARED_THEMATIC_GROUPS, CO_MEMBER_ADAMIC_ADAR),
+    warm_only=(PARTICIPATION_COLUMNS.shared_thematic_groups, PARTICIPATION_COLUMNS.co_member_adamic_adar),
 )

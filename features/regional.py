@@ -11,38 +11,25 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 from sklearn.utils.validation import check_is_fitted
 
-from features.blocks import Block, PairTransformer
+from features.blocks import Block, Columns, PairTransformer
 from features.cities import CityTable, QuerySide
 from features.graph import _dense_row, _NoLookupCache, _row_products, gather
 
 # Links between the neighbourhoods (k nearest towns) of query and candidate
-NEAR_QUERY_LINKS_CANDIDATE = "near_query_links_candidate"
-QUERY_PARTNER_NEAR_CANDIDATE = "query_partner_near_candidate"
-NEAR_LINKS_NEAR = "near_links_near"
-QUERY_LINKS_CANDIDATE_COUNTRY = "query_links_candidate_country"
-CANDIDATE_LINKS_QUERY_COUNTRY = "candidate_links_query_country"
-NEAR_CANDIDATE_LINKS_QUERY_COUNTRY = "near_candidate_links_query_country"
-NEAR_QUERY_LINKS_CANDIDATE_COUNTRY = "near_query_links_candidate_country"
-
-REGIONAL_COLUMNS: tuple[str, ...] = (
-    NEAR_QUERY_LINKS_CANDIDATE,
-    QUERY_PARTNER_NEAR_CANDIDATE,
-    NEAR_LINKS_NEAR,
-    QUERY_LINKS_CANDIDATE_COUNTRY,
-    CANDIDATE_LINKS_QUERY_COUNTRY,
-    NEAR_CANDIDATE_LINKS_QUERY_COUNTRY,
-    NEAR_QUERY_LINKS_CANDIDATE_COUNTRY,
+REGIONAL_COLUMNS = Columns(
+    "near_query_links_candidate query_partner_near_candidate near_links_near"
+    " query_links_candidate_country candidate_links_query_country near_candidate_links_query_country"
+    " near_query_links_candidate_country"
 )
 
-# The same at a wider scale (more towns per neighbourhood); the two columns that do not
-# depend on neighbourhoods are not repeated.
+# The same at a wider scale (more towns per neighbourhood), but for the two columns that do not
+# depend on neighbourhoods.
 WIDE_PREFIX = "wide_"
-WIDE_REGIONAL_SOURCE: tuple[str, ...] = (
-    NEAR_QUERY_LINKS_CANDIDATE,
-    QUERY_PARTNER_NEAR_CANDIDATE,
-    NEAR_LINKS_NEAR,
-    NEAR_CANDIDATE_LINKS_QUERY_COUNTRY,
-    NEAR_QUERY_LINKS_CANDIDATE_COUNTRY,
+WIDE_REGIONAL_SOURCE: tuple[str, ...] = tuple(
+    c
+    for c in REGIONAL_COLUMNS
+    if c
+    not in (REGIONAL_COLUMNS.query_links_candidate_country, REGIONAL_COLUMNS.candidate_links_query_country)
 )
 WIDE_REGIONAL_COLUMNS: tuple[str, ...] = tuple(WIDE_PREFIX + c for c in WIDE_REGIONAL_SOURCE)
 
@@ -263,7 +250,7 @@ REGIONAL_BLOCK = Block(
     attribute="regional_",
     make=lambda f: RegionalPairFeatures(n_near=f.n_near),
     fit_with=("table",),
-    warm_only=(QUERY_PARTNER_NEAR_CANDIDATE, QUERY_LINKS_CANDIDATE_COUNTRY),
+    warm_only=(REGIONAL_COLUMNS.query_partner_near_candidate, REGIONAL_COLUMNS.query_links_candidate_country),
 )
 WIDE_REGIONAL_BLOCK = Block(
     WIDE_REGIONAL_COLUMNS,
@@ -272,5 +259,5 @@ WIDE_REGIONAL_BLOCK = Block(
     fit_with=("table",),
     keep=WIDE_REGIONAL_SOURCE,
     source=REGIONAL_COLUMNS,
-    warm_only=(WIDE_PREFIX + QUERY_PARTNER_NEAR_CANDIDATE,),
+    warm_only=(WIDE_PREFIX + REGIONAL_COLUMNS.query_partner_near_candidate,),
 )

@@ -1,6 +1,6 @@
 import numpy as np
 
-from features.capitals import BOTH_CAPITALS, CANDIDATE_CAPITAL, CAPITAL_COLUMNS, CapitalPairFeatures
+from features.capitals import CAPITAL_COLUMNS, CapitalPairFeatures
 from features.cities import CityTable, repeat_side
 from features.pairs import ALL_COLUMNS, PairFeaturizer
 from tests.features._tiny import tiny_graph
@@ -21,8 +21,8 @@ def test_candidate_and_both_capitals_by_hand():
     assert f.candidate_capital_.tolist() == [1, 0, 0, 0, 0, 0]
     got = f.transform_side(table.side(np.array([0, 0, 4])), np.array([0, 1, 0]))
     out = dict(zip(CAPITAL_COLUMNS, got.T, strict=True))
-    assert out[CANDIDATE_CAPITAL].tolist() == [1, 0, 1]
-    assert out[BOTH_CAPITALS].tolist() == [1, 0, 0]
+    assert out[CAPITAL_COLUMNS.candidate_capital].tolist() == [1, 0, 1]
+    assert out[CAPITAL_COLUMNS.both_capitals].tolist() == [1, 0, 0]
     # A city not in the store is a capital by its name in its country: Berlin in Germany, not in France.
     paris = table.profile_side(1, name="Berlin", country="DE", latitude=52.5, longitude=13.4)
     assert f.transform_all(paris)[0].tolist() == [1, 1]

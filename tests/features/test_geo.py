@@ -2,25 +2,7 @@ import numpy as np
 import pytest
 
 from features.cities import CityTable, utc_offset_hours
-from features.geo import (
-    CANDIDATE_LOG_ADMIN_RANK,
-    CANDIDATE_LOG_RANK,
-    DISTANCE_KM,
-    GEO_COLUMNS,
-    INCOME_GAP,
-    LOG_DISTANCE,
-    LOG_POP_RATIO,
-    LOG_RANK_DIFF,
-    QUERY_LOG_ADMIN_RANK,
-    QUERY_LOG_POP,
-    QUERY_LOG_RANK,
-    SAME_CONTINENT,
-    SAME_COUNTRY,
-    SAME_NAME,
-    SAME_WB_REGION,
-    TZ_DIFF_HOURS,
-    GeoPairFeatures,
-)
+from features.geo import GEO_COLUMNS, GeoPairFeatures
 from tests.features._tiny import tiny_graph
 
 
@@ -36,27 +18,27 @@ def test_geo_features_by_hand():
     f = GeoPairFeatures().fit(g)
     X = np.array([[0, 1], [0, 2], [0, 5], [1, 2]])
     out = dict(zip(GEO_COLUMNS, f.transform(X).T, strict=True))
-    assert out[DISTANCE_KM][0] == pytest.approx(111.195, abs=0.01)
-    assert out[LOG_DISTANCE][0] == pytest.approx(np.log1p(111.195), abs=1e-3)
-    assert out[SAME_COUNTRY].tolist() == [1, 0, 0, 0]
-    assert out[SAME_CONTINENT].tolist() == [1, 1, 0, 1]
-    assert out[SAME_WB_REGION].tolist() == [1, 1, 0, 1]  # unknown region never matches
-    assert out[INCOME_GAP].tolist() == [0, 1, 3, 1]
-    assert out[TZ_DIFF_HOURS].tolist() == [0, 0, 8, 0]
-    assert out[LOG_POP_RATIO][0] == pytest.approx(-2.0)  # 1e3 vs 1e5
-    assert np.isnan(out[LOG_POP_RATIO][1])  # unknown population stays NaN for the trees
-    assert out[QUERY_LOG_POP][0] == pytest.approx(3.0)
+    assert out[GEO_COLUMNS.distance_km][0] == pytest.approx(111.195, abs=0.01)
+    assert out[GEO_COLUMNS.log_distance][0] == pytest.approx(np.log1p(111.195), abs=1e-3)
+    assert out[GEO_COLUMNS.same_country].tolist() == [1, 0, 0, 0]
+    assert out[GEO_COLUMNS.same_continent].tolist() == [1, 1, 0, 1]
+    assert out[GEO_COLUMNS.same_wb_region].tolist() == [1, 1, 0, 1]  # unknown region never matches
+    assert out[GEO_COLUMNS.income_gap].tolist() == [0, 1, 3, 1]
+    assert out[GEO_COLUMNS.tz_diff_hours].tolist() == [0, 0, 8, 0]
+    assert out[GEO_COLUMNS.log_pop_ratio][0] == pytest.approx(-2.0)  # 1e3 vs 1e5
+    assert np.isnan(out[GEO_COLUMNS.log_pop_ratio][1])  # unknown population stays NaN for the trees
+    assert out[GEO_COLUMNS.query_log_pop][0] == pytest.approx(3.0)
 
 
 def test_population_ranks_by_hand():
     # DE by population: 1 (1e5), 0 (1e3), 4 (500); PL: 3 (2 unknown); admin DE.01: 0, 4; city 5 has no region
     f = GeoPairFeatures().fit(tiny_graph())
     out = dict(zip(GEO_COLUMNS, f.transform(np.array([[0, 1], [0, 2], [4, 0], [1, 5]])).T, strict=True))
-    np.testing.assert_allclose(out[QUERY_LOG_RANK], np.log10([2, 2, 3, 1]))
-    np.testing.assert_allclose(out[CANDIDATE_LOG_RANK], [0, np.nan, np.log10(2), 0])
-    np.testing.assert_allclose(out[LOG_RANK_DIFF], [np.log10(2), np.nan, np.log10(1.5), 0])
-    np.testing.assert_allclose(out[QUERY_LOG_ADMIN_RANK], [0, 0, np.log10(2), 0])
-    np.testing.assert_allclose(out[CANDIDATE_LOG_ADMIN_RANK], [0, np.nan, 0, np.nan])
+    np.testing.assert_allclose(out[GEO_COLUMNS.query_log_rank], np.log10([2, 2, 3, 1]))
+    np.testing.assert_allclose(out[GEO_COLUMNS.candidate_log_rank], [0, np.nan, np.log10(2), 0])
+    np.testing.assert_allclose(out[GEO_COLUMNS.log_rank_diff], [np.log10(2), np.nan, np.log10(1.5), 0])
+    np.testing.assert_allclose(out[GEO_COLUMNS.query_log_admin_rank], [0, 0, np.log10(2), 0])
+    np.testing.assert_allclose(out[GEO_COLUMNS.candidate_log_admin_rank], [0, np.nan, 0, np.nan])
 
 
 def test_new_city_profile_side_matches_known_city():
@@ -110,9 +92,9 @@ def test_same_name_by_hand():
     f = GeoPairFeatures().fit(tiny_graph(), table=table)
     X = np.array([[0, 2], [2, 0], [0, 1], [3, 4], [5, 1], [4, 5]])
     out = dict(zip(GEO_COLUMNS, f.transform(X).T, strict=True))
-    assert out[SAME_NAME].tolist() == [1, 1, 0, 1, 0, 0]
+    assert out[GEO_COLUMNS.same_name].tolist() == [1, 1, 0, 1, 0, 0]
     kw = dict(country="AR", latitude=-31.4, longitude=-64.2)
     new = f.transform_side(table.profile_side(3, name="CÓRDOBA", **kw), np.array([0, 2, 1]))
     unnamed = f.transform_side(table.profile_side(3, **kw), np.array([0, 2, 1]))
-    assert new[:, GEO_COLUMNS.index(SAME_NAME)].tolist() == [1, 1, 0]
-    assert unnamed[:, GEO_COLUMNS.index(SAME_NAME)].tolist() == [0, 0, 0]
+    assert new[:, GEO_COLUMNS.index(GEO_COLUMNS.same_name)].tolist() == [1, 1, 0]
+    assert unnamed[:, GEO_COLUMNS.index(GEO_COLUMNS.same_name)].tolist() == [0, 0, 0]

@@ -1,36 +1,9 @@
 import numpy as np
 import pytest
 
-from features.graph import (
-    ADAMIC_ADAR,
-    ADMIN_PAIR_AFFINITY,
-    ADMIN_PAIR_LINKS,
-    AFFINITY_COLUMNS,
-    CANDIDATE_ADMIN_SHARE,
-    CANDIDATE_COUNTRY_SHARE,
-    CANDIDATE_DEGREE,
-    CANDIDATE_GROUPS,
-    COMMON_NEIGHBOURS,
-    COUNTRY_PAIR_AFFINITY,
-    COUNTRY_PAIR_LINKS,
-    GRAPH_COLUMNS,
-    PATHS3,
-    QUERY_DEGREE,
-    RESOURCE_ALLOCATION,
-    SHARED_GROUPS,
-    AffinityPairFeatures,
-    GraphPairFeatures,
-    gather,
-)
+from features.graph import AFFINITY_COLUMNS, GRAPH_COLUMNS, AffinityPairFeatures, GraphPairFeatures, gather
 from features.pairs import PairFeaturizer
-from features.regional import (
-    CANDIDATE_LINKS_QUERY_COUNTRY,
-    NEAR_LINKS_NEAR,
-    NEAR_QUERY_LINKS_CANDIDATE,
-    QUERY_LINKS_CANDIDATE_COUNTRY,
-    QUERY_PARTNER_NEAR_CANDIDATE,
-    REGIONAL_COLUMNS,
-)
+from features.regional import REGIONAL_COLUMNS
 from tests.features._tiny import tiny_graph
 
 
@@ -43,17 +16,17 @@ def test_graph_indices_by_hand():
     f = GraphPairFeatures().fit(g)
     out = _cols(f, np.array([[0, 2], [1, 3], [0, 4], [0, 5]]))
     # 0 and 2 share partners 1 and 3, both of degree 2.
-    assert out[COMMON_NEIGHBOURS].tolist() == [2, 2, 0, 0]
-    assert out[ADAMIC_ADAR][0] == pytest.approx(2 / np.log(2))
-    assert out[RESOURCE_ALLOCATION][0] == pytest.approx(1.0)
-    assert out[QUERY_DEGREE].tolist() == [2, 2, 2, 2]
-    assert out[CANDIDATE_DEGREE].tolist() == [2, 2, 0, 0]
+    assert out[GRAPH_COLUMNS.common_neighbours].tolist() == [2, 2, 0, 0]
+    assert out[GRAPH_COLUMNS.adamic_adar][0] == pytest.approx(2 / np.log(2))
+    assert out[GRAPH_COLUMNS.resource_allocation][0] == pytest.approx(1.0)
+    assert out[GRAPH_COLUMNS.query_degree].tolist() == [2, 2, 2, 2]
+    assert out[GRAPH_COLUMNS.candidate_degree].tolist() == [2, 2, 0, 0]
     # 3-walks 1->0->3->2 and 1->2->3->2? no: from 1 to 3: 1-0-1-... count by matrix power.
     a = g.adjacency().toarray()
     a3 = np.linalg.matrix_power(a, 3)
-    assert out[PATHS3].tolist() == [a3[0, 2], a3[1, 3], a3[0, 4], a3[0, 5]]
-    assert out[SHARED_GROUPS].tolist() == [1, 0, 0, 1]
-    assert out[CANDIDATE_GROUPS].tolist() == [1, 0, 0, 1]
+    assert out[GRAPH_COLUMNS.paths3].tolist() == [a3[0, 2], a3[1, 3], a3[0, 4], a3[0, 5]]
+    assert out[GRAPH_COLUMNS.shared_groups].tolist() == [1, 0, 0, 1]
+    assert out[GRAPH_COLUMNS.candidate_groups].tolist() == [1, 0, 0, 1]
 
 
 def test_gather_sparse_values():
@@ -66,18 +39,18 @@ def test_country_affinity_by_hand():
     f = AffinityPairFeatures(alpha=1.0, beta=1.0).fit(g)
     out = dict(zip(AFFINITY_COLUMNS, f.transform(np.array([[0, 2], [0, 1]])).T, strict=True))
     # Links by country: DE-DE 1 (0-1), DE-PL 2 (1-2, 0-3), PL-PL 1 (2-3); ends DE 4, PL 4, m = 4.
-    assert out[COUNTRY_PAIR_LINKS].tolist() == [2, 1]
-    assert out[COUNTRY_PAIR_AFFINITY][0] == pytest.approx(np.log((2 + 1) / (4 * 4 / 8 + 1)))
-    assert out[CANDIDATE_COUNTRY_SHARE][0] == pytest.approx(2 / 4)
+    assert out[AFFINITY_COLUMNS.country_pair_links].tolist() == [2, 1]
+    assert out[AFFINITY_COLUMNS.country_pair_affinity][0] == pytest.approx(np.log((2 + 1) / (4 * 4 / 8 + 1)))
+    assert out[AFFINITY_COLUMNS.candidate_country_share][0] == pytest.approx(2 / 4)
     # Admin regions: DE.01-DE.02 1 (0-1), DE.02-PL.01 1 (1-2), DE.01-PL.01 1 (0-3), PL.01-PL.01 1 (2-3);
     # ends DE.01 2, DE.02 2, PL.01 4.
-    assert out[ADMIN_PAIR_LINKS].tolist() == [1, 1]
-    assert out[ADMIN_PAIR_AFFINITY] == pytest.approx(
+    assert out[AFFINITY_COLUMNS.admin_pair_links].tolist() == [1, 1]
+    assert out[AFFINITY_COLUMNS.admin_pair_affinity] == pytest.approx(
         [np.log(2 / (2 * 4 / 8 + 1)), np.log(2 / (2 * 2 / 8 + 1))]
     )
-    assert out[CANDIDATE_ADMIN_SHARE].tolist() == [1 / 2, 1 / 2]
+    assert out[AFFINITY_COLUMNS.candidate_admin_share].tolist() == [1 / 2, 1 / 2]
     # a city without a region (5) has no regional links, whatever its country's
-    assert f.transform(np.array([[0, 5]]))[0, AFFINITY_COLUMNS.index(ADMIN_PAIR_LINKS)] == 0
+    assert f.transform(np.array([[0, 5]]))[0, AFFINITY_COLUMNS.index(AFFINITY_COLUMNS.admin_pair_links)] == 0
 
 
 @pytest.mark.parametrize("link", [0, 1, 2, 3])
@@ -171,10 +144,10 @@ def test_regional_counts_by_hand():
     assert near.sum(axis=1).tolist() == [1] * 6 and near[2, 1] == 1 and near[3, 0] == 1
     a = g.adjacency().toarray()
     out = dict(zip(REGIONAL_COLUMNS, f.transform(np.array([[2, 0]])).T, strict=True))
-    assert out[NEAR_QUERY_LINKS_CANDIDATE][0] == (near @ a)[2, 0]
-    assert out[QUERY_PARTNER_NEAR_CANDIDATE][0] == (a @ near.T)[2, 0]
-    assert out[NEAR_LINKS_NEAR][0] == (near @ a @ near.T)[2, 0]
+    assert out[REGIONAL_COLUMNS.near_query_links_candidate][0] == (near @ a)[2, 0]
+    assert out[REGIONAL_COLUMNS.query_partner_near_candidate][0] == (a @ near.T)[2, 0]
+    assert out[REGIONAL_COLUMNS.near_links_near][0] == (near @ a @ near.T)[2, 0]
     # 2 (PL) has partners 1 (DE) and 3 (PL): one in the candidate's country DE.
-    assert out[QUERY_LINKS_CANDIDATE_COUNTRY][0] == 1
+    assert out[REGIONAL_COLUMNS.query_links_candidate_country][0] == 1
     # 0 (DE) has partners 1 (DE) and 3 (PL): one in the query's country PL.
-    assert out[CANDIDATE_LINKS_QUERY_COUNTRY][0] == 1
+    assert out[REGIONAL_COLUMNS.candidate_links_query_country][0] == 1

@@ -6,10 +6,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from features.geo import CANDIDATE_LOG_RANK, DISTANCE_KM, QUERY_LOG_RANK, SAME_COUNTRY, SAME_NAME
-from features.graph import ADAMIC_ADAR, ADMIN_PAIR_LINKS, COMMON_NEIGHBOURS, COUNTRY_PAIR_LINKS
-from features.pairs import ALL_COLUMNS, NEEDS_TRACK_SIMILARITY
-from features.regional import NEAR_LINKS_NEAR, NEAR_QUERY_LINKS_CANDIDATE, QUERY_PARTNER_NEAR_CANDIDATE
+from features.geo import GEO_COLUMNS
+from features.graph import AFFINITY_COLUMNS, GRAPH_COLUMNS
+from features.pairs import ALL_COLUMNS, TEXT_COLUMNS
+from features.regional import REGIONAL_COLUMNS
 from models.advice.explain import reasons
 from models.baselines import AdamicAdarBaseline, CountryDistancePrior, PopularityBaseline
 from models.dataset import CityQuery, GraphData, Group
@@ -138,8 +138,13 @@ def test_baselines_rank_all_cities(fitted):
 
 def test_reasons_are_readable(fitted):
     g, r = fitted
-    row = {COMMON_NEIGHBOURS: 2, ADAMIC_ADAR: 1.44, SAME_COUNTRY: 0, COUNTRY_PAIR_LINKS: 310,
-           DISTANCE_KM: 412.3}  # fmt: skip
+    row = {
+        GRAPH_COLUMNS.common_neighbours: 2,
+        GRAPH_COLUMNS.adamic_adar: 1.44,
+        GEO_COLUMNS.same_country: 0,
+        AFFINITY_COLUMNS.country_pair_links: 310,
+        GEO_COLUMNS.distance_km: 412.3,
+    }
     out = reasons(row, "Takeo", "Kitakyushu", query_country="DE", candidate_country="PL")
     assert out[0] == "Shares 2 partners with Takeo (Adamic–Adar 1.4)"
     assert "Country pair DE–PL has 310 twinnings" in out and "412 km away" in out
@@ -185,8 +190,12 @@ def test_rank_all_puts_candidates_first_and_matches_rank(fitted):
 
 
 def test_reasons_name_regional_ties():
-    row = {NEAR_QUERY_LINKS_CANDIDATE: 2, QUERY_PARTNER_NEAR_CANDIDATE: 1, NEAR_LINKS_NEAR: 6,
-           DISTANCE_KM: 800.0}  # fmt: skip
+    row = {
+        REGIONAL_COLUMNS.near_query_links_candidate: 2,
+        REGIONAL_COLUMNS.query_partner_near_candidate: 1,
+        REGIONAL_COLUMNS.near_links_near: 6,
+        GEO_COLUMNS.distance_km: 800.0,
+    }
     out = reasons(row, "Görlitz", "Amberg")
     assert out[:3] == [
         "2 towns near Görlitz partner with Amberg",
@@ -197,10 +206,10 @@ def test_reasons_name_regional_ties():
 
 def test_reasons_name_linked_regions_and_standing():
     row = {
-        ADMIN_PAIR_LINKS: 4,
-        QUERY_LOG_RANK: np.log10(2),
-        CANDIDATE_LOG_RANK: 0.0,
-        DISTANCE_KM: 900.0,
+        AFFINITY_COLUMNS.admin_pair_links: 4,
+        GEO_COLUMNS.query_log_rank: np.log10(2),
+        GEO_COLUMNS.candidate_log_rank: 0.0,
+        GEO_COLUMNS.distance_km: 900.0,
     }
     out = reasons(row, "Essen", "Koriyama")
     assert out == [
@@ -208,15 +217,23 @@ def test_reasons_name_linked_regions_and_standing():
         "900 km away",
         "Both among the ten largest cities of their countries",
     ]
-    row = {ADMIN_PAIR_LINKS: 1, QUERY_LOG_RANK: 1.0, CANDIDATE_LOG_RANK: 0.0}  # the 10th city is not
+    row = {
+        AFFINITY_COLUMNS.admin_pair_links: 1,
+        GEO_COLUMNS.query_log_rank: 1.0,
+        GEO_COLUMNS.candidate_log_rank: 0.0,
+    }  # the 10th city is not
     assert reasons(row, "Essen", "Koriyama") == []
 
 
 def test_reasons_name_namesakes():
-    row = {SAME_NAME: 1, COUNTRY_PAIR_LINKS: 40, DISTANCE_KM: 14_500.0}
+    row = {
+        GEO_COLUMNS.same_name: 1,
+        AFFINITY_COLUMNS.country_pair_links: 40,
+        GEO_COLUMNS.distance_km: 14_500.0,
+    }
     out = reasons(row, "Frankfurt (Oder)", "Frankfurt", query_country="DE", candidate_country="US")
     assert out[0] == "Shares its name with Frankfurt (Oder)"
-    assert not any("name" in r for r in reasons({SAME_NAME: 0}, "Perth", "Pert"))
+    assert not any("name" in r for r in reasons({GEO_COLUMNS.same_name: 0}, "Perth", "Pert"))
 
 
 def test_each_model_samples_from_its_own_stream():
@@ -262,7 +279,7 @@ def test_needs_embedding_may_arrive_while_features_are_computed(fitted):
 
         for q in (CityQuery(position=3), CityQuery(name="Neu", country="PL", latitude=52.0, longitude=20.0)):
             want = r.rank(q, k=20, needs_embedding=e)
-            assert want[NEEDS_TRACK_SIMILARITY].abs().sum() > 0  # the text columns matter here
+            assert want[TEXT_COLUMNS.needs_track_similarity].abs().sum() > 0  # the text columns matter here
             pd.testing.assert_frame_equal(r.rank(q, k=20, needs_embedding=later()), want)
             full = r.rank_all(q, needs_embedding=e)
             np.testing.assert_array_equal(r.rank_all(q, needs_embedding=later()), full)

@@ -64,13 +64,16 @@ def test_an_unknown_query_weighting_is_refused(graph_and_featurizer):
 
 
 def test_themed_rows_ask_a_share_of_the_members_as_new_cities(graph_and_featurizer):
-    from features.participation import CO_MEMBER_ADAMIC_ADAR, SHARED_THEMATIC_GROUPS
+    from features.participation import PARTICIPATION_COLUMNS
 
     g, feat = graph_and_featurizer
     rng = np.random.default_rng(0)
     grp = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
     prof = np.zeros((g.n_cities, 8), np.float32)
-    warm_only = [ALL_COLUMNS.index(c) for c in (SHARED_THEMATIC_GROUPS, CO_MEMBER_ADAMIC_ADAR)]
+    warm_only = [
+        ALL_COLUMNS.index(c)
+        for c in (PARTICIPATION_COLUMNS.shared_thematic_groups, PARTICIPATION_COLUMNS.co_member_adamic_adar)
+    ]
     known = TrainingSampler(theme_folds=2, theme_cold_share=0.0).fit(g, featurizer=feat)
     X, y, _ = known.sample_theme(g, prof, grp)
     assert y.sum() and X[:, warm_only].any()
