@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import PartnermatchError
 from db.migrate import upgrade
@@ -36,7 +37,7 @@ def _factory():  # type: ignore[no-untyped-def]
     return make_session_factory(engine)
 
 
-def _on_store(factory, task: Callable[..., T], **kwargs: Any) -> T:  # type: ignore[no-untyped-def]
+def _on_store(factory: sessionmaker[Session], task: Callable[..., T], **kwargs: Any) -> T:
     """``task(session, embedding_model=..., **kwargs)`` (training, evaluation) in one unit of work
     with progress shown, given the configured embedding model. What it writes is committed: a
     model version, and the embeddings computed on the way, cached for the next run."""
