@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import PartnermatchError
 from db.migrate import upgrade
@@ -24,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 logger = logging.getLogger("partnermatch.cli")
+T = TypeVar("T")
 
 
 def _factory():  # type: ignore[no-untyped-def]
@@ -32,6 +35,14 @@ def _factory():  # type: ignore[no-untyped-def]
     engine = make_engine(settings.database_url)
     upgrade(engine)
     return make_session_factory(engine)
+
+
+def _on_store(factory: sessionmaker[Session], task: Callable[..., T], **kwargs: Any) -> T:
+    """``task(session, embedding_model=..., **kwargs)`` (training, evaluation) in one unit of work
+    with progress shown, given the configured embedding model. What it writes is committed: a
+    model version, and the embeddings computed on the way, cached for the next run."""
+    with show_progress(), session_scope(factory) as session:
+        return task(session, embedding_model=get_settings().embedding_model, **kwargs)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -198,15 +209,8 @@ def train_cmd(
             typer.echo(
                 f"model {current.version} is promoted but cannot be served ({error}); training a new one"
             )
-    with show_progress(), session_scope(factory) as session:
-        row = train_and_register(
-            session,
-            seed=seed,
-            evaluate=evaluate,
-            promote=promote,
-            embedding_model=get_settings().embedding_model,
-        )
-        typer.echo(f"registered model {row.version} ({row.status}); data hash {row.data_hash[:12]}")
+    row = _on_store(factory, train_and_register, seed=seed, evaluate=evaluate, promote=promote)
+    typer.echo(f"registered model {row.version} ({row.status}); data hash {row.data_hash[:12]}")
 
 
 @app.command("evaluate")
@@ -243,16 +247,9 @@ def evaluate_cmd(
     bad = sorted(set(overrides) - allowed)
     if bad:
         _fail(f"--params: unknown parameter(s) {bad}; choose from {sorted(allowed)}")
-    with show_progress(), _factory()() as session:
-        report = evaluate_store(
-            session,
-            seed=seed,
-            n_queries=queries,
-            settings=settings,
-            embedding_model=get_settings().embedding_model,
-            params=overrides,
-        )
-        session.commit()  # embeddings computed on the way are cached for the next run
+    report = _on_store(
+        _factory(), evaluate_store, seed=seed, n_queries=queries, settings=settings, params=overrides
+    )
     typer.echo(format_report(report))
     if "needs" in report:
         typer.echo(format_needs_report(report["needs"]))
