@@ -60,6 +60,12 @@ enabled = true
 max-steps = {max_steps}
 """
 
+
+def _for_each(operations: tuple[str, ...], reasons: dict[str, str]) -> dict[tuple[str, str], str]:
+    """The same ``{field: why}`` declared for every one of ``operations``."""
+    return {(operation, field): why for operation in operations for field, why in reasons.items()}
+
+
 # Codes that pass the schema's pattern but name nothing in the store: a 422 whose details name
 # only these fields (list positions such as `sectors[2]` or `[0].sectors` count as `sectors`) is
 # accepted from a schema-valid request. Each entry is (operation, field): why. Every other
@@ -87,17 +93,16 @@ UNKNOWN_CODES: dict[tuple[str, str], str] = {
     # not unknown but ambiguous in the store: the answer lists the candidates to pick by id
     ("POST /v1/recommendations", "city.name"): "a name several store cities of that country bear, "
     "given without coordinates",
-    **{
-        (operation, field): why
-        for operation in ("PUT /v1/funding-schemes/{scheme_id}", "POST /v1/funding-schemes/import")
-        for field, why in (
-            ("sectors", "no such sector id"),
-            ("funder_countries", "no such country"),
-            ("eligibility.applicant_countries", "neither a country nor a region code"),
-            ("eligibility.partner_countries", "neither a country nor a region code"),
-            ("eligibility.jcm_partner_countries", "no such country"),
-        )
-    },
+    **_for_each(
+        ("PUT /v1/funding-schemes/{scheme_id}", "POST /v1/funding-schemes/import"),
+        {
+            "sectors": "no such sector id",
+            "funder_countries": "no such country",
+            "eligibility.applicant_countries": "neither a country nor a region code",
+            "eligibility.partner_countries": "neither a country nor a region code",
+            "eligibility.jcm_partner_countries": "no such country",
+        },
+    ),
 }
 
 # Rules across fields that OpenAPI 3.1 cannot state (it has no keyword relating two values).
@@ -109,20 +114,19 @@ CROSS_FIELD_RULES: dict[tuple[str, str], str] = {
     ("POST /v1/cooperations", "end_year"): "end_year before start_year",
     ("POST /v1/recommendations", "city.latitude"): "a new city without coordinates, in a country the model "
     "holds no city of (found by benchmarks/contract_deep.py: it was a 500)",
-    **{
-        (operation, "partner_city_id"): "the same city as city_id"
-        for operation in (
+    **_for_each(
+        (
             "POST /v1/plans/readiness",
             "POST /v1/plans/draft",
             "POST /v1/plans",
             "GET /v1/partnerships/next-steps",
             "GET /v1/partnerships/rollout",
-        )
-    },
-    **{
-        (operation, "content.sections"): "a section id given twice"
-        for operation in ("POST /v1/plans", "PUT /v1/plans/{plan_id}")
-    },
+        ),
+        {"partner_city_id": "the same city as city_id"},
+    ),
+    **_for_each(
+        ("POST /v1/plans", "PUT /v1/plans/{plan_id}"), {"content.sections": "a section id given twice"}
+    ),
 }
 
 EXPECTED_REJECTIONS: frozenset[tuple[str, str]] = frozenset(UNKNOWN_CODES) | frozenset(CROSS_FIELD_RULES)

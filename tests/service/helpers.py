@@ -43,6 +43,12 @@ class Api:
     def auth(self, scope: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[scope]}"}
 
+    def created(self, path: str, body: Any) -> dict[str, Any]:
+        """What the API answers with 201 to ``body`` POSTed to ``path`` with the write key."""
+        response = self.client.post(path, json=body, headers=self.auth("write"))
+        assert response.status_code == 201, response.text
+        return response.json()
+
     def new_cities(self, prefix: str, n: int) -> list[int]:
         """``n`` cities of this test's own (the package shares one database), a degree apart."""
         from db import writes

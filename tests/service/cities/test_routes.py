@@ -131,9 +131,7 @@ def test_create_city_validation(api: Api) -> None:
 
 def _new_city(api: Api, name: str) -> int:
     payload = {"name": name, "country": "KH", "latitude": 11.5, "longitude": 104.9}
-    response = api.client.post("/v1/cities", json=payload, headers=api.auth("write"))
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
+    return api.created("/v1/cities", payload)["id"]
 
 
 def test_profile_validation_names_the_field(api: Api) -> None:

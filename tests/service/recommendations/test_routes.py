@@ -216,25 +216,15 @@ def test_batch_answers_every_line_in_order(api: Api, served: str, tmp_path: Path
 
 
 def test_city_added_after_training_is_scored_from_its_profile(api: Api, served: str):
-    created = api.client.post(
+    created = api.created(
         "/v1/cities",
-        headers=api.auth("write"),
-        json={
-            "name": "Newtown Recs",
-            "country": "DE",
-            "latitude": 51.0,
-            "longitude": 7.0,
-            "population": 20000,
-        },
+        {"name": "Newtown Recs", "country": "DE", "latitude": 51.0, "longitude": 7.0, "population": 20000},
     )
-    assert created.status_code == 201, created.text
-    r = api.client.post(
-        "/v1/recommendations", json={"city_id": created.json()["id"], "needs": "energy", "limit": 3}
-    )
+    r = api.client.post("/v1/recommendations", json={"city_id": created["id"], "needs": "energy", "limit": 3})
     assert r.status_code == 200, r.text
     assert r.json()["partners"]
     with api.factory() as session:
-        assert session.get(City, created.json()["id"]) is not None
+        assert session.get(City, created["id"]) is not None
 
 
 def test_recorded_cooperation_backs_the_next_answer_at_once(api: Api, served: str):
@@ -243,10 +233,9 @@ def test_recorded_cooperation_backs_the_next_answer_at_once(api: Api, served: st
     first = api.client.post("/v1/recommendations", json=request).json()["partners"][0]
     # the second answer is served with the cached histories
     assert api.client.post("/v1/recommendations", json=request).json()["partners"][0] == first
-    recorded = api.client.post(
+    recorded = api.created(
         "/v1/cooperations",
-        headers=api.auth("write"),
-        json={
+        {
             "title": "Tram exchange recorded by an API test",
             "kind": "technical-cooperation",
             "city_ids": [first["city"]["id"], api.city_id("Saldus")],
@@ -256,11 +245,10 @@ def test_recorded_cooperation_backs_the_next_answer_at_once(api: Api, served: st
             "start_year": 2026,
         },
     )
-    assert recorded.status_code == 201, recorded.text
     again = api.client.post("/v1/recommendations", json=request).json()["partners"][0]
     assert again["city"] == first["city"]
-    assert again["precedents"][0]["cooperation_id"] == recorded.json()["id"]
-    assert recorded.json()["id"] not in [p["cooperation_id"] for p in first["precedents"]]
+    assert again["precedents"][0]["cooperation_id"] == recorded["id"]
+    assert recorded["id"] not in [p["cooperation_id"] for p in first["precedents"]]
 
 
 def test_a_partnership_recorded_after_training_is_left_out_at_once_a_network_is_not(api: Api, served: str):
@@ -268,17 +256,15 @@ def test_a_partnership_recorded_after_training_is_left_out_at_once_a_network_is_
     answer = api.client.post("/v1/recommendations", json=request).json()
     first, second = (p["city"]["id"] for p in answer["partners"][:2])
     for kind, member in (("technical-cooperation", first), ("thematic-network", second)):
-        recorded = api.client.post(
+        api.created(
             "/v1/cooperations",
-            headers=api.auth("write"),
-            json={
+            {
                 "title": f"Harbour {kind} recorded by an API test",
                 "kind": kind,
                 "city_ids": [request["city_id"], member],
                 "start_year": 2026,
             },
         )
-        assert recorded.status_code == 201, recorded.text
     shown = [p["city"]["id"] for p in api.client.post("/v1/recommendations", json=request).json()["partners"]]
     assert first not in shown and second in shown
     everyone = api.client.post(
