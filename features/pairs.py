@@ -17,6 +17,7 @@ from features.geo import GEO_BLOCK
 from features.graph import AFFINITY_BLOCK, GRAPH_BLOCK, GRAPH_COLUMNS, gather
 from features.participation import PARTICIPATION_BLOCK, THEMATIC_KINDS, kind_membership
 from features.regional import REGIONAL_BLOCK, WIDE_REGIONAL_BLOCK
+from features.themes import THEME_BLOCK
 
 _ROWS = 65_536
 
@@ -230,6 +231,7 @@ BLOCKS: tuple[Block, ...] = (
     ROLE_BLOCK,
     CAPITAL_BLOCK,
     PARTICIPATION_BLOCK,
+    THEME_BLOCK,
 )
 ALL_COLUMNS: tuple[str, ...] = tuple(c for b in BLOCKS for c in b.columns)
 # What the cold-start model sees: every column a city known only by its profile has.
