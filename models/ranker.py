@@ -8,10 +8,11 @@ Three gradient-boosted models share one featurizer:
 * cold — a city known only by its profile; trained on cities whose links are
   all hidden;
 * themed (the needs models) — any query with a needs text: one model for known cities (their
-  links, memberships and co-members among the features), one for new cities; trained on group
-  co-memberships, each group removed (k-fold) from the features of its own members, the
-  members asking as known or as new cities, and on training links asked with a twinning
-  phrasing, so that a request for a twin town keeps what the links say.
+  links, memberships and co-members among the features) and one for new cities; trained on
+  group co-memberships, each group removed (k-fold) from the features of its own members, the
+  members asking as known cities (and, for the second, some as new cities), and on training
+  links asked with a twinning phrasing, so that a request for a twin town keeps what the links
+  say.
 
 Their training rows (positives and importance-weighted negatives) are sampled by
 :class:`models.sampling.TrainingSampler`.
@@ -63,10 +64,10 @@ class PartnerRanker(BaseEstimator):
         raised cold-start HR@10 by about 0.01 on each of four split seeds (leave-one-out the same).
         The retrieval models follow their full models; the themed ones keep 255.
     theme_split : bool
-        Two needs models, one trained on members asking as known cities and one on members asking
-        as new cities, each serving its own kind of query; else one model for both, trained with
-        ``theme_cold_share`` of new-city queries. Known cities gained Recall@20 +0.02 with their
-        own model in the needs setting (see benchmarks/needs_eval.py).
+        Two needs models: one trained on members asking as known cities serves known cities, and
+        one trained with ``theme_cold_share`` of them asking as new cities serves new cities; else
+        the second serves both. Known cities gained Recall@20 0.260 -> 0.280 with their own model
+        in the needs setting (benchmarks/needs_eval.py).
     n_random, n_country, n_near, n_two_hop, n_regional, negative_weight, n_cold_queries : \
     theme_folds, thematic_balance, n_twinning_queries, theme_cold_share, n_rerank_queries, query_weighting
         How training rows are sampled: the parameters of :class:`models.sampling.TrainingSampler`
@@ -94,7 +95,7 @@ class PartnerRanker(BaseEstimator):
     theme_model_ : lightgbm.LGBMClassifier or None
         The needs model of known cities (of every city without ``theme_split``).
     theme_new_model_ : lightgbm.LGBMClassifier or None
-        The needs model of new cities (None without ``theme_split``).
+        The needs model of new cities (None without ``theme_split``: ``theme_model_`` serves them).
     theme_examples_ : dict
         Rows the known cities' needs model learnt from: of thematic networks, of other groups, of links.
     warm_candidates_, cold_candidates_, theme_candidates_, theme_new_candidates_ : \
@@ -253,7 +254,9 @@ class PartnerRanker(BaseEstimator):
                 )
             del X, y, w
             if self.theme_split:
-                X, y, w = sampler.sample_theme(graph, *embeddings, cold_share=1.0)
+                # new cities' rows alone taught less than a mix with known cities' (Recall@20 of
+                # new-city queries 0.178 against 0.183 in the needs setting)
+                X, y, w = sampler.sample_theme(graph, *embeddings)
                 with stage("new-city theme model", rows=len(y)):
                     self.theme_new_model_, self.theme_new_candidates_ = self._fit_pair(
                         X, y, w, extra_trees=False, max_bin=255
