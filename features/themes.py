@@ -29,20 +29,12 @@ THEME_COLUMNS = Columns("needs_best_group_similarity needs_best_network_similari
 _ROWS = 16_384
 
 
-def _row_max(indptr: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Maximum of each CSR row's ``values`` (0 for an empty row)."""
+def _by_row(reduce: np.ufunc, indptr: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``reduce`` (np.maximum, np.add) of each CSR row's ``values``; 0 for an empty row."""
     out = np.zeros(len(indptr) - 1)
     full = np.flatnonzero(np.diff(indptr) > 0)
     if len(full):
-        out[full] = np.maximum.reduceat(values, indptr[full])
-    return out
-
-
-def _row_sum(indptr: np.ndarray, values: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(indptr) - 1)
-    full = np.flatnonzero(np.diff(indptr) > 0)
-    if len(full):
-        out[full] = np.add.reduceat(values, indptr[full])
+        out[full] = reduce.reduceat(values, indptr[full])
     return out
 
 
@@ -107,7 +99,7 @@ class ThemePairFeatures(_NoLookupCache, PairTransformer):
             for col, incidence in ((0, self.member_), (1, self.network_)):
                 rows = incidence[cand[sl]]
                 pair_row = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
-                out[sl, col] = _row_max(rows.indptr, sims[which[pair_row], rows.indices])
+                out[sl, col] = _by_row(np.maximum, rows.indptr, sims[which[pair_row], rows.indices])
                 if col == 0:
                     # the groups the candidate shares with a known query, weighed by their likeness
                     qpos = q.position[sl][pair_row]
@@ -115,7 +107,7 @@ class ThemePairFeatures(_NoLookupCache, PairTransformer):
                         gather(self.member_, np.maximum(qpos, 0), rows.indices) > 0
                     )
                     weight = np.maximum(sims[which[pair_row], rows.indices], 0.0) * shared
-                    out[sl, 2] = _row_sum(rows.indptr, weight)
+                    out[sl, 2] = _by_row(np.add, rows.indptr, weight)
         return out
 
     def transform_all(self, q: QuerySide) -> np.ndarray:
@@ -127,7 +119,7 @@ class ThemePairFeatures(_NoLookupCache, PairTransformer):
             return out
         sims = self._similarities(np.asarray(q.embedding)[:1] if q.embedding.ndim == 2 else q.embedding)[0][0]
         for col, incidence in ((0, self.member_), (1, self.network_)):
-            out[:, col] = _row_max(incidence.indptr, sims[incidence.indices])
+            out[:, col] = _by_row(np.maximum, incidence.indptr, sims[incidence.indices])
         p = int(q.position[0])
         if p >= 0 and not (len(q.cold) and q.cold[0]):
             own = self.member_[p].indices

@@ -7,21 +7,10 @@ import pytest
 
 from features.cities import QuerySide, repeat_side
 from features.themes import THEME_COLUMNS, ThemePairFeatures
-from models.dataset import Group
-from tests.features._tiny import tiny_graph
+from tests.features.test_participation import graph  # networks {0, 2, 5} and {0, 2, 3}, a project {1, 2, 4}
 
-# three group texts on the axes of a 3-d embedding space
+# the three groups' texts on the axes of a 3-d embedding space
 TEXTS = np.eye(3, dtype=np.float32)
-
-
-def graph():
-    g = tiny_graph()
-    g.groups = [
-        Group(id="water", kind="thematic-network", members=np.array([0, 2, 5])),
-        Group(id="waste", kind="thematic-network", members=np.array([0, 2, 3])),
-        Group(id="border", kind="funded-project", members=np.array([1, 2, 4])),
-    ]
-    return g.validate()
 
 
 def _needs(position: int, vector, *, cold: bool = False) -> QuerySide:
