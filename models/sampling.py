@@ -65,9 +65,8 @@ class TrainingSampler(BaseEstimator):
         needs model learns what a request for a twin town is answered with. They weigh as much
         in all as the groups' rows.
     theme_cold_share : float
-        Share of the themed queries (and of the twinning requests) asked as new cities (profile
-        only), as a planner of a city the store has no links for asks; :meth:`sample_theme` may be
-        given another share.
+        Share of the themed queries asked as new cities (profile only), as a planner of a city
+        the store has no links for asks (:meth:`sample_theme` may be given another share).
     n_rerank_queries : int
         Training links whose retrieved candidate sets :meth:`sample_rerank` returns.
     query_weighting : {"cold", "all", "none"}
@@ -299,8 +298,8 @@ class TrainingSampler(BaseEstimator):
         """Themed rows ``(X, y, w)``: group co-members asking with the group's text, each fold of groups
         removed from the features of its own members; then training links asked as twinning requests.
 
-        ``cold_share`` of the queries ask as new cities (default ``theme_cold_share``): 0 for a
-        needs model of known cities, 1 for one of new cities."""
+        ``cold_share`` of the group members ask as new cities (default ``theme_cold_share``; 0 for
+        the needs model of known cities)."""
         check_is_fitted(self, "featurizer_")
         cold_share = self.theme_cold_share if cold_share is None else cold_share
         self.rng_ = np.random.default_rng([self.random_state, 2])
@@ -352,7 +351,7 @@ class TrainingSampler(BaseEstimator):
         thematic = np.concatenate(thematic)
         if self.thematic_balance and thematic.any() and (~thematic).any():
             w[thematic] *= w[~thematic].sum() / w[thematic].sum()
-        links = self._twinning_rows(twinning_embeddings, cold_share)
+        links = self._twinning_rows(twinning_embeddings)
         self.theme_examples_ = {
             "thematic_groups": int(thematic.sum()),
             "other_groups": int((~thematic).sum()),
@@ -364,35 +363,35 @@ class TrainingSampler(BaseEstimator):
         keep = w > 0
         return X[keep], y[keep], w[keep].astype(np.float32)
 
-    def _twinning_rows(self, twinning_embeddings: np.ndarray | None, cold_share: float):
-        """Training links, each hidden from its features and asked with a twinning phrasing (or None);
-        ``cold_share`` of them by a city asking as a new one (all its links hidden)."""
+    def _twinning_rows(self, twinning_embeddings: np.ndarray | None):
+        """Training links, each hidden from its features and asked with a twinning phrasing (or None).
+
+        A known city asks them, for either needs model: asked by new cities too, they changed the
+        new cities' model so that a Japanese mentor city's partners no longer led to JICA's schemes
+        (the curated planner scenarios)."""
         if not self.n_twinning_queries or twinning_embeddings is None or not len(twinning_embeddings):
             return None
         qs, rs = self._hideable_links()
         if not len(qs):
             return None
         pick = self.rng_.choice(len(qs), size=min(self.n_twinning_queries, len(qs)), replace=False)
-        asks_cold = self.rng_.random(len(pick)) < cold_share
         a = self.featurizer_.graph_.adjacency_
         qq, cc, rr, ys, ws = [], [], [], [], []
-        for q, r, cold in zip(qs[pick], rs[pick], asks_cold, strict=True):
-            # a new city has no two-hop cities, as in the cold-start rows
-            two_hop = np.zeros(0, np.int64) if cold else (a[q] @ a).indices
-            cand, w = self._negatives(q, 1, [two_hop, self._regional_set(q)], self.neighbours_[q])
+        for q, r in zip(qs[pick], rs[pick], strict=True):
+            cand, w = self._negatives(q, 1, [(a[q] @ a).indices, self._regional_set(q)], self.neighbours_[q])
             qq.append(np.full(cand.shape[1] + 1, q))
             cc.append(np.r_[r, cand[0]])
             rr.append(np.full(cand.shape[1] + 1, r))
             ys.append(np.r_[1.0, np.zeros(cand.shape[1])])
             ws.append(np.r_[1.0, w[0]])
         q, c, r = np.concatenate(qq), np.concatenate(cc), np.concatenate(rr)
-        sizes = [len(x) for x in qq]
-        phrase = np.repeat(self.rng_.integers(0, len(twinning_embeddings), size=len(pick)), sizes)
-        cold = np.repeat(asks_cold, sizes)
+        phrase = np.repeat(
+            self.rng_.integers(0, len(twinning_embeddings), size=len(pick)), [len(x) for x in qq]
+        )
         X = np.empty((len(q), len(ALL_COLUMNS)), dtype=np.float32)
         t = self.featurizer_.table_
         for s in range(0, len(q), 16_384):
             sl = slice(s, s + 16_384)
-            side = t.side(q[sl], removed=r[sl], cold=cold[sl], embedding=twinning_embeddings[phrase[sl]])
+            side = t.side(q[sl], removed=r[sl], embedding=twinning_embeddings[phrase[sl]])
             X[sl] = self.featurizer_.transform_side(side, c[sl])
         return X, np.concatenate(ys).astype(np.float32), np.concatenate(ws).astype(np.float32)

@@ -90,9 +90,10 @@ def test_themed_rows_ask_a_share_of_the_members_as_new_cities(graph_and_featuriz
     assert known.theme_examples_["twinning_links"] > 30
     new = sampler(1.0)
     X, y, _ = new.sample_theme(g, prof, grp, twin)
-    # a new city has no memberships or links of its own, in the groups' rows and in the twinning requests
-    assert y.sum() and not X[:, warm_only].any()
-    # the share given to sample_theme is the one asked with (the needs model of new cities)
+    groups_rows = len(X) - new.theme_examples_["twinning_links"]
+    # a new city has no memberships or links of its own; the twinning requests are a known city's
+    assert y.sum() and not X[:groups_rows, warm_only].any() and X[groups_rows:, warm_only].all(axis=1).any()
+    # the share given to sample_theme is the one asked with
     mixed = sampler(0.5)
     Xm, _, _ = mixed.sample_theme(g, prof, grp, twin, cold_share=1.0)
     np.testing.assert_array_equal(Xm, X)
