@@ -62,7 +62,7 @@ def main() -> int:
     torch.set_num_threads(1)
     threadpool_limits(1)
     ranker, source = _load(args)
-    for name in ("warm_model_", "cold_model_", "theme_model_", "theme_new_model_"):
+    for name in ("warm_model_", "cold_model_", "theme_model_"):
         if getattr(ranker, name, None) is not None:
             getattr(ranker, name).set_params(n_jobs=1)
     if not hasattr(ranker.embedder, "encoder_"):

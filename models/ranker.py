@@ -7,12 +7,11 @@ Three gradient-boosted models share one featurizer:
   its negatives' features);
 * cold — a city known only by its profile; trained on cities whose links are
   all hidden;
-* themed (the needs models) — any query with a needs text: one model for known cities (their
-  links, memberships and co-members among the features) and one for new cities; trained on
-  group co-memberships, each group removed (k-fold) from the features of its own members, the
-  members asking as known cities (and, for the second, some as new cities), and on training
-  links asked with a twinning phrasing, so that a request for a twin town keeps what the links
-  say.
+* themed (the needs model) — any query with a needs text, a known city (its links,
+  memberships and co-members among the features) or a new one; trained on group
+  co-memberships, each group removed (k-fold) from the features of its own members,
+  some members asking as new cities, and on training links asked with a twinning
+  phrasing, so that a request for a twin town keeps what the links say.
 
 Their training rows (positives and importance-weighted negatives) are sampled by
 :class:`models.sampling.TrainingSampler`.
@@ -63,11 +62,6 @@ class PartnerRanker(BaseEstimator):
         their thresholds. Coarser bins are a further regularisation: 63 instead of LightGBM's 255
         raised cold-start HR@10 by about 0.01 on each of four split seeds (leave-one-out the same).
         The retrieval models follow their full models; the themed ones keep 255.
-    theme_split : bool
-        Two needs models: one trained on members asking as known cities serves known cities, and
-        one trained with ``theme_cold_share`` of them asking as new cities serves new cities; else
-        the second serves both. Known cities gained Recall@20 0.260 -> 0.280 with their own model
-        in the needs setting (benchmarks/needs_eval.py).
     n_random, n_country, n_near, n_two_hop, n_regional, negative_weight, n_cold_queries : \
     theme_folds, thematic_balance, n_twinning_queries, theme_cold_share, n_rerank_queries, query_weighting
         How training rows are sampled: the parameters of :class:`models.sampling.TrainingSampler`
@@ -93,13 +87,10 @@ class PartnerRanker(BaseEstimator):
     featurizer_ : features.pairs.PairFeaturizer
     warm_model_, cold_model_ : lightgbm.LGBMClassifier
     theme_model_ : lightgbm.LGBMClassifier or None
-        The needs model of known cities (of every city without ``theme_split``).
-    theme_new_model_ : lightgbm.LGBMClassifier or None
-        The needs model of new cities (None without ``theme_split``: ``theme_model_`` serves them).
+        The needs model (see the module docstring).
     theme_examples_ : dict
-        Rows the known cities' needs model learnt from: of thematic networks, of other groups, of links.
-    warm_candidates_, cold_candidates_, theme_candidates_, theme_new_candidates_ : \
-    models.candidates.CandidateGenerator
+        Rows the needs model learnt from: of thematic networks, of other groups, of links.
+    warm_candidates_, cold_candidates_, theme_candidates_ : models.candidates.CandidateGenerator
     n_cities_ : int
     cities_ : pandas.DataFrame
         ``city_id, name, country`` by position.
@@ -125,7 +116,6 @@ class PartnerRanker(BaseEstimator):
         thematic_balance: bool = True,
         n_twinning_queries: int = 12_000,
         theme_cold_share: float = 0.5,
-        theme_split: bool = True,
         n_candidates: int = 200,
         retrieval_estimators: int = 40,
         retrieval_shortlist: int = 1500,
@@ -154,7 +144,6 @@ class PartnerRanker(BaseEstimator):
         self.thematic_balance = thematic_balance
         self.n_twinning_queries = n_twinning_queries
         self.theme_cold_share = theme_cold_share
-        self.theme_split = theme_split
         self.n_candidates = n_candidates
         self.retrieval_estimators = retrieval_estimators
         self.retrieval_shortlist = retrieval_shortlist
@@ -173,8 +162,6 @@ class PartnerRanker(BaseEstimator):
         return state
 
     def __setstate__(self, state: dict) -> None:
-        # an artifact from before theme_split has one needs model for every city
-        state = {"theme_split": False, "theme_new_model_": None, "theme_new_candidates_": None, **state}
         super().__setstate__(state)
         if "cities_" in state:
             self.position_of_ = _positions(self.cities_)
@@ -243,24 +230,13 @@ class PartnerRanker(BaseEstimator):
             )
         del X, y, w
         self.theme_model_, self.theme_candidates_ = None, None
-        self.theme_new_model_, self.theme_new_candidates_ = None, None
         if self.theme_folds and group_embeddings is not None and len(graph.groups) >= 2 * self.theme_folds:
-            embeddings = (profile_embeddings, group_embeddings, twinning_embeddings)
-            X, y, w = sampler.sample_theme(graph, *embeddings, cold_share=0.0 if self.theme_split else None)
+            X, y, w = sampler.sample_theme(graph, profile_embeddings, group_embeddings, twinning_embeddings)
             self.theme_examples_ = sampler.theme_examples_
             with stage("theme model", rows=len(y)):
                 self.theme_model_, self.theme_candidates_ = self._fit_pair(
                     X, y, w, extra_trees=False, max_bin=255
                 )
-            del X, y, w
-            if self.theme_split:
-                # new cities' rows alone taught less than a mix with known cities' (Recall@20 of
-                # new-city queries 0.178 against 0.183 in the needs setting)
-                X, y, w = sampler.sample_theme(graph, *embeddings)
-                with stage("new-city theme model", rows=len(y)):
-                    self.theme_new_model_, self.theme_new_candidates_ = self._fit_pair(
-                        X, y, w, extra_trees=False, max_bin=255
-                    )
         return self
 
     def _fit_pair(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, *, extra_trees: bool, max_bin: int):
@@ -301,13 +277,10 @@ class PartnerRanker(BaseEstimator):
 
     def _models_for(self, q: QuerySide):
         """(model, retrieval, feature columns or None) for a one-row query side."""
-        p = int(q.position[0])
-        known = p >= 0 and not q.cold[0]
         if q.embedding is not None and self.theme_model_ is not None:
-            if not known and self.theme_new_model_ is not None:
-                return self.theme_new_model_, self.theme_new_candidates_, None
             return self.theme_model_, self.theme_candidates_, None
-        if known and len(self.neighbours_[p]):
+        p = int(q.position[0])
+        if p >= 0 and not q.cold[0] and len(self.neighbours_[p]):
             return self.warm_model_, self.warm_candidates_, None
         return self.cold_model_, self.cold_candidates_, _COLD_IDX
 

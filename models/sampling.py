@@ -66,7 +66,7 @@ class TrainingSampler(BaseEstimator):
         in all as the groups' rows.
     theme_cold_share : float
         Share of the themed queries asked as new cities (profile only), as a planner of a city
-        the store has no links for asks (:meth:`sample_theme` may be given another share).
+        the store has no links for asks.
     n_rerank_queries : int
         Training links whose retrieved candidate sets :meth:`sample_rerank` returns.
     query_weighting : {"cold", "all", "none"}
@@ -292,16 +292,10 @@ class TrainingSampler(BaseEstimator):
         profile_embeddings: np.ndarray | None,
         group_embeddings: np.ndarray,
         twinning_embeddings: np.ndarray | None = None,
-        *,
-        cold_share: float | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Themed rows ``(X, y, w)``: group co-members asking with the group's text, each fold of groups
-        removed from the features of its own members; then training links asked as twinning requests.
-
-        ``cold_share`` of the group members ask as new cities (default ``theme_cold_share``; 0 for
-        the needs model of known cities)."""
+        removed from the features of its own members; then training links asked as twinning requests."""
         check_is_fitted(self, "featurizer_")
-        cold_share = self.theme_cold_share if cold_share is None else cold_share
         self.rng_ = np.random.default_rng([self.random_state, 2])
         prof, grp = profile_embeddings, group_embeddings
         fold = self.rng_.permutation(len(graph.groups)) % self.theme_folds
@@ -325,7 +319,7 @@ class TrainingSampler(BaseEstimator):
                     pos = members[(members != q) & visible[members]]
                     if not len(pos):
                         continue
-                    cold = bool(self.rng_.random() < cold_share)
+                    cold = bool(self.rng_.random() < self.theme_cold_share)
                     # the hard negatives of a known city: its earlier co-members and theirs, the
                     # cities co-membership Adamic–Adar ranks first
                     co_members = (
@@ -364,11 +358,7 @@ class TrainingSampler(BaseEstimator):
         return X[keep], y[keep], w[keep].astype(np.float32)
 
     def _twinning_rows(self, twinning_embeddings: np.ndarray | None):
-        """Training links, each hidden from its features and asked with a twinning phrasing (or None).
-
-        A known city asks them, for either needs model: asked by new cities too, they changed the
-        new cities' model so that a Japanese mentor city's partners no longer led to JICA's schemes
-        (the curated planner scenarios)."""
+        """Training links, each hidden from its features and asked with a twinning phrasing (or None)."""
         if not self.n_twinning_queries or twinning_embeddings is None or not len(twinning_embeddings):
             return None
         qs, rs = self._hideable_links()

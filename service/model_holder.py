@@ -169,11 +169,9 @@ def _prepare_for_serving(model: Any) -> None:
         "warm_model_",
         "cold_model_",
         "theme_model_",
-        "theme_new_model_",
         "warm_candidates_",
         "cold_candidates_",
         "theme_candidates_",
-        "theme_new_candidates_",
     ):
         booster = getattr(model, name, None)
         if booster is not None:

@@ -107,7 +107,6 @@ def feature_importances(ranker: Any) -> pd.DataFrame:
         ("warm", "warm_model_", ALL_COLUMNS),
         ("cold", "cold_model_", COLD_COLUMNS),
         ("themed", "theme_model_", ALL_COLUMNS),
-        ("themed-new", "theme_new_model_", ALL_COLUMNS),
     ):
         est = getattr(ranker, attr, None)
         if est is None:

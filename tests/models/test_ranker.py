@@ -46,15 +46,13 @@ def synthetic_graph(n: int = 120, seed: int = 0) -> GraphData:
 SMALL = dict(n_estimators=30, num_leaves=7, min_child_samples=5, n_cold_queries=50, theme_folds=2, n_jobs=1)
 
 
-def _group_embeddings(g):
-    return np.random.default_rng(0).normal(size=(len(g.groups), 8)).astype(np.float32)
-
-
 @pytest.fixture(scope="module")
 def fitted():
     g = synthetic_graph()
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
     r = PartnerRanker(**SMALL).fit(g, profile_embeddings=np.zeros((g.n_cities, 8), np.float32),
-                                   group_embeddings=_group_embeddings(g))  # fmt: skip
+                                   group_embeddings=emb)  # fmt: skip
     return g, r
 
 
@@ -307,30 +305,6 @@ def test_the_needs_model_learns_from_links_asked_as_twinning_requests():
     centroid = twin.mean(axis=0) / np.linalg.norm(twin.mean(axis=0))
     top = r.rank(CityQuery(position=0), k=3, needs_embedding=centroid)
     assert np.allclose(top["needs_twinning_similarity"], 1.0, atol=1e-5)
-
-
-def test_known_and_new_cities_ask_their_own_needs_model(fitted):
-    import copy
-
-    g, r = fitted
-    assert r.theme_split and r.theme_new_model_ is not r.theme_model_
-    need = np.ones(8, np.float32) / np.sqrt(8)
-    assert r._models_for(r.query_side(3, needs_embedding=need))[0] is r.theme_model_
-    cold = CityQuery(position=3, cold=True)
-    assert r._models_for(r.query_side(cold, needs_embedding=need))[0] is r.theme_new_model_
-    assert r._models_for(r.query_side(cold))[0] is r.cold_model_  # no needs: the cold-start model
-    one = PartnerRanker(**SMALL, theme_split=False).fit(
-        g, profile_embeddings=np.zeros((g.n_cities, 8), np.float32), group_embeddings=_group_embeddings(g)
-    )
-    assert one.theme_new_model_ is None
-    assert one._models_for(one.query_side(cold, needs_embedding=need))[0] is one.theme_model_
-    # an artifact from before the split loads as one needs model for every city
-    old = copy.copy(one).__getstate__()
-    for key in ("theme_split", "theme_new_model_", "theme_new_candidates_"):
-        old.pop(key)
-    loaded = PartnerRanker.__new__(PartnerRanker)
-    loaded.__setstate__(old)
-    assert loaded._models_for(loaded.query_side(cold, needs_embedding=need))[0] is loaded.theme_model_
 
 
 def test_position_of_is_fitted_and_rebuilt_from_the_cities_when_loaded(fitted):

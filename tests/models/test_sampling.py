@@ -64,36 +64,20 @@ def test_an_unknown_query_weighting_is_refused(graph_and_featurizer):
 
 
 def test_themed_rows_ask_a_share_of_the_members_as_new_cities(graph_and_featurizer):
-    from features.graph import GRAPH_COLUMNS
     from features.participation import PARTICIPATION_COLUMNS
 
-    g, _ = graph_and_featurizer
+    g, feat = graph_and_featurizer
     rng = np.random.default_rng(0)
     grp = rng.normal(size=(len(g.groups), 8)).astype(np.float32)
     prof = np.zeros((g.n_cities, 8), np.float32)
-    twin = rng.normal(size=(3, 8)).astype(np.float32)
-    feat = PairFeaturizer(n_near=5, n_near_wide=10).fit(
-        g, profile_embeddings=prof, group_embeddings=grp, twinning_embeddings=twin
-    )
-
-    def sampler(share):
-        return TrainingSampler(theme_folds=2, theme_cold_share=share, n_twinning_queries=30).fit(
-            g, featurizer=feat
-        )
-
-    # what only a known city has: its co-members and its links (the groups here are no thematic networks)
-    own = (PARTICIPATION_COLUMNS.co_member_adamic_adar, GRAPH_COLUMNS.query_degree)
-    warm_only = [ALL_COLUMNS.index(c) for c in own]
-    known = sampler(0.0)
-    X, y, _ = known.sample_theme(g, prof, grp, twin)
-    assert y.sum() and X[:, warm_only].any(axis=0).all()
-    assert known.theme_examples_["twinning_links"] > 30
-    new = sampler(1.0)
-    X, y, _ = new.sample_theme(g, prof, grp, twin)
-    groups_rows = len(X) - new.theme_examples_["twinning_links"]
-    # a new city has no memberships or links of its own; the twinning requests are a known city's
-    assert y.sum() and not X[:groups_rows, warm_only].any() and X[groups_rows:, warm_only].all(axis=1).any()
-    # the share given to sample_theme is the one asked with
-    mixed = sampler(0.5)
-    Xm, _, _ = mixed.sample_theme(g, prof, grp, twin, cold_share=1.0)
-    np.testing.assert_array_equal(Xm, X)
+    warm_only = [
+        ALL_COLUMNS.index(c)
+        for c in (PARTICIPATION_COLUMNS.shared_thematic_groups, PARTICIPATION_COLUMNS.co_member_adamic_adar)
+    ]
+    known = TrainingSampler(theme_folds=2, theme_cold_share=0.0).fit(g, featurizer=feat)
+    X, y, _ = known.sample_theme(g, prof, grp)
+    assert y.sum() and X[:, warm_only].any()
+    new = TrainingSampler(theme_folds=2, theme_cold_share=1.0).fit(g, featurizer=feat)
+    X, y, _ = new.sample_theme(g, prof, grp)
+    # a new city has no memberships of its own: nothing it shares with a candidate is seen
+    assert y.sum() and not X[:, warm_only].any()
