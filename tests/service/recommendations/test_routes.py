@@ -326,14 +326,17 @@ def test_statements_after_ranking_are_counted(api: Api, served: str, monkeypatch
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(answers[0].partners) == 10 and answers[0] == answers[1]
-    # cold: cities, histories (two statements), member names; warm: histories from the worker's cache
+    # cold: cities, histories (two statements), member names; warm: histories from the worker's cache.
+    # The precedents' member names are one read when any partner shown has precedents (which of the
+    # curated cities come tenth depends on the model), none otherwise.
+    names = ["cooperation_members"] if any(p.precedents for p in answers[0].partners) else []
     assert [s.split("FROM")[1].split()[0] for s in first] == [
         "cities",
         "cooperation_members",
         "cooperation_sectors",
-        "cooperation_members",
+        *names,
     ], first
-    assert [s.split("FROM")[1].split()[0] for s in statements] == ["cities", "cooperation_members"]
+    assert [s.split("FROM")[1].split()[0] for s in statements] == ["cities", *names]
 
 
 def _ask(api: Api, city: dict, **extra) -> dict:  # type: ignore[type-arg]
