@@ -10,7 +10,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from features.blocks import FIT_INPUTS, Block, Columns, PairTransformer
+from features.blocks import Block, Columns, PairTransformer
 from features.capitals import CAPITAL_BLOCK
 from features.cities import TABLE_READS, CityTable, QuerySide, repeat_side
 from features.geo import GEO_BLOCK
@@ -217,8 +217,6 @@ def _role_fit(values: Mapping[str, np.ndarray]) -> np.ndarray:
 
 
 ROLE_BLOCK = Block((ROLE_FIT,), derive=_role_fit, warm_only=(ROLE_FIT,))
-# What PairFeaturizer.fit is given for the blocks, beside the graph: all but the table it builds.
-_EMBEDDING_INPUTS = tuple(sorted(FIT_INPUTS - {"table"}))
 
 # The pair features, in column order: a new block is declared beside its code and added here.
 BLOCKS: tuple[Block, ...] = (
@@ -265,18 +263,23 @@ class PairFeaturizer(TransformerMixin, BaseEstimator):
         self.n_near = n_near
         self.n_near_wide = n_near_wide
 
-    def fit(self, graph, y=None, **embeddings: np.ndarray | None) -> PairFeaturizer:
-        """Fit every block on the training graph.
-
-        ``embeddings`` are the inputs of :data:`features.blocks.FIT_INPUTS` other than the table
-        (which the featurizer builds), by keyword and each ``None`` when not given: those
-        :meth:`TextPairFeatures.fit` takes. Every block gets the ones its ``fit_with`` names.
-        """
-        unexpected = [k for k in embeddings if k not in _EMBEDDING_INPUTS]
-        if unexpected:  # as Python says it for a keyword the signature does not have
-            raise TypeError(f"PairFeaturizer.fit() got an unexpected keyword argument {unexpected[0]!r}")
+    def fit(
+        self,
+        graph,
+        y=None,
+        *,
+        profile_embeddings: np.ndarray | None = None,
+        group_embeddings: np.ndarray | None = None,
+        twinning_embeddings: np.ndarray | None = None,
+    ) -> PairFeaturizer:
+        """Fit every block on the training graph; each block gets the inputs its ``fit_with`` names."""
         self.table_ = CityTable.from_frame(graph.cities)
-        inputs = {"table": self.table_, **dict.fromkeys(_EMBEDDING_INPUTS), **embeddings}
+        inputs = {
+            "table": self.table_,
+            "profile_embeddings": profile_embeddings,
+            "group_embeddings": group_embeddings,
+            "twinning_embeddings": twinning_embeddings,
+        }
         for block in BLOCKS:
             if block.attribute is not None:
                 fitted = block.make(self).fit(graph, **{k: inputs[k] for k in block.fit_with})

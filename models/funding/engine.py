@@ -170,10 +170,31 @@ class CountryRules:
         return all(x in self.applicant_fails or y in self.partner_fails for x, y in ((a, b), (b, a)))
 
 
-def match_schemes(schemes: Sequence[Mapping[str, Any]], **pair: Any) -> list[Eligibility]:
-    """:func:`check_scheme` for every scheme, in the order given; ``pair`` are its keyword
-    arguments (``city``, ``partner``, ``regions``, ...).
+def match_schemes(
+    schemes: Sequence[Mapping[str, Any]],
+    *,
+    city: Party,
+    partner: Party,
+    sectors: Sequence[str] = (),
+    n_partners: int = 2,
+    year: int | None = None,
+    regions: RegionResolver,
+    sector_parents: Mapping[str, str | None] | None = None,
+) -> list[Eligibility]:
+    """:func:`check_scheme` for every scheme, in the order given.
 
     Sorting (eligible first, by fit) is left to the funding recommender.
     """
-    return [check_scheme(s, **pair) for s in schemes]
+    return [
+        check_scheme(
+            s,
+            city=city,
+            partner=partner,
+            sectors=sectors,
+            n_partners=n_partners,
+            year=year,
+            regions=regions,
+            sector_parents=sector_parents,
+        )
+        for s in schemes
+    ]
