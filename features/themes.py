@@ -69,16 +69,18 @@ class ThemePairFeatures(_NoLookupCache, PairTransformer):
         return self
 
     def _similarities(self, embedding: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct needs vectors ``(u, n_groups)`` cosines to every group, and each row's index into them."""
+        """Cosines ``(u, n_groups)`` of the distinct needs vectors with every group, and each row's
+        index into them (training rows of one query share its needs; a 1-d vector is one row)."""
         e = np.asarray(embedding, dtype=np.float32)
-        e = e[None, :] if e.ndim == 1 else e
-        distinct, inverse = np.unique(e, axis=0, return_inverse=True)
+        distinct, inverse = (
+            (e[None, :], np.zeros(1, np.int64)) if e.ndim == 1 else np.unique(e, axis=0, return_inverse=True)
+        )
         norm = np.linalg.norm(distinct, axis=1, keepdims=True)
         unit = np.where(norm > 0, distinct / np.maximum(norm, 1e-12), 0.0)
         return unit @ self.groups_.T, inverse.ravel()
 
     def _usable(self, q: QuerySide) -> bool:
-        return q.embedding is not None and self.groups_.shape[1] > 0 and self.groups_.shape[0] > 0
+        return q.embedding is not None and self.groups_.size > 0
 
     def transform_side(self, q: QuerySide, cand: np.ndarray) -> np.ndarray:
         """Features of query rows ``q`` against candidate positions ``cand``."""
@@ -87,27 +89,27 @@ class ThemePairFeatures(_NoLookupCache, PairTransformer):
         out = np.zeros((len(cand), len(THEME_COLUMNS)))
         if not self._usable(q) or not len(cand):
             return out
-        emb = (
-            np.broadcast_to(q.embedding, (len(cand), self.groups_.shape[1]))
-            if q.embedding.ndim == 1
-            else q.embedding
-        )
+        one_needs = np.ndim(q.embedding) == 1
+        if one_needs:
+            sims, _ = self._similarities(q.embedding)
         known = (q.position >= 0) & ~q.cold
         for s in range(0, len(cand), _ROWS):
             sl = slice(s, s + _ROWS)
-            sims, which = self._similarities(emb[sl])
-            for col, incidence in ((0, self.member_), (1, self.network_)):
-                rows = incidence[cand[sl]]
-                pair_row = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
-                out[sl, col] = _by_row(np.maximum, rows.indptr, sims[which[pair_row], rows.indices])
-                if col == 0:
-                    # the groups the candidate shares with a known query, weighed by their likeness
-                    qpos = q.position[sl][pair_row]
-                    shared = known[sl][pair_row] & (
-                        gather(self.member_, np.maximum(qpos, 0), rows.indices) > 0
-                    )
-                    weight = np.maximum(sims[which[pair_row], rows.indices], 0.0) * shared
-                    out[sl, 2] = _by_row(np.add, rows.indptr, weight)
+            if one_needs:
+                which = np.zeros(len(cand[sl]), np.int64)
+            else:
+                sims, which = self._similarities(q.embedding[sl])
+            groups = self.member_[cand[sl]]
+            row = np.repeat(np.arange(groups.shape[0]), np.diff(groups.indptr))
+            likeness = sims[which[row], groups.indices]
+            out[sl, 0] = _by_row(np.maximum, groups.indptr, likeness)
+            # the groups the candidate shares with a known query, weighed by their likeness
+            qpos = q.position[sl][row]
+            shared = known[sl][row] & (gather(self.member_, np.maximum(qpos, 0), groups.indices) > 0)
+            out[sl, 2] = _by_row(np.add, groups.indptr, np.maximum(likeness, 0.0) * shared)
+            networks = self.network_[cand[sl]]
+            row = np.repeat(np.arange(networks.shape[0]), np.diff(networks.indptr))
+            out[sl, 1] = _by_row(np.maximum, networks.indptr, sims[which[row], networks.indices])
         return out
 
     def transform_all(self, q: QuerySide) -> np.ndarray:
@@ -117,7 +119,7 @@ class ThemePairFeatures(_NoLookupCache, PairTransformer):
         out = np.zeros((n, len(THEME_COLUMNS)))
         if not self._usable(q):
             return out
-        sims = self._similarities(np.asarray(q.embedding)[:1] if q.embedding.ndim == 2 else q.embedding)[0][0]
+        sims = self._similarities(q.embedding)[0][0]
         for col, incidence in ((0, self.member_), (1, self.network_)):
             out[:, col] = _by_row(np.maximum, incidence.indptr, sims[incidence.indices])
         p = int(q.position[0])
